@@ -1,0 +1,202 @@
+#include "cli.h"
+
+#include "proxy/proxy.h"
+#include "store/database.h"
+
+#include <QFile>
+#include <QProcessEnvironment>
+#include <QSettings>
+#include <QTextStream>
+
+#include <cstdio>
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace Maskline::Cli {
+
+namespace {
+
+struct Option
+{
+    QString name;
+    QString env;
+    QString iniKey;
+    QString description;
+    QString valueName;
+    QString defaultValue;
+};
+
+const QList<Option> &options()
+{
+    static const QList<Option> list{
+        {u"db"_s, u"MASKLINE_DB"_s, u"store/db"_s,
+         u"The store: a SQLite file (default: %1) or postgresql://user:pass@host:port/db."_s.arg(
+             StoreConfig::defaultSqlitePath()),
+         u"path"_s, {}},
+        {u"listen"_s, u"MASKLINE_LISTEN"_s, u"http/listen"_s,
+         u"Address and port of the HTTP API and carrier webhooks; port 0 picks a free one."_s, u"host:port"_s,
+         u"127.0.0.1:8080"_s},
+        {u"public-url"_s, u"MASKLINE_PUBLIC_URL"_s, u"http/public_url"_s,
+         u"The base URL clients and the carrier use to reach this server (for absolute URLs in responses and "
+         u"signature checks); default: derived from each request's Host header."_s,
+         u"url"_s, {}},
+        {u"rate-limit"_s, u"MASKLINE_RATE_LIMIT"_s, u"http/rate_limit"_s,
+         u"Requests per second per endpoint per Service before 429 (bursts of 5x over 5 s); 'off' disables."_s,
+         u"N|off"_s, u"30"_s},
+        {u"debugger-retention-days"_s, u"MASKLINE_DEBUGGER_RETENTION_DAYS"_s, u"debugger/retention_days"_s,
+         u"Days debugger events are kept."_s, u"days"_s, u"30"_s},
+    };
+    return list;
+}
+
+QString valueOf(const QCommandLineParser &parser, const QSettings *ini, const Option &option)
+{
+    if (parser.isSet(option.name)) {
+        return parser.value(option.name);
+    }
+    const QString env = qEnvironmentVariable(option.env.toLatin1().constData());
+    if (!env.isEmpty()) {
+        return env;
+    }
+    if (ini && ini->contains(option.iniKey)) {
+        return ini->value(option.iniKey).toString();
+    }
+    return option.defaultValue;
+}
+
+} // namespace
+
+void addEngineOptions(QCommandLineParser &parser)
+{
+    parser.addOption({u"config"_s, u"An INI file with defaults for the options below (env: MASKLINE_CONFIG)."_s,
+                      u"file"_s});
+    for (const Option &o : options()) {
+        parser.addOption({o.name, o.description + u" (env: %1)"_s.arg(o.env), o.valueName, o.defaultValue});
+    }
+    parser.addOption({u"sid"_s, u"With 'account create': the new account's SID (AC + 32 hex)."_s, u"AC…"_s});
+    parser.addOption({u"token"_s, u"With 'account create': the new account's auth token."_s, u"token"_s});
+}
+
+bool parseListen(const QString &text, QHostAddress *address, quint16 *port)
+{
+    const qsizetype colon = text.lastIndexOf(u':');
+    if (colon < 0) {
+        return false;
+    }
+    QString host = text.left(colon);
+    bool ok = false;
+    const uint p = text.mid(colon + 1).toUInt(&ok);
+    if (!ok || p > 65535) {
+        return false;
+    }
+    if (host.startsWith(u'[') && host.endsWith(u']')) {
+        host = host.mid(1, host.size() - 2);
+    }
+    if (host.isEmpty() || host == u"localhost"_s) {
+        host = u"127.0.0.1"_s;
+    }
+    QHostAddress parsed;
+    if (!parsed.setAddress(host)) {
+        return false;
+    }
+    *address = parsed;
+    *port = static_cast<quint16>(p);
+    return true;
+}
+
+Parsed engineConfig(const QCommandLineParser &parser)
+{
+    Parsed result;
+    std::unique_ptr<QSettings> ini;
+    QString configPath = parser.value(u"config"_s);
+    if (configPath.isEmpty()) {
+        configPath = qEnvironmentVariable("MASKLINE_CONFIG");
+    }
+    if (!configPath.isEmpty()) {
+        if (!QFile::exists(configPath)) {
+            result.error = u"config file %1 does not exist"_s.arg(configPath);
+            return result;
+        }
+        ini = std::make_unique<QSettings>(configPath, QSettings::IniFormat);
+    }
+    auto get = [&](const QString &name) {
+        for (const Option &o : options()) {
+            if (o.name == name) {
+                return valueOf(parser, ini.get(), o);
+            }
+        }
+        return QString();
+    };
+
+    EngineConfig &config = result.engine;
+    config.store = StoreConfig::fromLocation(get(u"db"_s));
+    if (!parseListen(get(u"listen"_s), &config.http.address, &config.http.port)) {
+        result.error = u"--listen expects host:port, e.g. 127.0.0.1:8080, not '%1'"_s.arg(get(u"listen"_s));
+        return result;
+    }
+    config.http.publicUrl = get(u"public-url"_s);
+    while (config.http.publicUrl.endsWith(u'/')) {
+        config.http.publicUrl.chop(1);
+    }
+    const QString rate = get(u"rate-limit"_s);
+    if (rate.compare(u"off"_s, Qt::CaseInsensitive) == 0) {
+        config.http.rateLimitPerSecond = 0;
+    } else {
+        bool ok = false;
+        config.http.rateLimitPerSecond = rate.toInt(&ok);
+        if (!ok || config.http.rateLimitPerSecond < 0) {
+            result.error = u"--rate-limit expects a number of requests per second or 'off', not '%1'"_s.arg(rate);
+            return result;
+        }
+    }
+    bool ok = false;
+    config.debuggerRetentionDays = get(u"debugger-retention-days"_s).toInt(&ok);
+    if (!ok || config.debuggerRetentionDays < 1) {
+        result.error = u"--debugger-retention-days expects a whole number of days"_s;
+        return result;
+    }
+    config.accountSid = qEnvironmentVariable("MASKLINE_ACCOUNT_SID");
+    config.authToken = qEnvironmentVariable("MASKLINE_AUTH_TOKEN");
+    return result;
+}
+
+int runAccountCommand(const QCommandLineParser &parser, const QStringList &args, const StoreConfig &store)
+{
+    QTextStream out(stdout);
+    QTextStream err(stderr);
+    const QString verb = args.value(1);
+    if (verb != u"create"_s && verb != u"list"_s) {
+        err << "usage: maskline-server [--db PATH] account create [--sid AC… --token …]\n"
+               "       maskline-server [--db PATH] account list\n";
+        return 2;
+    }
+    // Admin commands run beside a live engine: they take no engine lock; SQLite serialises the writes.
+    Database db(store);
+    if (auto st = db.migrate(); !st) {
+        err << "maskline-server: " << st.error().message << "\n";
+        return 1;
+    }
+    SystemClock clock;
+    Proxy proxy(db, clock, nullptr);
+    if (verb == u"create"_s) {
+        auto account = proxy.createAccount(parser.value(u"sid"_s), parser.value(u"token"_s));
+        if (!account) {
+            err << "maskline-server: " << account.error().message << "\n";
+            return 1;
+        }
+        out << "sid " << account->sid << "\n" << "token " << account->authToken << "\n";
+        return 0;
+    }
+    auto accounts = proxy.listAccounts();
+    if (!accounts) {
+        err << "maskline-server: " << accounts.error().message << "\n";
+        return 1;
+    }
+    for (const Account &a : std::as_const(*accounts)) {
+        out << a.sid << "  created " << Time::toIso(a.dateCreated)
+            << (a.friendlyName.isEmpty() ? QString() : u"  "_s + a.friendlyName) << "\n";
+    }
+    return 0;
+}
+
+} // namespace Maskline::Cli

@@ -1,0 +1,28 @@
+#pragma once
+
+#include "enginehost.h"
+
+#include <QCommandLineParser>
+#include <QStringList>
+
+namespace Maskline::Cli {
+
+// The flags both executables share. Values come from, in order of precedence: the command line, MASKLINE_*
+// environment variables, the INI file given by --config (or MASKLINE_CONFIG), then built-in defaults.
+void addEngineOptions(QCommandLineParser &parser);
+
+struct Parsed
+{
+    EngineConfig engine;
+    QString error; // non-empty: the user gave something unusable
+};
+
+Parsed engineConfig(const QCommandLineParser &parser);
+
+// "127.0.0.1:8080", "[::1]:0", ":8080", "0.0.0.0:80"
+bool parseListen(const QString &text, QHostAddress *address, quint16 *port);
+
+// `account create [--sid AC… --token …]` and `account list` against the store; returns the process exit code.
+int runAccountCommand(const QCommandLineParser &parser, const QStringList &args, const StoreConfig &store);
+
+} // namespace Maskline::Cli

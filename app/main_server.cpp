@@ -1,0 +1,106 @@
+// maskline-server: the headless engine. Links no Gui and no Widgets.
+
+#include "cli.h"
+
+#include "enginehost.h"
+
+#include <QCoreApplication>
+#include <QSocketNotifier>
+#include <QTextStream>
+#include <QThread>
+
+#include <csignal>
+#include <cstdio>
+#include <sys/socket.h>
+#include <unistd.h>
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace {
+
+int g_signalFds[2] = {-1, -1};
+
+void onSignal(int)
+{
+    const char byte = 1;
+    // write() is async-signal-safe; the event loop picks the byte up and shuts down cleanly.
+    [[maybe_unused]] const auto n = ::write(g_signalFds[0], &byte, 1);
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(u"maskline-server"_s);
+    QCoreApplication::setApplicationVersion(QStringLiteral(MASKLINE_VERSION));
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        u"Maskline: a self-hosted number-masking engine that speaks Twilio Proxy's v1 REST API.\n\n"
+        u"Commands:\n"
+        u"  (none)                              run the engine until SIGTERM/SIGINT\n"
+        u"  account create [--sid AC… --token …] add an account; prints its SID and auth token\n"
+        u"  account list                        list the accounts in the store\n\n"
+        u"The first account is created on first start (or taken from MASKLINE_ACCOUNT_SID and MASKLINE_AUTH_TOKEN)."_s);
+    parser.addHelpOption();
+    parser.addVersionOption();
+    Maskline::Cli::addEngineOptions(parser);
+    parser.addPositionalArgument(u"command"_s, u"Optional: account create | account list"_s, u"[command]"_s);
+    parser.process(app);
+
+    const Maskline::Cli::Parsed parsed = Maskline::Cli::engineConfig(parser);
+    QTextStream err(stderr);
+    if (!parsed.error.isEmpty()) {
+        err << "maskline-server: " << parsed.error << "\n";
+        return 2;
+    }
+    const QStringList args = parser.positionalArguments();
+    if (!args.isEmpty()) {
+        if (args.first() == u"account"_s) {
+            return Maskline::Cli::runAccountCommand(parser, args, parsed.engine.store);
+        }
+        err << "maskline-server: unknown command '" << args.first() << "' (see --help)\n";
+        return 2;
+    }
+
+    if (::socketpair(AF_UNIX, SOCK_STREAM, 0, g_signalFds) != 0) {
+        err << "maskline-server: cannot set up signal handling\n";
+        return 1;
+    }
+    QSocketNotifier signalNotifier(g_signalFds[1], QSocketNotifier::Read);
+    std::signal(SIGTERM, onSignal);
+    std::signal(SIGINT, onSignal);
+
+    QThread engineThread;
+    engineThread.setObjectName(u"engine"_s);
+    auto *engine = new Maskline::EngineHost(parsed.engine);
+    engine->moveToThread(&engineThread);
+    int exitCode = 0;
+
+    QObject::connect(engine, &Maskline::EngineHost::started, &app,
+                     [](const QString &url, const Maskline::Account &) {
+                         QTextStream out(stdout);
+                         out << "listening on " << url << Qt::endl;
+                     });
+    QObject::connect(engine, &Maskline::EngineHost::failed, &app, [&](const QString &message) {
+        err << "maskline-server: " << message << Qt::endl;
+        exitCode = 1;
+        app.quit();
+    });
+    QObject::connect(&signalNotifier, &QSocketNotifier::activated, &app, [&]() {
+        char byte = 0;
+        [[maybe_unused]] const auto n = ::read(g_signalFds[1], &byte, 1);
+        app.quit();
+    });
+    QObject::connect(&engineThread, &QThread::started, engine, &Maskline::EngineHost::start);
+    QObject::connect(&engineThread, &QThread::finished, engine, &QObject::deleteLater);
+    engineThread.start();
+
+    const int loopCode = app.exec();
+    // Stop the engine on its own thread (it owns the connection and the listener), then end the thread.
+    QMetaObject::invokeMethod(engine, &Maskline::EngineHost::stop, Qt::BlockingQueuedConnection);
+    engineThread.quit();
+    engineThread.wait();
+    return exitCode != 0 ? exitCode : loopCode;
+}

@@ -1,0 +1,53 @@
+#include "sid.h"
+
+#include <QRandomGenerator>
+
+#include <array>
+
+namespace Maskline::Sid {
+
+namespace {
+
+QString randomHex32()
+{
+    std::array<quint32, 4> words{};
+    QRandomGenerator::system()->fillRange(words.data(), words.size());
+    QString hex;
+    hex.reserve(32);
+    for (const quint32 w : words) {
+        hex += QStringLiteral("%1").arg(w, 8, 16, QLatin1Char('0'));
+    }
+    return hex;
+}
+
+bool isHexDigit(QChar c)
+{
+    return (c >= u'0' && c <= u'9') || (c >= u'a' && c <= u'f') || (c >= u'A' && c <= u'F');
+}
+
+} // namespace
+
+QString generate(QStringView prefix)
+{
+    return prefix.toString() + randomHex32();
+}
+
+QString generateToken()
+{
+    return randomHex32();
+}
+
+bool isValid(QStringView s, QStringView prefix)
+{
+    if (s.size() != 34 || !s.startsWith(prefix)) {
+        return false;
+    }
+    for (qsizetype i = 2; i < s.size(); ++i) {
+        if (!isHexDigit(s[i])) {
+            return false;
+        }
+    }
+    return true;
+}
+
+} // namespace Maskline::Sid

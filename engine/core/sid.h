@@ -1,0 +1,27 @@
+#pragma once
+
+#include <QString>
+#include <QStringView>
+
+namespace Maskline::Sid {
+
+// Twilio-style identifiers: a two-letter type prefix followed by 32 lowercase hex digits from the system CSPRNG.
+inline constexpr QStringView ACCOUNT = u"AC";
+inline constexpr QStringView SERVICE = u"KS";
+inline constexpr QStringView SESSION = u"KC";
+inline constexpr QStringView PARTICIPANT = u"KP";
+inline constexpr QStringView INTERACTION = u"KI";
+inline constexpr QStringView PHONE_NUMBER = u"PN";
+inline constexpr QStringView DEBUGGER_EVENT = u"NO";
+inline constexpr QStringView MESSAGE = u"SM";
+inline constexpr QStringView CALL = u"CA";
+
+QString generate(QStringView prefix);
+
+// True when s is prefix + 32 hex digits (either case, as Twilio's patterns accept).
+bool isValid(QStringView s, QStringView prefix);
+
+// Random secret of 32 lowercase hex digits, the shape of a Twilio auth token.
+QString generateToken();
+
+} // namespace Maskline::Sid

@@ -1,0 +1,78 @@
+#pragma once
+
+#include "core/clock.h"
+#include "core/result.h"
+
+#include <QDateTime>
+#include <QList>
+#include <QObject>
+#include <QString>
+
+#include <optional>
+
+namespace Maskline {
+
+class Database;
+
+// One debugger event (an 80xxx warning or error), shaped after Twilio's Monitor Alert.
+struct DebuggerEvent
+{
+    qint64 id = 0;
+    QString sid; // NO…
+    QString accountSid;
+    QString serviceSid;
+    QString sessionSid;
+    QString participantSid;
+    QString interactionSid;
+    QString resourceSid; // the SID the event is mainly about
+    int code = 0;
+    QString logLevel; // "error" | "warning", from the catalogue
+    QString message;
+    QString requestMethod;
+    QString requestUrl;
+    QString requestVariables; // form-encoded or JSON text of what caused it
+    QString responseBody;
+    QDateTime dateCreated;
+};
+
+struct DebuggerFilter
+{
+    QString accountSid;
+    QString logLevel;
+    int code = 0;
+    QString resourceSid; // matches any SID the event names
+    QDateTime startDate;
+    QDateTime endDate;
+};
+
+// Records 80xxx events where they happen, on the calling thread's connection, and lists them newest first.
+class Debugger final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(Debugger)
+
+public:
+    Debugger(Database &db, const Clock &clock, QObject *parent = nullptr);
+
+    // The catalogue's level for a code ("error" or "warning"); "warning" for codes it does not list.
+    static QString levelFor(int code);
+
+    // Stores the event (filling sid, level when empty, and time) and emits recorded(). Storage failures are
+    // logged, never thrown: a debugger event must not fail the request that raised it.
+    DebuggerEvent record(DebuggerEvent event);
+
+    Result<QList<DebuggerEvent>> list(const DebuggerFilter &filter, int pageSize, std::optional<qint64> afterId);
+    // Deletes events older than `olderThan`; returns how many.
+    int purgeOlderThan(const QDateTime &olderThan);
+
+Q_SIGNALS:
+    void recorded(const Maskline::DebuggerEvent &event);
+
+private:
+    Database &m_db;
+    const Clock &m_clock;
+};
+
+} // namespace Maskline
+
+Q_DECLARE_METATYPE(Maskline::DebuggerEvent)

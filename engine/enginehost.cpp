@@ -1,0 +1,103 @@
+#include "enginehost.h"
+
+#include "proxy/proxy.h"
+#include "store/database.h"
+#include "store/sqlquery.h"
+#include "store/storelock.h"
+
+#include <QLoggingCategory>
+
+Q_LOGGING_CATEGORY(lcEngine, "maskline.engine")
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace Maskline {
+
+EngineHost::EngineHost(EngineConfig config, const Clock *clock, QObject *parent)
+    : QObject(parent)
+    , m_config(std::move(config))
+    , m_clock(clock ? *clock : *SystemClock::instance())
+{
+    qRegisterMetaType<Maskline::Account>();
+}
+
+EngineHost::~EngineHost()
+{
+    stop();
+}
+
+QString EngineHost::listenUrl() const
+{
+    return m_http ? m_http->baseUrl() : QString();
+}
+
+void EngineHost::start()
+{
+    try {
+        if (m_config.store.isSqlite()) {
+            m_lock = std::make_unique<StoreLock>(m_config.store.path);
+            if (!m_lock->tryLock()) {
+                const QString why = m_lock->errorString();
+                m_lock.reset();
+                Q_EMIT failed(why);
+                return;
+            }
+        }
+        m_db = std::make_unique<Database>(m_config.store);
+        if (auto st = m_db->migrate(); !st) {
+            const QString why = st.error().message;
+            stop();
+            Q_EMIT failed(why);
+            return;
+        }
+        m_debugger = std::make_unique<Debugger>(*m_db, m_clock);
+        m_proxy = std::make_unique<Proxy>(*m_db, m_clock, m_debugger.get());
+        connect(m_proxy.get(), &Proxy::changed, this, &EngineHost::changed);
+        connect(m_debugger.get(), &Debugger::recorded, this, &EngineHost::debuggerEventRecorded);
+
+        auto account = m_proxy->ensureAccount(m_config.accountSid, m_config.authToken);
+        if (!account) {
+            const QString why = account.error().message;
+            stop();
+            Q_EMIT failed(why);
+            return;
+        }
+        m_http = std::make_unique<HttpServer>(*m_proxy, m_debugger.get(), m_clock, m_config.http);
+        if (!m_http->listen()) {
+            const QString why = u"cannot listen on %1:%2: %3"_s.arg(m_config.http.address.toString())
+                                    .arg(m_config.http.port)
+                                    .arg(m_http->errorString());
+            stop();
+            Q_EMIT failed(why);
+            return;
+        }
+        QStringList own{m_http->baseUrl()};
+        if (!m_config.http.publicUrl.isEmpty()) {
+            own.append(m_config.http.publicUrl);
+        }
+        m_proxy->setOwnBaseUrls(own);
+        qCInfo(lcEngine).noquote() << "engine started on" << m_config.store.describe();
+        Q_EMIT started(m_http->baseUrl(), *account);
+    } catch (const StoreError &e) {
+        stop();
+        Q_EMIT failed(e.message());
+    }
+}
+
+void EngineHost::stop()
+{
+    const bool wasRunning = m_http || m_db;
+    m_http.reset();
+    m_proxy.reset();
+    m_debugger.reset();
+    if (m_db) {
+        m_db->closeThreadConnection();
+    }
+    m_db.reset();
+    m_lock.reset();
+    if (wasRunning) {
+        Q_EMIT stopped();
+    }
+}
+
+} // namespace Maskline

@@ -1,0 +1,127 @@
+#pragma once
+
+#include "types.h"
+
+#include "core/clock.h"
+#include "core/result.h"
+
+#include <QObject>
+#include <QSqlDatabase>
+#include <QStringList>
+
+namespace Maskline {
+
+class Database;
+class Debugger;
+class ProxyTxn;
+
+// The Proxy domain as a C++ API with no HTTP in it (reference §3-§5, §10). Every call runs on the thread that owns
+// the engine's write connection, is one transaction, and either returns the resource or an ApiError carrying the
+// Twilio code, HTTP status and a message a person can act on. After a commit, changed() says what changed.
+//
+// Every call is scoped to an account: a resource of another account is reported as not found, never as forbidden.
+class Proxy final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(Proxy)
+
+public:
+    static constexpr int MAX_UNRESERVED_NUMBERS = 500;
+    static constexpr int MAX_RESERVED_NUMBERS = 5000;
+    static constexpr int MAX_UNIQUE_NAME = 191;
+    static constexpr int MAX_CALLBACK_URL = 4000;
+    static constexpr int MAX_PAGE_SIZE = 100;
+
+    Proxy(Database &db, const Clock &clock, Debugger *debugger, QObject *parent = nullptr);
+    ~Proxy() override;
+
+    // Callback URLs may never point at Maskline itself (changelog 2019-05-21): these are its own base URLs.
+    void setOwnBaseUrls(const QStringList &urls);
+    QStringList ownBaseUrls() const { return m_ownBaseUrls; }
+
+    // Accounts
+    Result<Account> createAccount(const QString &sid = {}, const QString &authToken = {},
+                                  const QString &friendlyName = {});
+    Result<QList<Account>> listAccounts();
+    Result<Account> fetchAccount(const QString &sid);
+    // Constant-time check of the token; an unknown SID costs the same comparison as a wrong token.
+    Result<Account> authenticate(const QString &sid, const QString &authToken);
+    Result<Account> updateAccountSettings(const QString &sid, const AccountSettings &settings);
+    // Creates the first account when the store has none: from the given SID/token, else generated.
+    Result<Account> ensureAccount(const QString &sid = {}, const QString &authToken = {});
+
+    // Services (fetch also by unique name)
+    Result<Service> createService(const QString &accountSid, const ServiceParams &params);
+    Result<Service> fetchService(const QString &accountSid, const QString &sidOrUniqueName);
+    Result<Service> updateService(const QString &accountSid, const QString &sid, const ServiceParams &params);
+    Status deleteService(const QString &accountSid, const QString &sid);
+    Result<Page<Service>> listServices(const QString &accountSid, const PageRequest &page);
+
+    // Phone numbers (the pool)
+    Result<PhoneNumber> createPhoneNumber(const QString &accountSid, const QString &serviceSid,
+                                          const PhoneNumberParams &params);
+    Result<PhoneNumber> fetchPhoneNumber(const QString &accountSid, const QString &serviceSid, const QString &sid);
+    Result<PhoneNumber> updatePhoneNumber(const QString &accountSid, const QString &serviceSid, const QString &sid,
+                                          std::optional<bool> isReserved);
+    Status deletePhoneNumber(const QString &accountSid, const QString &serviceSid, const QString &sid);
+    Result<Page<PhoneNumber>> listPhoneNumbers(const QString &accountSid, const QString &serviceSid,
+                                               const PageRequest &page);
+
+    // Sessions (fetch also by unique name)
+    Result<Session> createSession(const QString &accountSid, const QString &serviceSid, const SessionParams &params);
+    Result<Session> fetchSession(const QString &accountSid, const QString &serviceSid,
+                                 const QString &sidOrUniqueName);
+    Result<Session> updateSession(const QString &accountSid, const QString &serviceSid, const QString &sid,
+                                  const SessionParams &params);
+    Status deleteSession(const QString &accountSid, const QString &serviceSid, const QString &sid);
+    Result<Page<Session>> listSessions(const QString &accountSid, const QString &serviceSid, const PageRequest &page);
+
+    // Participants (delete is soft: the identifier can never be added to that session again)
+    Result<Participant> createParticipant(const QString &accountSid, const QString &serviceSid,
+                                          const QString &sessionSid, const ParticipantParams &params);
+    Result<Participant> fetchParticipant(const QString &accountSid, const QString &serviceSid,
+                                         const QString &sessionSid, const QString &sid);
+    Result<Participant> deleteParticipant(const QString &accountSid, const QString &serviceSid,
+                                          const QString &sessionSid, const QString &sid);
+    Result<Page<Participant>> listParticipants(const QString &accountSid, const QString &serviceSid,
+                                               const QString &sessionSid, const PageRequest &page);
+
+    // Interactions (read and delete; created by traffic) and MessageInteractions (participantSid filter)
+    Result<Interaction> fetchInteraction(const QString &accountSid, const QString &serviceSid,
+                                         const QString &sessionSid, const QString &sid,
+                                         const QString &participantSid = {});
+    Status deleteInteraction(const QString &accountSid, const QString &serviceSid, const QString &sessionSid,
+                             const QString &sid);
+    Result<Page<Interaction>> listInteractions(const QString &accountSid, const QString &serviceSid,
+                                               const QString &sessionSid, const PageRequest &page,
+                                               const QString &participantSid = {});
+    // Records an interaction produced by traffic or by a MessageInteraction; moves the session open -> in-progress,
+    // sets date_started / date_last_interaction and slides the TTL deadline.
+    Result<Interaction> recordInteraction(const Interaction &interaction);
+    Result<Interaction> updateInteractionLegStatus(const QString &interactionSid, bool outbound,
+                                                   const QString &resourceStatus, const QString &resourceSid = {},
+                                                   const QString &data = {});
+
+    Database &database() { return m_db; }
+    const Clock &clock() const { return m_clock; }
+
+Q_SIGNALS:
+    // Emitted after each commit, on the engine thread, with everything that transaction changed.
+    void changed(const QList<Maskline::Change> &changes);
+
+private:
+    friend class ProxyTxn;
+    Status validateService(const QSqlDatabase &db, const Service &service);
+    Status checkPoolCapacity(const QSqlDatabase &db, const QString &serviceSid, bool reserved);
+    void warnPoolNearLimit(const QSqlDatabase &db, const QString &accountSid, const QString &serviceSid,
+                           bool reserved);
+    Result<Participant> addParticipant(ProxyTxn &txn, const Service &service, const Session &session,
+                                       const ParticipantParams &params);
+
+    Database &m_db;
+    const Clock &m_clock;
+    Debugger *m_debugger;
+    QStringList m_ownBaseUrls;
+};
+
+} // namespace Maskline

@@ -1,0 +1,52 @@
+#pragma once
+
+#include "migrations.h"
+#include "storeconfig.h"
+
+#include "core/result.h"
+
+#include <QMutex>
+#include <QSet>
+#include <QSqlDatabase>
+#include <QString>
+
+namespace Maskline {
+
+// The store: hands each thread its own named connection (Qt SQL connections belong to the thread that opened them),
+// applies per-connection settings (WAL, foreign keys, busy timeout) and runs the numbered migrations.
+class Database final
+{
+public:
+    explicit Database(StoreConfig config);
+    ~Database();
+    Database(const Database &) = delete;
+    Database &operator=(const Database &) = delete;
+
+    const StoreConfig &config() const { return m_config; }
+    bool isPostgres() const { return m_config.driver == StoreConfig::Driver::Postgres; }
+
+    // This thread's connection, opened on first use. Throws StoreError when it cannot be opened.
+    QSqlDatabase connection();
+    // Closes the calling thread's connection; call before a worker thread ends.
+    void closeThreadConnection();
+
+    // Brings the schema up to the last of `migrations`, one transaction per step. Refuses (and leaves untouched) a
+    // store whose schema is newer than this build knows.
+    Status migrate(const QList<Migration> &migrations = Migrations::all());
+    // 0 for an empty store.
+    int schemaVersion();
+
+    // Replaces the %ID%/%TIME%/%BOOL% tokens of portable schema text for this store's SQL dialect.
+    QString dialect(QString sql) const;
+
+private:
+    QString connectionNameForThisThread() const;
+    void configure(QSqlDatabase &db);
+
+    StoreConfig m_config;
+    QString m_instanceId;
+    QMutex m_mutex;
+    QSet<QString> m_names;
+};
+
+} // namespace Maskline

@@ -1,0 +1,190 @@
+#include "migrations.h"
+
+namespace Maskline::Migrations {
+
+namespace {
+
+// Times are stored as milliseconds since the epoch (UTC): exact, sortable and the same on SQLite and PostgreSQL.
+// Every resource table has an integer `id` whose order is creation order: lists page newest-first on it, so a cursor
+// never skips or repeats rows while others insert.
+Migration initialSchema()
+{
+    return {1,
+            QStringLiteral("accounts, services, numbers, sessions, participants, interactions"),
+            {
+                QStringLiteral(R"(CREATE TABLE accounts (
+                    id %ID%,
+                    sid TEXT NOT NULL UNIQUE,
+                    auth_token TEXT NOT NULL,
+                    friendly_name TEXT,
+                    allow_participant_conflict %BOOL% NOT NULL DEFAULT 0,
+                    respect_sms_stop_filter %BOOL% NOT NULL DEFAULT 0,
+                    sms_stop_filtering %BOOL% NOT NULL DEFAULT 1,
+                    date_created %TIME% NOT NULL,
+                    date_updated %TIME% NOT NULL))"),
+                QStringLiteral(R"(CREATE TABLE services (
+                    id %ID%,
+                    sid TEXT NOT NULL UNIQUE,
+                    account_sid TEXT NOT NULL REFERENCES accounts(sid) ON DELETE CASCADE,
+                    unique_name TEXT NOT NULL,
+                    chat_instance_sid TEXT,
+                    callback_url TEXT,
+                    intercept_callback_url TEXT,
+                    out_of_session_callback_url TEXT,
+                    default_ttl INTEGER NOT NULL DEFAULT 0,
+                    geo_match_level TEXT NOT NULL,
+                    number_selection_behavior TEXT NOT NULL,
+                    mx_insert_one %BOOL% NOT NULL DEFAULT 0,
+                    ar_insert_nine %BOOL% NOT NULL DEFAULT 0,
+                    date_created %TIME% NOT NULL,
+                    date_updated %TIME% NOT NULL,
+                    UNIQUE (account_sid, unique_name)))"),
+                QStringLiteral(R"(CREATE TABLE phone_numbers (
+                    id %ID%,
+                    sid TEXT NOT NULL UNIQUE,
+                    account_sid TEXT NOT NULL REFERENCES accounts(sid) ON DELETE CASCADE,
+                    service_sid TEXT NOT NULL REFERENCES services(sid) ON DELETE CASCADE,
+                    phone_number TEXT NOT NULL UNIQUE,
+                    friendly_name TEXT,
+                    iso_country TEXT,
+                    cap_voice %BOOL% NOT NULL DEFAULT 1,
+                    cap_sms %BOOL% NOT NULL DEFAULT 1,
+                    cap_mms %BOOL% NOT NULL DEFAULT 1,
+                    cap_fax %BOOL% NOT NULL DEFAULT 0,
+                    is_reserved %BOOL% NOT NULL DEFAULT 0,
+                    in_use INTEGER NOT NULL DEFAULT 0,
+                    date_created %TIME% NOT NULL,
+                    date_updated %TIME% NOT NULL))"),
+                QStringLiteral("CREATE INDEX phone_numbers_service ON phone_numbers(service_sid, id)"),
+                QStringLiteral(R"(CREATE TABLE sessions (
+                    id %ID%,
+                    sid TEXT NOT NULL UNIQUE,
+                    account_sid TEXT NOT NULL REFERENCES accounts(sid) ON DELETE CASCADE,
+                    service_sid TEXT NOT NULL REFERENCES services(sid) ON DELETE CASCADE,
+                    unique_name TEXT,
+                    status TEXT NOT NULL,
+                    mode TEXT NOT NULL,
+                    ttl INTEGER NOT NULL DEFAULT 0,
+                    date_expiry %TIME%,
+                    expires_at %TIME%,
+                    closed_reason TEXT,
+                    date_started %TIME%,
+                    date_ended %TIME%,
+                    date_last_interaction %TIME%,
+                    date_created %TIME% NOT NULL,
+                    date_updated %TIME% NOT NULL,
+                    UNIQUE (service_sid, unique_name)))"),
+                QStringLiteral("CREATE INDEX sessions_service ON sessions(service_sid, id)"),
+                QStringLiteral("CREATE INDEX sessions_expiry ON sessions(expires_at) WHERE expires_at IS NOT NULL"),
+                QStringLiteral("CREATE INDEX sessions_ended ON sessions(date_ended) WHERE date_ended IS NOT NULL"),
+                // `routable` marks the participant that holds its (service, identifier, proxy number) routing key:
+                // set while its session is active and it is not deleted. The partial unique index makes the key
+                // unique in the database itself, whatever the code above it does.
+                QStringLiteral(R"(CREATE TABLE participants (
+                    id %ID%,
+                    sid TEXT NOT NULL UNIQUE,
+                    account_sid TEXT NOT NULL REFERENCES accounts(sid) ON DELETE CASCADE,
+                    service_sid TEXT NOT NULL REFERENCES services(sid) ON DELETE CASCADE,
+                    session_sid TEXT NOT NULL REFERENCES sessions(sid) ON DELETE CASCADE,
+                    identifier TEXT NOT NULL,
+                    proxy_identifier TEXT NOT NULL,
+                    proxy_identifier_sid TEXT,
+                    friendly_name TEXT,
+                    routable %BOOL% NOT NULL DEFAULT 0,
+                    date_deleted %TIME%,
+                    date_created %TIME% NOT NULL,
+                    date_updated %TIME% NOT NULL,
+                    UNIQUE (session_sid, identifier)))"),
+                QStringLiteral("CREATE UNIQUE INDEX participants_routing_key ON participants(service_sid, identifier, "
+                               "proxy_identifier) WHERE routable = 1"),
+                QStringLiteral("CREATE INDEX participants_session ON participants(session_sid, id)"),
+                QStringLiteral("CREATE INDEX participants_number ON participants(proxy_identifier_sid)"),
+                QStringLiteral("CREATE INDEX participants_identifier ON participants(service_sid, identifier)"),
+                QStringLiteral(R"(CREATE TABLE interactions (
+                    id %ID%,
+                    sid TEXT NOT NULL UNIQUE,
+                    account_sid TEXT NOT NULL REFERENCES accounts(sid) ON DELETE CASCADE,
+                    service_sid TEXT NOT NULL REFERENCES services(sid) ON DELETE CASCADE,
+                    session_sid TEXT NOT NULL REFERENCES sessions(sid) ON DELETE CASCADE,
+                    participant_sid TEXT,
+                    type TEXT NOT NULL,
+                    data TEXT,
+                    inbound_participant_sid TEXT,
+                    inbound_resource_sid TEXT,
+                    inbound_resource_status TEXT,
+                    inbound_resource_type TEXT,
+                    inbound_resource_url TEXT,
+                    outbound_participant_sid TEXT,
+                    outbound_resource_sid TEXT,
+                    outbound_resource_status TEXT,
+                    outbound_resource_type TEXT,
+                    outbound_resource_url TEXT,
+                    date_created %TIME% NOT NULL,
+                    date_updated %TIME% NOT NULL))"),
+                QStringLiteral("CREATE INDEX interactions_session ON interactions(session_sid, id)"),
+                QStringLiteral("CREATE INDEX interactions_participant ON interactions(participant_sid, id) "
+                               "WHERE participant_sid IS NOT NULL"),
+                QStringLiteral("CREATE INDEX interactions_inbound_resource ON interactions(inbound_resource_sid)"),
+                QStringLiteral("CREATE INDEX interactions_outbound_resource ON interactions(outbound_resource_sid)"),
+            }};
+}
+
+Migration debuggerAndOutbox()
+{
+    return {2,
+            QStringLiteral("debugger events and the durable callback/carrier outbox"),
+            {
+                QStringLiteral(R"(CREATE TABLE debugger_events (
+                    id %ID%,
+                    sid TEXT NOT NULL UNIQUE,
+                    account_sid TEXT,
+                    service_sid TEXT,
+                    session_sid TEXT,
+                    participant_sid TEXT,
+                    interaction_sid TEXT,
+                    resource_sid TEXT,
+                    code INTEGER NOT NULL,
+                    log_level TEXT NOT NULL,
+                    message TEXT NOT NULL,
+                    request_method TEXT,
+                    request_url TEXT,
+                    request_variables TEXT,
+                    response_body TEXT,
+                    date_created %TIME% NOT NULL))"),
+                QStringLiteral("CREATE INDEX debugger_events_account ON debugger_events(account_sid, id)"),
+                QStringLiteral("CREATE INDEX debugger_events_created ON debugger_events(date_created)"),
+                // Work that must survive a restart: status callbacks and carrier sends. `dedupe_key` makes "never
+                // sent twice for one inbound message" a database guarantee.
+                QStringLiteral(R"(CREATE TABLE outbox (
+                    id %ID%,
+                    kind TEXT NOT NULL,
+                    account_sid TEXT,
+                    service_sid TEXT,
+                    session_sid TEXT,
+                    interaction_sid TEXT,
+                    dedupe_key TEXT UNIQUE,
+                    url TEXT NOT NULL,
+                    payload TEXT NOT NULL,
+                    state TEXT NOT NULL DEFAULT 'pending',
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    next_attempt_at %TIME% NOT NULL,
+                    last_error TEXT,
+                    date_created %TIME% NOT NULL,
+                    date_updated %TIME% NOT NULL))"),
+                QStringLiteral("CREATE INDEX outbox_due ON outbox(state, next_attempt_at)"),
+            }};
+}
+
+} // namespace
+
+QList<Migration> all()
+{
+    return {initialSchema(), debuggerAndOutbox()};
+}
+
+int latestVersion()
+{
+    return all().constLast().version;
+}
+
+} // namespace Maskline::Migrations

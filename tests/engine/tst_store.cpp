@@ -1,0 +1,271 @@
+// The store: migrations (fresh, upgrade, refuse newer, roll back on error), connection settings, the routing-key
+// constraint, RAII transactions, the single-engine lock, SIDs and time formatting.
+
+#include "core/clock.h"
+#include "core/sid.h"
+#include "store/database.h"
+#include "store/sqlquery.h"
+#include "store/storelock.h"
+#include "store/transaction.h"
+
+#include <QFile>
+#include <QSet>
+#include <QSqlError>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace Maskline;
+using namespace Qt::Literals::StringLiterals;
+
+class TestStore final : public QObject
+{
+    Q_OBJECT
+
+private:
+    QString freshPath() { return m_dir.filePath(u"store-%1.db"_s.arg(++m_counter)); }
+    static int count(const QSqlDatabase &db, const QString &sql)
+    {
+        SqlQuery q(db, sql);
+        q.exec();
+        return q.next() ? q.value(0).toInt() : -1;
+    }
+
+    QTemporaryDir m_dir;
+    int m_counter = 0;
+
+private Q_SLOTS:
+    void freshStoreGetsLatestSchema()
+    {
+        Database db(StoreConfig::fromLocation(freshPath()));
+        QCOMPARE(db.schemaVersion(), 0);
+        QVERIFY(db.migrate().ok());
+        QCOMPARE(db.schemaVersion(), Migrations::latestVersion());
+        const QStringList tables = db.connection().tables();
+        for (const QString &t : {u"accounts"_s, u"services"_s, u"phone_numbers"_s, u"sessions"_s, u"participants"_s,
+                                 u"interactions"_s, u"debugger_events"_s, u"outbox"_s, u"schema_version"_s}) {
+            QVERIFY2(tables.contains(t), qPrintable(t));
+        }
+        // Migrating again is a no-op.
+        QVERIFY(db.migrate().ok());
+        QCOMPARE(count(db.connection(), u"SELECT COUNT(*) FROM schema_version"_s), 1);
+    }
+
+    void connectionSettings()
+    {
+        const QString path = freshPath();
+        Database db(StoreConfig::fromLocation(path));
+        QVERIFY(db.migrate().ok());
+        SqlQuery wal(db.connection(), u"PRAGMA journal_mode"_s);
+        wal.exec();
+        QVERIFY(wal.next());
+        QCOMPARE(wal.value(0).toString(), u"wal"_s);
+        QCOMPARE(count(db.connection(), u"PRAGMA foreign_keys"_s), 1);
+        // Owner-only: the file holds auth tokens and callers' numbers.
+        const QFile::Permissions perms = QFile::permissions(path);
+        QVERIFY(perms & QFile::ReadOwner);
+        QVERIFY(!(perms & QFile::ReadGroup));
+        QVERIFY(!(perms & QFile::ReadOther));
+    }
+
+    void upgradeKeepsData()
+    {
+        const QString path = freshPath();
+        {
+            Database db(StoreConfig::fromLocation(path));
+            QVERIFY(db.migrate(Migrations::all().mid(0, 1)).ok());
+            QCOMPARE(db.schemaVersion(), 1);
+            QVERIFY(!db.connection().tables().contains(u"debugger_events"_s));
+            execSql(db.connection(), u"INSERT INTO accounts (sid, auth_token, date_created, date_updated) VALUES "
+                                     u"('AC00000000000000000000000000000001', 'secret-token-123456', 1, 1)"_s);
+        }
+        Database db(StoreConfig::fromLocation(path));
+        QVERIFY(db.migrate().ok());
+        QCOMPARE(db.schemaVersion(), Migrations::latestVersion());
+        QVERIFY(db.connection().tables().contains(u"debugger_events"_s));
+        QCOMPARE(count(db.connection(), u"SELECT COUNT(*) FROM accounts"_s), 1);
+    }
+
+    void newerStoreIsRefusedAndUntouched()
+    {
+        const QString path = freshPath();
+        {
+            Database db(StoreConfig::fromLocation(path));
+            QVERIFY(db.migrate().ok());
+            execSql(db.connection(), u"UPDATE schema_version SET version = 999"_s);
+        }
+        const QByteArray before = [&] {
+            QFile f(path);
+            f.open(QIODevice::ReadOnly);
+            return f.readAll();
+        }();
+        Database db(StoreConfig::fromLocation(path));
+        const Status st = db.migrate();
+        QVERIFY(!st.ok());
+        QVERIFY2(st.error().message.contains(u"newer Maskline"_s), qPrintable(st.error().message));
+        QVERIFY(st.error().message.contains(u"999"_s));
+        QCOMPARE(db.schemaVersion(), 999);
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QCOMPARE(f.readAll(), before);
+    }
+
+    void failingMigrationRollsBack()
+    {
+        Database db(StoreConfig::fromLocation(freshPath()));
+        QVERIFY(db.migrate(Migrations::all().mid(0, 1)).ok());
+        QList<Migration> broken = Migrations::all().mid(0, 1);
+        broken.append(Migration{2, u"broken"_s,
+                                {u"CREATE TABLE half_done (x INTEGER)"_s, u"THIS IS NOT SQL"_s}});
+        const Status st = db.migrate(broken);
+        QVERIFY(!st.ok());
+        QCOMPARE(st.error().code, 80501);
+        QCOMPARE(db.schemaVersion(), 1);
+        QVERIFY(!db.connection().tables().contains(u"half_done"_s));
+    }
+
+    void routingKeyIsUniqueInTheDatabase()
+    {
+        Database db(StoreConfig::fromLocation(freshPath()));
+        QVERIFY(db.migrate().ok());
+        QSqlDatabase c = db.connection();
+        execSql(c, u"INSERT INTO accounts (sid, auth_token, date_created, date_updated) VALUES ('AC1', 't', 1, 1)"_s);
+        execSql(c, u"INSERT INTO services (sid, account_sid, unique_name, geo_match_level, number_selection_behavior, "
+                   u"date_created, date_updated) VALUES ('KS1', 'AC1', 's', 'country', 'prefer-sticky', 1, 1)"_s);
+        for (const QString &sid : {u"KC1"_s, u"KC2"_s}) {
+            execSql(c, u"INSERT INTO sessions (sid, account_sid, service_sid, status, mode, date_created, "
+                       u"date_updated) VALUES ('%1', 'AC1', 'KS1', 'open', 'voice-and-message', 1, 1)"_s.arg(sid));
+        }
+        auto insert = [&](const QString &sid, const QString &session, int routable) {
+            SqlQuery(c, u"INSERT INTO participants (sid, account_sid, service_sid, session_sid, identifier, "
+                        u"proxy_identifier, routable, date_created, date_updated) VALUES (:sid, 'AC1', 'KS1', :ks, "
+                        u"'+14155550100', '+14155550999', :r, 1, 1)"_s)
+                .bind(u":sid"_s, sid)
+                .bind(u":ks"_s, session)
+                .bind(u":r"_s, routable)
+                .exec();
+        };
+        insert(u"KP1"_s, u"KC1"_s, 1);
+        bool refused = false;
+        try {
+            insert(u"KP2"_s, u"KC2"_s, 1);
+        } catch (const StoreError &e) {
+            refused = e.isConstraintViolation();
+        }
+        QVERIFY2(refused, "a second routable participant on the same key must violate the index");
+        // The same pair is fine while it does not hold the route (closed session, deleted participant).
+        insert(u"KP3"_s, u"KC2"_s, 0);
+        QCOMPARE(count(c, u"SELECT COUNT(*) FROM participants"_s), 2);
+    }
+
+    void foreignKeysCascade()
+    {
+        Database db(StoreConfig::fromLocation(freshPath()));
+        QVERIFY(db.migrate().ok());
+        QSqlDatabase c = db.connection();
+        execSql(c, u"INSERT INTO accounts (sid, auth_token, date_created, date_updated) VALUES ('AC1', 't', 1, 1)"_s);
+        execSql(c, u"INSERT INTO services (sid, account_sid, unique_name, geo_match_level, number_selection_behavior, "
+                   u"date_created, date_updated) VALUES ('KS1', 'AC1', 's', 'country', 'prefer-sticky', 1, 1)"_s);
+        execSql(c, u"INSERT INTO sessions (sid, account_sid, service_sid, status, mode, date_created, date_updated) "
+                   u"VALUES ('KC1', 'AC1', 'KS1', 'open', 'voice-and-message', 1, 1)"_s);
+        execSql(c, u"DELETE FROM services WHERE sid = 'KS1'"_s);
+        QCOMPARE(count(c, u"SELECT COUNT(*) FROM sessions"_s), 0);
+    }
+
+    void transactionRollsBackUnlessCommitted()
+    {
+        Database db(StoreConfig::fromLocation(freshPath()));
+        QVERIFY(db.migrate().ok());
+        QSqlDatabase c = db.connection();
+        {
+            Transaction tx(c);
+            execSql(c, u"INSERT INTO accounts (sid, auth_token, date_created, date_updated) VALUES ('AC1','t',1,1)"_s);
+        }
+        QCOMPARE(count(c, u"SELECT COUNT(*) FROM accounts"_s), 0);
+        {
+            Transaction tx(c);
+            execSql(c, u"INSERT INTO accounts (sid, auth_token, date_created, date_updated) VALUES ('AC1','t',1,1)"_s);
+            tx.commit();
+        }
+        QCOMPARE(count(c, u"SELECT COUNT(*) FROM accounts"_s), 1);
+    }
+
+    void failedStatementThrowsStoreError()
+    {
+        Database db(StoreConfig::fromLocation(freshPath()));
+        QVERIFY(db.migrate().ok());
+        QVERIFY_THROWS_EXCEPTION(StoreError, SqlQuery(db.connection(), u"SELECT * FROM no_such_table"_s));
+    }
+
+    void secondEngineLockIsRefusedWithHolder()
+    {
+        const QString path = freshPath();
+        StoreLock first(path);
+        QVERIFY(first.tryLock());
+        // A lock held by a live process (this one) is not taken over, and the refusal names the holder.
+        StoreLock second(path);
+        QVERIFY(!second.tryLock());
+        QVERIFY2(second.errorString().contains(u"pid %1"_s.arg(QCoreApplication::applicationPid())),
+                 qPrintable(second.errorString()));
+        QVERIFY(second.errorString().contains(path));
+    }
+
+    void lockIsFreedWithItsHolder()
+    {
+        const QString path = freshPath();
+        {
+            StoreLock first(path);
+            QVERIFY(first.tryLock());
+        }
+        StoreLock again(path);
+        QVERIFY(again.tryLock());
+    }
+
+    void sidsAreTypedRandomHex()
+    {
+        QSet<QString> seen;
+        for (int i = 0; i < 1000; ++i) {
+            const QString sid = Sid::generate(Sid::SESSION);
+            QCOMPARE(sid.size(), 34);
+            QVERIFY(sid.startsWith(u"KC"_s));
+            QCOMPARE(sid.mid(2), sid.mid(2).toLower());
+            QVERIFY(Sid::isValid(sid, Sid::SESSION));
+            seen.insert(sid);
+        }
+        QCOMPARE(seen.size(), 1000);
+        QVERIFY(!Sid::isValid(u"KC123"_s, Sid::SESSION));
+        QVERIFY(!Sid::isValid(u"KS0123456789abcdef0123456789abcdef"_s, Sid::SESSION));
+        QVERIFY(!Sid::isValid(u"KC0123456789abcdef0123456789abcdeg"_s, Sid::SESSION));
+        QVERIFY(Sid::isValid(u"KC0123456789ABCDEF0123456789abcdef"_s, Sid::SESSION));
+    }
+
+    void isoDates_data()
+    {
+        QTest::addColumn<QString>("input");
+        QTest::addColumn<QString>("expected"); // empty: invalid
+        QTest::newRow("zulu") << u"2030-07-30T20:00:00Z"_s << u"2030-07-30T20:00:00Z"_s;
+        QTest::newRow("fraction dropped") << u"2030-07-30T20:00:00.123Z"_s << u"2030-07-30T20:00:00Z"_s;
+        QTest::newRow("offset") << u"2030-07-30T22:00:00+02:00"_s << u"2030-07-30T20:00:00Z"_s;
+        QTest::newRow("no zone is UTC") << u"2030-07-30T20:00:00"_s << u"2030-07-30T20:00:00Z"_s;
+        QTest::newRow("garbage") << u"next tuesday"_s << QString();
+        QTest::newRow("bad month") << u"2030-13-01T00:00:00Z"_s << QString();
+        QTest::newRow("empty") << QString() << QString();
+    }
+
+    void isoDates()
+    {
+        QFETCH(QString, input);
+        QFETCH(QString, expected);
+        const QDateTime t = Time::parseIso(input);
+        QCOMPARE(Time::toIso(t), expected);
+    }
+
+    void manualClockMoves()
+    {
+        ManualClock clock(QDateTime(QDate(2030, 1, 1), QTime(0, 0), Qt::UTC));
+        clock.advance(90);
+        QCOMPARE(Time::toIso(clock.now()), u"2030-01-01T00:01:30Z"_s);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestStore)
+#include "tst_store.moc"
