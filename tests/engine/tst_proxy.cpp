@@ -1,0 +1,853 @@
+// The Proxy domain through its C++ API: every validation and refusal code, the session lifecycle, number selection
+// through the store (exhaustion, stickiness, uniqueness), in_use bookkeeping and account isolation.
+
+#include "core/clock.h"
+#include "debugger/debugger.h"
+#include "proxy/proxy.h"
+#include "store/database.h"
+#include "store/sqlquery.h"
+
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <memory>
+
+using namespace Maskline;
+using namespace Qt::Literals::StringLiterals;
+
+#define EXPECT_CODE(expr, expectedCode, expectedStatus)                                                             \
+    do {                                                                                                            \
+        const auto r_ = (expr);                                                                                     \
+        QVERIFY2(!r_.ok(), "expected a refusal");                                                                   \
+        QCOMPARE(r_.error().code, expectedCode);                                                                    \
+        QCOMPARE(r_.error().status, expectedStatus);                                                                \
+        QVERIFY(!r_.error().message.isEmpty());                                                                     \
+    } while (false)
+
+#define REQUIRE_OK(var, expr)                                                                                       \
+    auto var = (expr);                                                                                              \
+    QVERIFY2(var.ok(), var.ok() ? "" : qPrintable(var.error().message))
+
+class TestProxy final : public QObject
+{
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_dir;
+    int m_counter = 0;
+    std::unique_ptr<ManualClock> m_clock;
+    std::unique_ptr<Database> m_db;
+    std::unique_ptr<Debugger> m_debugger;
+    std::unique_ptr<Proxy> m_proxy;
+    QString m_account;
+
+    Proxy &proxy() { return *m_proxy; }
+
+    Service makeService(const QString &name = {}, const ServiceParams &extra = {})
+    {
+        ServiceParams p = extra;
+        p.uniqueName = name.isEmpty() ? u"svc-%1"_s.arg(++m_counter) : name;
+        auto s = proxy().createService(m_account, p);
+        if (!s) {
+            qFatal("createService: %s", qPrintable(s.error().message));
+        }
+        return *s;
+    }
+
+    PhoneNumber addNumber(const Service &s, const QString &e164, bool reserved = false,
+                          std::optional<Capabilities> caps = std::nullopt)
+    {
+        PhoneNumberParams p;
+        p.phoneNumber = e164;
+        p.isReserved = reserved;
+        p.capabilities = caps;
+        auto n = proxy().createPhoneNumber(m_account, s.sid, p);
+        if (!n) {
+            qFatal("createPhoneNumber: %s", qPrintable(n.error().message));
+        }
+        return *n;
+    }
+
+    Session makeSession(const Service &s, const QStringList &identifiers = {}, const SessionParams &extra = {})
+    {
+        SessionParams p = extra;
+        for (const QString &id : identifiers) {
+            p.participants.append(ParticipantParams{id, {}, {}, {}, false});
+        }
+        auto session = proxy().createSession(m_account, s.sid, p);
+        if (!session) {
+            qFatal("createSession: %s", qPrintable(session.error().message));
+        }
+        return *session;
+    }
+
+    QList<Participant> participantsOf(const Service &s, const Session &session)
+    {
+        auto page = proxy().listParticipants(m_account, s.sid, session.sid, {});
+        return page ? page->items : QList<Participant>();
+    }
+
+    int inUse(const Service &s, const PhoneNumber &n) { return proxy().fetchPhoneNumber(m_account, s.sid, n.sid)->inUse; }
+
+    QList<DebuggerEvent> eventsWithCode(int code)
+    {
+        DebuggerFilter f;
+        f.code = code;
+        auto events = m_debugger->list(f, 100, std::nullopt);
+        return events ? *events : QList<DebuggerEvent>();
+    }
+
+    static SessionParams closeParams()
+    {
+        SessionParams p;
+        p.status = SessionStatus::CLOSED;
+        return p;
+    }
+    static SessionParams reopenParams(bool failOnConflict = false)
+    {
+        SessionParams p;
+        p.status = SessionStatus::IN_PROGRESS;
+        p.failOnParticipantConflict = failOnConflict;
+        return p;
+    }
+
+private Q_SLOTS:
+    void init()
+    {
+        m_clock = std::make_unique<ManualClock>(QDateTime(QDate(2030, 1, 1), QTime(12, 0), Qt::UTC));
+        m_db = std::make_unique<Database>(StoreConfig::fromLocation(m_dir.filePath(u"p%1.db"_s.arg(++m_counter))));
+        QVERIFY(m_db->migrate().ok());
+        m_debugger = std::make_unique<Debugger>(*m_db, *m_clock);
+        m_proxy = std::make_unique<Proxy>(*m_db, *m_clock, m_debugger.get());
+        m_proxy->setOwnBaseUrls({u"http://127.0.0.1:8080"_s, u"https://proxy.example.com"_s});
+        REQUIRE_OK(account, m_proxy->ensureAccount());
+        m_account = account->sid;
+    }
+
+    void cleanup()
+    {
+        m_proxy.reset();
+        m_debugger.reset();
+        m_db.reset();
+    }
+
+    // --- accounts -----------------------------------------------------------------------------------------------
+
+    void accountsAuthenticate()
+    {
+        REQUIRE_OK(second, proxy().createAccount());
+        QVERIFY(second->sid.startsWith(u"AC"_s));
+        QCOMPARE(second->authToken.size(), 32);
+        QVERIFY(proxy().authenticate(second->sid, second->authToken).ok());
+        EXPECT_CODE(proxy().authenticate(second->sid, second->authToken + u"x"_s), 20003, 401);
+        EXPECT_CODE(proxy().authenticate(u"AC00000000000000000000000000000000"_s, second->authToken), 20003, 401);
+        EXPECT_CODE(proxy().authenticate(u"not-a-sid"_s, u""_s), 20003, 401);
+        // ensureAccount returns the existing first account rather than making another.
+        REQUIRE_OK(first, proxy().ensureAccount());
+        QCOMPARE(first->sid, m_account);
+        QCOMPARE(proxy().listAccounts()->size(), 2);
+    }
+
+    void accountFromEnvironmentValues()
+    {
+        const QString sid = u"AC0123456789abcdef0123456789abcdef"_s;
+        REQUIRE_OK(a, proxy().ensureAccount(sid, u"0123456789abcdef0123456789abcdef"_s));
+        QCOMPARE(a->sid, sid);
+        // Same SID with another token is refused rather than silently accepted.
+        EXPECT_CODE(proxy().ensureAccount(sid, u"ffffffffffffffffffffffffffffffff"_s), 20003, 401);
+        EXPECT_CODE(proxy().createAccount(u"ACnothex"_s), 80701, 400);
+    }
+
+    // --- services -----------------------------------------------------------------------------------------------
+
+    void serviceDefaultsAndFetchByName()
+    {
+        const Service s = makeService(u"rides"_s);
+        QVERIFY(s.sid.startsWith(u"KS"_s));
+        QCOMPARE(s.geoMatchLevel, u"country"_s);
+        QCOMPARE(s.numberSelectionBehavior, u"prefer-sticky"_s);
+        QCOMPARE(s.defaultTtl, 0);
+        QVERIFY(!s.mxInsertOne); // created after 2020-10-05
+        QCOMPARE(proxy().fetchService(m_account, u"rides"_s)->sid, s.sid);
+        QCOMPARE(proxy().fetchService(m_account, s.sid)->uniqueName, u"rides"_s);
+        EXPECT_CODE(proxy().fetchService(m_account, u"nope"_s), 20404, 404);
+    }
+
+    void serviceBeforeMexicoCutoffInsertsOne()
+    {
+        m_clock->set(QDateTime(QDate(2020, 10, 4), QTime(23, 0), Qt::UTC));
+        QVERIFY(makeService().mxInsertOne);
+        m_clock->set(QDateTime(QDate(2020, 10, 5), QTime(0, 0), Qt::UTC));
+        QVERIFY(!makeService().mxInsertOne);
+    }
+
+    void serviceValidation_data()
+    {
+        QTest::addColumn<QString>("field");
+        QTest::addColumn<QString>("value");
+        QTest::addColumn<int>("code");
+        QTest::newRow("empty name") << u"UniqueName"_s << u""_s << 80701;
+        QTest::newRow("long name") << u"UniqueName"_s << QString(192, u'x') << 80701;
+        QTest::newRow("geo") << u"GeoMatchLevel"_s << u"planet"_s << 80701;
+        QTest::newRow("selection") << u"NumberSelectionBehavior"_s << u"random"_s << 80701;
+        QTest::newRow("ttl negative") << u"DefaultTtl"_s << u"-1"_s << 80701;
+        QTest::newRow("ttl too big") << u"DefaultTtl"_s << u"2147483647"_s << 80701;
+        QTest::newRow("callback ftp") << u"CallbackUrl"_s << u"ftp://example.com/cb"_s << 80701;
+        QTest::newRow("callback relative") << u"CallbackUrl"_s << u"/cb"_s << 80701;
+        QTest::newRow("callback too long")
+            << u"CallbackUrl"_s << (u"https://example.com/"_s + QString(3990, u'a')) << 80701;
+        QTest::newRow("callback is us") << u"InterceptCallbackUrl"_s << u"http://127.0.0.1:8080/carrier/x"_s << 80701;
+        QTest::newRow("callback is public us")
+            << u"OutOfSessionCallbackUrl"_s << u"https://PROXY.example.com:443/hook"_s << 80701;
+        QTest::newRow("chat sid") << u"ChatInstanceSid"_s << u"IS123"_s << 80701;
+    }
+
+    void serviceValidation()
+    {
+        QFETCH(QString, field);
+        QFETCH(QString, value);
+        QFETCH(int, code);
+        ServiceParams p;
+        p.uniqueName = u"valid-name"_s;
+        if (field == u"UniqueName"_s) {
+            p.uniqueName = value;
+        } else if (field == u"GeoMatchLevel"_s) {
+            p.geoMatchLevel = value;
+        } else if (field == u"NumberSelectionBehavior"_s) {
+            p.numberSelectionBehavior = value;
+        } else if (field == u"DefaultTtl"_s) {
+            p.defaultTtl = value.toLongLong();
+        } else if (field == u"CallbackUrl"_s) {
+            p.callbackUrl = value;
+        } else if (field == u"InterceptCallbackUrl"_s) {
+            p.interceptCallbackUrl = value;
+        } else if (field == u"OutOfSessionCallbackUrl"_s) {
+            p.outOfSessionCallbackUrl = value;
+        } else if (field == u"ChatInstanceSid"_s) {
+            p.chatInstanceSid = value;
+        }
+        const auto r = proxy().createService(m_account, p);
+        QVERIFY(!r.ok());
+        QCOMPARE(r.error().code, code);
+        QVERIFY2(r.error().message.contains(field), qPrintable(r.error().message));
+        // Nothing was created.
+        QCOMPARE(proxy().listServices(m_account, {})->items.size(), 0);
+    }
+
+    void serviceNamesUniquePerAccountAndReusableAfterDelete()
+    {
+        const Service s = makeService(u"dup"_s);
+        ServiceParams p;
+        p.uniqueName = u"dup"_s;
+        EXPECT_CODE(proxy().createService(m_account, p), 80602, 400);
+        // Another account may use the name.
+        REQUIRE_OK(other, proxy().createAccount());
+        QVERIFY(proxy().createService(other->sid, p).ok());
+        // Renaming onto an existing name is refused too.
+        const Service s2 = makeService(u"other"_s);
+        EXPECT_CODE(proxy().updateService(m_account, s2.sid, p), 80602, 400);
+        QVERIFY(proxy().deleteService(m_account, s.sid).ok());
+        QVERIFY(proxy().createService(m_account, p).ok());
+    }
+
+    void serviceUpdateClearsUrl()
+    {
+        ServiceParams p;
+        p.callbackUrl = u"https://app.example.com/cb"_s;
+        const Service s = makeService({}, p);
+        QCOMPARE(s.callbackUrl, u"https://app.example.com/cb"_s);
+        ServiceParams clear;
+        clear.callbackUrl = QString();
+        clear.defaultTtl = 60;
+        REQUIRE_OK(updated, proxy().updateService(m_account, s.sid, clear));
+        QVERIFY(updated->callbackUrl.isEmpty());
+        QCOMPARE(updated->defaultTtl, 60);
+        QCOMPARE(updated->uniqueName, s.uniqueName);
+    }
+
+    void accountsAreIsolated()
+    {
+        const Service s = makeService();
+        const PhoneNumber n = addNumber(s, u"+14155550001"_s);
+        const Session session = makeSession(s);
+        REQUIRE_OK(other, proxy().createAccount());
+        const QString b = other->sid;
+        EXPECT_CODE(proxy().fetchService(b, s.sid), 20404, 404);
+        EXPECT_CODE(proxy().fetchService(b, s.uniqueName), 20404, 404);
+        EXPECT_CODE(proxy().updateService(b, s.sid, {}), 20404, 404);
+        EXPECT_CODE(proxy().deleteService(b, s.sid), 20404, 404);
+        EXPECT_CODE(proxy().listSessions(b, s.sid, {}), 20404, 404);
+        EXPECT_CODE(proxy().fetchSession(b, s.sid, session.sid), 20404, 404);
+        EXPECT_CODE(proxy().fetchPhoneNumber(b, s.sid, n.sid), 20404, 404);
+        EXPECT_CODE(proxy().createSession(b, s.sid, {}), 20404, 404);
+        QCOMPARE(proxy().listServices(b, {})->items.size(), 0);
+        // B cannot learn that A's number exists by adding it: it is "not available", not "in your service".
+        ServiceParams p;
+        p.uniqueName = u"b-svc"_s;
+        REQUIRE_OK(bs, proxy().createService(b, p));
+        PhoneNumberParams np;
+        np.phoneNumber = u"+14155550001"_s;
+        EXPECT_CODE(proxy().createPhoneNumber(b, bs->sid, np), 80601, 400);
+        // ...and cannot pin it as a proxy identifier either.
+        REQUIRE_OK(bsession, proxy().createSession(b, bs->sid, {}));
+        ParticipantParams pp{u"+14155550100"_s, {}, u"+14155550001"_s, {}, false};
+        EXPECT_CODE(proxy().createParticipant(b, bs->sid, bsession->sid, pp), 80304, 400);
+    }
+
+    // --- phone numbers ------------------------------------------------------------------------------------------
+
+    void phoneNumberAddAndRefusals()
+    {
+        const Service s = makeService();
+        const PhoneNumber n = addNumber(s, u"+1 (415) 555-0001"_s);
+        QVERIFY(n.sid.startsWith(u"PN"_s));
+        QCOMPARE(n.phoneNumber, u"+14155550001"_s);
+        QCOMPARE(n.isoCountry, u"US"_s);
+        QCOMPARE(n.friendlyName, u"(415) 555-0001"_s);
+        QCOMPARE(n.inUse, 0);
+        QVERIFY(!n.isReserved);
+
+        PhoneNumberParams again;
+        again.phoneNumber = u"+14155550001"_s;
+        EXPECT_CODE(proxy().createPhoneNumber(m_account, s.sid, again), 80104, 400);
+        const Service other = makeService();
+        EXPECT_CODE(proxy().createPhoneNumber(m_account, other.sid, again), 80101, 400);
+
+        PhoneNumberParams bad;
+        bad.phoneNumber = u"4155550001"_s;
+        EXPECT_CODE(proxy().createPhoneNumber(m_account, s.sid, bad), 80406, 400);
+        PhoneNumberParams none;
+        EXPECT_CODE(proxy().createPhoneNumber(m_account, s.sid, none), 80701, 400);
+        PhoneNumberParams badSid;
+        badSid.sid = u"PN123"_s;
+        EXPECT_CODE(proxy().createPhoneNumber(m_account, s.sid, badSid), 80407, 400);
+        PhoneNumberParams unknownSid;
+        unknownSid.sid = u"PN0123456789abcdef0123456789abcdef"_s;
+        EXPECT_CODE(proxy().createPhoneNumber(m_account, s.sid, unknownSid), 80301, 400);
+        // A Sid given with the number becomes the pool entry's SID (matching the carrier's number SID).
+        PhoneNumberParams withSid;
+        withSid.sid = u"PN0123456789abcdef0123456789abcdef"_s;
+        withSid.phoneNumber = u"+14155550002"_s;
+        REQUIRE_OK(adopted, proxy().createPhoneNumber(m_account, s.sid, withSid));
+        QCOMPARE(adopted->sid, withSid.sid);
+        // A Sid alone names a number already in the account: here, in this service.
+        PhoneNumberParams sidOnly;
+        sidOnly.sid = adopted->sid;
+        EXPECT_CODE(proxy().createPhoneNumber(m_account, s.sid, sidOnly), 80104, 400);
+        EXPECT_CODE(proxy().createPhoneNumber(m_account, other.sid, sidOnly), 80101, 400);
+    }
+
+    void deletedServiceReleasesNumbers()
+    {
+        const Service s = makeService();
+        addNumber(s, u"+14155550001"_s);
+        QVERIFY(proxy().deleteService(m_account, s.sid).ok());
+        const Service s2 = makeService();
+        addNumber(s2, u"+14155550001"_s);
+    }
+
+    void poolLimits()
+    {
+        const Service s = makeService();
+        QSqlDatabase db = m_db->connection();
+        // Fill the pool directly to just under the limits; the domain's check is what is under test.
+        auto fill = [&](int count, bool reserved, int offset) {
+            db.transaction();
+            for (int i = 0; i < count; ++i) {
+                SqlQuery(db, u"INSERT INTO phone_numbers (sid, account_sid, service_sid, phone_number, is_reserved, "
+                             u"date_created, date_updated) VALUES (:sid, :a, :s, :n, :r, 1, 1)"_s)
+                    .bind(u":sid"_s, u"PN%1"_s.arg(offset + i, 32, 10, QLatin1Char('0')))
+                    .bind(u":a"_s, m_account)
+                    .bind(u":s"_s, s.sid)
+                    .bind(u":n"_s, u"+1212555%1"_s.arg(offset + i, 4, 10, QLatin1Char('0')))
+                    .bind(u":r"_s, int(reserved))
+                    .exec();
+            }
+            db.commit();
+        };
+        fill(424, false, 0);
+        QCOMPARE(eventsWithCode(80624).size(), 0);
+        addNumber(s, u"+14155550425"_s); // 425 = 85 % of 500: warning once
+        QCOMPARE(eventsWithCode(80624).size(), 1);
+        QCOMPARE(eventsWithCode(80624).first().logLevel, u"warning"_s);
+        QCOMPARE(eventsWithCode(80624).first().serviceSid, s.sid);
+        addNumber(s, u"+14155550426"_s);
+        QCOMPARE(eventsWithCode(80624).size(), 1);
+        fill(74, false, 1000);
+        QCOMPARE(proxy().listPhoneNumbers(m_account, s.sid, {})->items.size(), 50);
+        PhoneNumberParams p;
+        p.phoneNumber = u"+14155550999"_s;
+        EXPECT_CODE(proxy().createPhoneNumber(m_account, s.sid, p), 80622, 400);
+        // Reserved numbers have their own, larger limit.
+        p.isReserved = true;
+        REQUIRE_OK(reserved, proxy().createPhoneNumber(m_account, s.sid, p));
+        // ...and un-reserving one would overflow the unreserved pool.
+        EXPECT_CODE(proxy().updatePhoneNumber(m_account, s.sid, reserved->sid, false), 80622, 400);
+        fill(4999, true, 5000); // with the one above: 5000 reserved, the limit
+        p.phoneNumber = u"+14155550998"_s;
+        EXPECT_CODE(proxy().createPhoneNumber(m_account, s.sid, p), 80622, 400);
+    }
+
+    void numberInUseCannotBeRemoved()
+    {
+        const Service s = makeService();
+        const PhoneNumber n = addNumber(s, u"+14155550001"_s);
+        const Session session = makeSession(s, {u"+14155550100"_s, u"+14155550200"_s});
+        // Both participants hold the same number in one session: in_use counts sessions, not participants.
+        QCOMPARE(inUse(s, n), 1);
+        EXPECT_CODE(proxy().deletePhoneNumber(m_account, s.sid, n.sid), 80611, 400);
+        // The documented drain: reserve, wait for in_use 0, remove.
+        REQUIRE_OK(reserved, proxy().updatePhoneNumber(m_account, s.sid, n.sid, true));
+        QVERIFY(reserved->isReserved);
+        QVERIFY(proxy().updateSession(m_account, s.sid, session.sid, closeParams()).ok());
+        QCOMPARE(inUse(s, n), 0);
+        QVERIFY(proxy().deletePhoneNumber(m_account, s.sid, n.sid).ok());
+        EXPECT_CODE(proxy().fetchPhoneNumber(m_account, s.sid, n.sid), 20404, 404);
+    }
+
+    void inUseBookkeeping()
+    {
+        const Service s = makeService();
+        const PhoneNumber n = addNumber(s, u"+14155550001"_s);
+        const Session a = makeSession(s, {u"+14155550100"_s});
+        const Session b = makeSession(s, {u"+14155550200"_s, u"+14155550300"_s});
+        QCOMPARE(inUse(s, n), 2);
+        QVERIFY(proxy().updateSession(m_account, s.sid, a.sid, closeParams()).ok());
+        QCOMPARE(inUse(s, n), 1);
+        QVERIFY(proxy().updateSession(m_account, s.sid, a.sid, reopenParams()).ok());
+        QCOMPARE(inUse(s, n), 2);
+        const QList<Participant> bp = participantsOf(s, b);
+        QVERIFY(proxy().deleteParticipant(m_account, s.sid, b.sid, bp[0].sid).ok());
+        QCOMPARE(inUse(s, n), 2); // the other participant still holds it
+        QVERIFY(proxy().deleteParticipant(m_account, s.sid, b.sid, bp[1].sid).ok());
+        QCOMPARE(inUse(s, n), 1);
+        QVERIFY(proxy().deleteSession(m_account, s.sid, a.sid).ok());
+        QCOMPARE(inUse(s, n), 0);
+    }
+
+    // --- sessions -----------------------------------------------------------------------------------------------
+
+    void sessionDefaults()
+    {
+        ServiceParams sp;
+        sp.defaultTtl = 600;
+        const Service s = makeService({}, sp);
+        const Session session = makeSession(s);
+        QVERIFY(session.sid.startsWith(u"KC"_s));
+        QCOMPARE(session.status, SessionStatus::OPEN);
+        QCOMPARE(session.mode, SessionMode::VOICE_AND_MESSAGE);
+        QCOMPARE(session.ttl, 600); // inherited from the service
+        QVERIFY(!session.dateStarted.isValid());
+        QVERIFY(!session.dateExpiry.isValid());
+        QCOMPARE(session.expiresAt, m_clock->now().addSecs(600));
+    }
+
+    void sessionValidation()
+    {
+        const Service s = makeService();
+        SessionParams p;
+        p.mode = u"telepathy"_s;
+        EXPECT_CODE(proxy().createSession(m_account, s.sid, p), 80701, 400);
+        p = {};
+        p.ttl = -5;
+        EXPECT_CODE(proxy().createSession(m_account, s.sid, p), 80701, 400);
+        p = {};
+        p.dateExpiry = m_clock->now().addSecs(-1);
+        EXPECT_CODE(proxy().createSession(m_account, s.sid, p), 80701, 400);
+        p = {};
+        p.status = SessionStatus::CLOSED;
+        EXPECT_CODE(proxy().createSession(m_account, s.sid, p), 80608, 400);
+        p = {};
+        p.status = u"bogus"_s;
+        EXPECT_CODE(proxy().createSession(m_account, s.sid, p), 80701, 400);
+        p = {};
+        p.uniqueName = QString(192, u'n');
+        EXPECT_CODE(proxy().createSession(m_account, s.sid, p), 80701, 400);
+        p = {};
+        for (int i = 0; i < 3; ++i) {
+            p.participants.append(ParticipantParams{u"+1415555010%1"_s.arg(i), {}, {}, {}, false});
+        }
+        EXPECT_CODE(proxy().createSession(m_account, s.sid, p), 80609, 400);
+        QCOMPARE(proxy().listSessions(m_account, s.sid, {})->items.size(), 0);
+    }
+
+    void sessionCreateRollsBackWhenAParticipantFails()
+    {
+        const Service s = makeService(); // empty pool
+        SessionParams p;
+        p.uniqueName = u"atomic"_s;
+        p.participants.append(ParticipantParams{u"+14155550100"_s, {}, {}, {}, false});
+        EXPECT_CODE(proxy().createSession(m_account, s.sid, p), 80205, 400);
+        QCOMPARE(proxy().listSessions(m_account, s.sid, {})->items.size(), 0);
+        // The name was not taken by the failed attempt.
+        addNumber(s, u"+14155550001"_s);
+        QVERIFY(proxy().createSession(m_account, s.sid, p).ok());
+    }
+
+    void sessionUniqueNames()
+    {
+        const Service s = makeService();
+        SessionParams p;
+        p.uniqueName = u"ride-42"_s;
+        REQUIRE_OK(first, proxy().createSession(m_account, s.sid, p));
+        EXPECT_CODE(proxy().createSession(m_account, s.sid, p), 80603, 400);
+        QCOMPARE(proxy().fetchSession(m_account, s.sid, u"ride-42"_s)->sid, first->sid);
+        EXPECT_CODE(proxy().fetchSession(m_account, s.sid, u"ride-43"_s), 80308, 404);
+        EXPECT_CODE(proxy().fetchSession(m_account, s.sid, u"KC0123456789abcdef0123456789abcdef"_s), 20404, 404);
+        // A closed session keeps its name...
+        QVERIFY(proxy().updateSession(m_account, s.sid, first->sid, closeParams()).ok());
+        EXPECT_CODE(proxy().createSession(m_account, s.sid, p), 80603, 400);
+        // ...until it is deleted; then the name is free at once.
+        QVERIFY(proxy().deleteSession(m_account, s.sid, first->sid).ok());
+        QVERIFY(proxy().createSession(m_account, s.sid, p).ok());
+        // Names are per service.
+        const Service other = makeService();
+        QVERIFY(proxy().createSession(m_account, other.sid, p).ok());
+    }
+
+    void lifecycle()
+    {
+        const Service s = makeService();
+        addNumber(s, u"+14155550001"_s);
+        SessionParams p;
+        p.ttl = 3600;
+        const Session session = makeSession(s, {u"+14155550100"_s, u"+14155550200"_s}, p);
+        QCOMPARE(session.status, SessionStatus::OPEN);
+
+        // open -> open is a no-op; open -> in-progress is not a supported change.
+        SessionParams toOpen;
+        toOpen.status = SessionStatus::OPEN;
+        QVERIFY(proxy().updateSession(m_account, s.sid, session.sid, toOpen).ok());
+        EXPECT_CODE(proxy().updateSession(m_account, s.sid, session.sid, reopenParams()), 80608, 400);
+        SessionParams toFailed;
+        toFailed.status = SessionStatus::FAILED;
+        EXPECT_CODE(proxy().updateSession(m_account, s.sid, session.sid, toFailed), 80608, 400);
+
+        m_clock->advance(10);
+        REQUIRE_OK(closed, proxy().updateSession(m_account, s.sid, session.sid, closeParams()));
+        QCOMPARE(closed->status, SessionStatus::CLOSED);
+        QCOMPARE(closed->closedReason, u"api"_s);
+        QCOMPARE(closed->dateEnded, m_clock->now());
+        for (const Participant &part : participantsOf(s, session)) {
+            QVERIFY(!part.routable);
+        }
+
+        EXPECT_CODE(proxy().updateSession(m_account, s.sid, session.sid, toOpen), 80608, 400);
+        SessionParams ttlOnly;
+        ttlOnly.ttl = 5;
+        EXPECT_CODE(proxy().updateSession(m_account, s.sid, session.sid, ttlOnly), 80607, 400);
+        EXPECT_CODE(proxy().updateSession(m_account, s.sid, session.sid, closeParams()), 80607, 400);
+        ParticipantParams late{u"+14155550300"_s, {}, {}, {}, false};
+        EXPECT_CODE(proxy().createParticipant(m_account, s.sid, session.sid, late), 80607, 400);
+
+        // Re-open with a DateExpiry in the same request: both apply (bug fixed 2019-01-24).
+        m_clock->advance(10);
+        SessionParams reopen = reopenParams();
+        reopen.dateExpiry = m_clock->now().addDays(1);
+        REQUIRE_OK(reopened, proxy().updateSession(m_account, s.sid, session.sid, reopen));
+        QCOMPARE(reopened->status, SessionStatus::IN_PROGRESS);
+        QVERIFY(reopened->closedReason.isEmpty());
+        QVERIFY(!reopened->dateEnded.isValid());
+        QCOMPARE(reopened->dateExpiry, m_clock->now().addDays(1));
+        QCOMPARE(reopened->expiresAt, reopened->dateExpiry); // date_expiry overrides ttl
+        QVERIFY(reopened->dateStarted.isValid());
+        for (const Participant &part : participantsOf(s, session)) {
+            QVERIFY(part.routable);
+        }
+        SessionParams pastExpiry;
+        pastExpiry.dateExpiry = m_clock->now().addSecs(-60);
+        EXPECT_CODE(proxy().updateSession(m_account, s.sid, session.sid, pastExpiry), 80701, 400);
+    }
+
+    void interactionsMoveSessionForward()
+    {
+        const Service s = makeService();
+        addNumber(s, u"+14155550001"_s);
+        SessionParams p;
+        p.ttl = 60;
+        const Session session = makeSession(s, {u"+14155550100"_s, u"+14155550200"_s}, p);
+        const QList<Participant> parts = participantsOf(s, session);
+        m_clock->advance(30);
+        Interaction i;
+        i.sessionSid = session.sid;
+        i.type = u"message"_s;
+        i.data = u"{\"body\":\"hi\"}"_s;
+        i.inbound = {parts[1].sid, u"SM0123456789abcdef0123456789abcdef"_s, u"received"_s, u"Message"_s, {}};
+        i.outbound = {parts[0].sid, {}, u"queued"_s, u"Message"_s, {}};
+        REQUIRE_OK(stored, proxy().recordInteraction(i));
+        QVERIFY(stored->sid.startsWith(u"KI"_s));
+        REQUIRE_OK(after, proxy().fetchSession(m_account, s.sid, session.sid));
+        QCOMPARE(after->status, SessionStatus::IN_PROGRESS);
+        QCOMPARE(after->dateStarted, m_clock->now());
+        QCOMPARE(after->dateLastInteraction, m_clock->now());
+        QCOMPARE(after->expiresAt, m_clock->now().addSecs(60)); // sliding TTL
+        REQUIRE_OK(updated, proxy().updateInteractionLegStatus(stored->sid, true, u"delivered"_s,
+                                                               u"SMffffffffffffffffffffffffffffffff"_s));
+        QCOMPARE(updated->outbound.resourceStatus, u"delivered"_s);
+        QCOMPARE(updated->outbound.resourceSid, u"SMffffffffffffffffffffffffffffffff"_s);
+        QCOMPARE(updated->inbound.resourceStatus, u"received"_s);
+        QCOMPARE(proxy().listInteractions(m_account, s.sid, session.sid, {})->items.size(), 1);
+        QVERIFY(proxy().deleteInteraction(m_account, s.sid, session.sid, stored->sid).ok());
+        EXPECT_CODE(proxy().fetchInteraction(m_account, s.sid, session.sid, stored->sid), 20404, 404);
+    }
+
+    // --- participants -------------------------------------------------------------------------------------------
+
+    void participantRefusals()
+    {
+        const Service s = makeService();
+        addNumber(s, u"+14155550001"_s);
+        const Session session = makeSession(s, {u"+14155550100"_s});
+        auto add = [&](const QString &id) {
+            return proxy().createParticipant(m_account, s.sid, session.sid, ParticipantParams{id, {}, {}, {}, false});
+        };
+        EXPECT_CODE(add(u"+14155550100"_s), 80103, 400);
+        EXPECT_CODE(add(u"not a number"_s), 80404, 400);
+        EXPECT_CODE(add(QString()), 80701, 400);
+        ParticipantParams longName{u"+14155550300"_s, QString(256, u'f'), {}, {}, false};
+        EXPECT_CODE(proxy().createParticipant(m_account, s.sid, session.sid, longName), 80701, 400);
+        REQUIRE_OK(second, add(u"+14155550200"_s));
+        EXPECT_CODE(add(u"+14155550300"_s), 80609, 400);
+        // Soft delete: the row stays, the identifier can never come back to this session.
+        REQUIRE_OK(deleted, proxy().deleteParticipant(m_account, s.sid, session.sid, second->sid));
+        QVERIFY(deleted->dateDeleted.isValid());
+        QCOMPARE(proxy().fetchParticipant(m_account, s.sid, session.sid, second->sid)->sid, second->sid);
+        EXPECT_CODE(add(u"+14155550200"_s), 80612, 400);
+        // The freed slot can take someone else.
+        QVERIFY(add(u"+14155550300"_s).ok());
+        EXPECT_CODE(proxy().createParticipant(m_account, s.sid, u"KC0123456789abcdef0123456789abcdef"_s,
+                                              ParticipantParams{u"+14155550400"_s, {}, {}, {}, false}),
+                    20404, 404);
+    }
+
+    void explicitProxyIdentifier()
+    {
+        const Service s = makeService();
+        const PhoneNumber a = addNumber(s, u"+14155550001"_s);
+        const PhoneNumber reserved = addNumber(s, u"+14155550002"_s, true);
+        const Service other = makeService();
+        const PhoneNumber elsewhere = addNumber(other, u"+14155550003"_s);
+        const Session session = makeSession(s);
+        auto add = [&](const QString &id, std::optional<QString> proxyId, std::optional<QString> proxySid = {}) {
+            return proxy().createParticipant(m_account, s.sid, session.sid,
+                                             ParticipantParams{id, {}, proxyId, proxySid, false});
+        };
+        EXPECT_CODE(add(u"+14155550100"_s, u"+14155559999"_s), 80304, 400);
+        EXPECT_CODE(add(u"+14155550100"_s, elsewhere.phoneNumber), 80605, 400);
+        EXPECT_CODE(add(u"+14155550100"_s, std::nullopt, u"PNbad"_s), 80407, 400);
+        EXPECT_CODE(add(u"+14155550100"_s, std::nullopt, u"PN0123456789abcdef0123456789abcdef"_s), 80301, 400);
+        EXPECT_CODE(add(u"+14155550100"_s, a.phoneNumber, reserved.sid), 80701, 400);
+        // Reserved numbers can be assigned explicitly.
+        REQUIRE_OK(p1, add(u"+14155550100"_s, std::nullopt, reserved.sid));
+        QCOMPARE(p1->proxyIdentifier, reserved.phoneNumber);
+        QCOMPARE(p1->proxyIdentifierSid, reserved.sid);
+        REQUIRE_OK(p2, add(u"+14155550200"_s, a.phoneNumber));
+        QCOMPARE(p2->proxyIdentifierSid, a.sid);
+    }
+
+    void conflictRefusedByDefault()
+    {
+        const Service s = makeService();
+        const PhoneNumber n = addNumber(s, u"+14155550001"_s);
+        makeSession(s, {u"+14155550100"_s});
+        const Session second = makeSession(s);
+        ParticipantParams pinned{u"+14155550100"_s, {}, n.phoneNumber, {}, false};
+        EXPECT_CODE(proxy().createParticipant(m_account, s.sid, second.sid, pinned), 80623, 409);
+        QCOMPARE(eventsWithCode(80802).size(), 0);
+        // Without a pinned number, selection simply finds that nothing is free for this identifier.
+        EXPECT_CODE(proxy().createParticipant(m_account, s.sid, second.sid,
+                                              ParticipantParams{u"+14155550100"_s, {}, {}, {}, false}),
+                    80208, 400);
+    }
+
+    void conflictAllowedByAccountFlagWarns()
+    {
+        AccountSettings settings;
+        settings.allowParticipantConflict = true;
+        QVERIFY(proxy().updateAccountSettings(m_account, settings).ok());
+        const Service s = makeService();
+        const PhoneNumber n = addNumber(s, u"+14155550001"_s);
+        const Session first = makeSession(s, {u"+14155550100"_s});
+        const Session second = makeSession(s);
+        ParticipantParams pinned{u"+14155550100"_s, {}, n.phoneNumber, {}, false};
+        // FailOnParticipantConflict always refuses.
+        ParticipantParams strict = pinned;
+        strict.failOnParticipantConflict = true;
+        EXPECT_CODE(proxy().createParticipant(m_account, s.sid, second.sid, strict), 80623, 409);
+
+        REQUIRE_OK(p, proxy().createParticipant(m_account, s.sid, second.sid, pinned));
+        QVERIFY(p->routable);
+        QVERIFY(!participantsOf(s, first).first().routable); // the route moved to the newest
+        const auto events = eventsWithCode(80802);
+        QCOMPARE(events.size(), 1);
+        QCOMPARE(events.first().logLevel, u"error"_s);
+        QCOMPARE(events.first().sessionSid, second.sid);
+        QVERIFY(events.first().message.contains(first.sid));
+        // When the newer session closes, the older one gets its route back.
+        QVERIFY(proxy().updateSession(m_account, s.sid, second.sid, closeParams()).ok());
+        QVERIFY(participantsOf(s, first).first().routable);
+        QCOMPARE(inUse(s, n), 1);
+    }
+
+    void reopenConflict()
+    {
+        const Service s = makeService();
+        const PhoneNumber n = addNumber(s, u"+14155550001"_s);
+        const Session first = makeSession(s, {u"+14155550100"_s});
+        QVERIFY(proxy().updateSession(m_account, s.sid, first.sid, closeParams()).ok());
+        const Session second = makeSession(s);
+        ParticipantParams pinned{u"+14155550100"_s, {}, n.phoneNumber, {}, false};
+        QVERIFY(proxy().createParticipant(m_account, s.sid, second.sid, pinned).ok());
+        EXPECT_CODE(proxy().updateSession(m_account, s.sid, first.sid, reopenParams()), 80604, 400);
+        QCOMPARE(proxy().fetchSession(m_account, s.sid, first.sid)->status, SessionStatus::CLOSED);
+
+        AccountSettings settings;
+        settings.allowParticipantConflict = true;
+        QVERIFY(proxy().updateAccountSettings(m_account, settings).ok());
+        EXPECT_CODE(proxy().updateSession(m_account, s.sid, first.sid, reopenParams(true)), 80604, 400);
+        REQUIRE_OK(reopened, proxy().updateSession(m_account, s.sid, first.sid, reopenParams()));
+        QCOMPARE(reopened->status, SessionStatus::IN_PROGRESS);
+        const auto events = eventsWithCode(80801);
+        QCOMPARE(events.size(), 1);
+        QCOMPARE(events.first().sessionSid, first.sid);
+        QVERIFY(participantsOf(s, first).first().routable);
+        QVERIFY(!participantsOf(s, second).first().routable);
+    }
+
+    // --- number selection through the store ---------------------------------------------------------------------
+
+    void selectionExhaustsPerIdentifier()
+    {
+        const Service s = makeService();
+        const PhoneNumber a = addNumber(s, u"+14155550001"_s);
+        const PhoneNumber b = addNumber(s, u"+14155550002"_s);
+        const QString rider = u"+14155550100"_s;
+        QSet<QString> used;
+        for (int i = 0; i < 2; ++i) {
+            const Session session = makeSession(s, {rider});
+            used.insert(participantsOf(s, session).first().proxyIdentifierSid);
+        }
+        QCOMPARE(used, (QSet<QString>{a.sid, b.sid}));
+        const Session third = makeSession(s);
+        EXPECT_CODE(proxy().createParticipant(m_account, s.sid, third.sid, ParticipantParams{rider, {}, {}, {}, false}),
+                    80208, 400);
+        // Other identifiers still fit on the same numbers.
+        QVERIFY(proxy()
+                    .createParticipant(m_account, s.sid, third.sid,
+                                       ParticipantParams{u"+14155550200"_s, {}, {}, {}, false})
+                    .ok());
+    }
+
+    void selectionErrorsThroughDomain()
+    {
+        const Service s = makeService();
+        const Session session = makeSession(s);
+        auto add = [&](const QString &id) {
+            return proxy().createParticipant(m_account, s.sid, session.sid, ParticipantParams{id, {}, {}, {}, false});
+        };
+        EXPECT_CODE(add(u"+14155550100"_s), 80205, 400);
+        addNumber(s, u"+14155550001"_s, true);
+        EXPECT_CODE(add(u"+14155550100"_s), 80207, 400);
+        addNumber(s, u"+14155550002"_s);
+        EXPECT_CODE(add(u"+447700900123"_s), 80203, 400);
+        SessionParams voiceOnly;
+        voiceOnly.mode = SessionMode::VOICE_ONLY;
+        const Service smsOnly = makeService();
+        addNumber(smsOnly, u"+14155550003"_s, false, Capabilities{false, true, true, false});
+        const Session vs = makeSession(smsOnly, {}, voiceOnly);
+        EXPECT_CODE(proxy().createParticipant(m_account, smsOnly.sid, vs.sid,
+                                              ParticipantParams{u"+14155550100"_s, {}, {}, {}, false}),
+                    80201, 400);
+    }
+
+    void stickiness()
+    {
+        ServiceParams prefer;
+        prefer.numberSelectionBehavior = u"prefer-sticky"_s;
+        const Service s = makeService({}, prefer);
+        addNumber(s, u"+14155550001"_s);
+        addNumber(s, u"+14155550002"_s);
+        addNumber(s, u"+14155550003"_s);
+        const QString rider = u"+14155550100"_s;
+        const Session first = makeSession(s, {rider});
+        const QString firstNumber = participantsOf(s, first).first().proxyIdentifierSid;
+        QVERIFY(proxy().updateSession(m_account, s.sid, first.sid, closeParams()).ok());
+        // Make the sticky number the busiest, so least-in_use alone would pick another one.
+        const Session busy = makeSession(s);
+        QVERIFY(proxy()
+                    .createParticipant(m_account, s.sid, busy.sid,
+                                       ParticipantParams{u"+14155550900"_s, {}, {}, firstNumber, false})
+                    .ok());
+        m_clock->advance(5);
+        const Session again = makeSession(s, {rider});
+        QCOMPARE(participantsOf(s, again).first().proxyIdentifierSid, firstNumber);
+
+        ServiceParams avoid;
+        avoid.numberSelectionBehavior = u"avoid-sticky"_s;
+        QVERIFY(proxy().updateService(m_account, s.sid, avoid).ok());
+        QVERIFY(proxy().updateSession(m_account, s.sid, again.sid, closeParams()).ok());
+        const Session third = makeSession(s, {rider});
+        QVERIFY(participantsOf(s, third).first().proxyIdentifierSid != firstNumber);
+    }
+
+    // --- lists and signals --------------------------------------------------------------------------------------
+
+    void pagingIsNewestFirstAndStable()
+    {
+        for (int i = 0; i < 7; ++i) {
+            makeService(u"s%1"_s.arg(i));
+        }
+        PageRequest page;
+        page.pageSize = 3;
+        REQUIRE_OK(p1, proxy().listServices(m_account, page));
+        QCOMPARE(p1->items.size(), 3);
+        QVERIFY(p1->hasMore);
+        QCOMPARE(p1->items.first().uniqueName, u"s6"_s);
+        // Inserts between pages neither shift nor repeat rows.
+        makeService(u"late"_s);
+        page.afterId = p1->lastId();
+        REQUIRE_OK(p2, proxy().listServices(m_account, page));
+        QCOMPARE(p2->items.first().uniqueName, u"s3"_s);
+        page.afterId = p2->lastId();
+        REQUIRE_OK(p3, proxy().listServices(m_account, page));
+        QCOMPARE(p3->items.size(), 1);
+        QCOMPARE(p3->items.first().uniqueName, u"s0"_s);
+        QVERIFY(!p3->hasMore);
+        page = {};
+        page.pageSize = 1000;
+        QCOMPARE(proxy().listServices(m_account, page)->items.size(), 8);
+    }
+
+    void changesAreAnnouncedAfterCommit()
+    {
+        QSignalSpy spy(m_proxy.get(), &Proxy::changed);
+        const Service s = makeService();
+        QCOMPARE(spy.count(), 1);
+        auto changes = spy.takeFirst().first().value<QList<Change>>();
+        QCOMPARE(changes.size(), 1);
+        QCOMPARE(changes.first().kind, Change::Kind::Service);
+        QCOMPARE(changes.first().op, Change::Op::Added);
+        QCOMPARE(changes.first().sid, s.sid);
+        // A refused request announces nothing.
+        ServiceParams dup;
+        dup.uniqueName = s.uniqueName;
+        QVERIFY(!proxy().createService(m_account, dup).ok());
+        QCOMPARE(spy.count(), 0);
+        addNumber(s, u"+14155550001"_s);
+        spy.clear();
+        makeSession(s, {u"+14155550100"_s});
+        QCOMPARE(spy.count(), 1);
+        changes = spy.takeFirst().first().value<QList<Change>>();
+        QList<Change::Kind> kinds;
+        for (const Change &c : changes) {
+            kinds.append(c.kind);
+        }
+        QVERIFY(kinds.contains(Change::Kind::Session));
+        QVERIFY(kinds.contains(Change::Kind::Participant));
+        QVERIFY(kinds.contains(Change::Kind::PhoneNumber));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestProxy)
+#include "tst_proxy.moc"
