@@ -1,0 +1,450 @@
+#include "httpserver.h"
+
+#include "core/apierror.h"
+#include "core/clock.h"
+#include "core/sid.h"
+#include "metrics.h"
+#include "proxy/proxy.h"
+#include "ratelimiter.h"
+#include "requestguard.h"
+#include "restapi.h"
+#include "store/database.h"
+#include "store/sqlquery.h"
+
+// QAbstractHttpServer, not QHttpServer: this file does its own routing (one table, 405 for a known path with another
+// method, typed SID arguments), so QHttpServer's router templates are neither needed nor compiled.
+#include <exception>
+
+#include <QAbstractHttpServer>
+#include <QElapsedTimer>
+#include <QHttpServerRequest>
+#include <QJsonObject>
+#include <QLoggingCategory>
+#include <QRegularExpression>
+#include <QTcpSocket>
+#include <QUrl>
+
+namespace Maskline {
+
+namespace {
+
+Q_LOGGING_CATEGORY(lcHttp, "maskline.http")
+
+const QString UNMATCHED = QStringLiteral("unmatched");
+
+HttpMethod fromQt(QHttpServerRequest::Method m)
+{
+    switch (m) {
+    case QHttpServerRequest::Method::Get:
+        return HttpMethod::Get;
+    case QHttpServerRequest::Method::Post:
+        return HttpMethod::Post;
+    case QHttpServerRequest::Method::Delete:
+        return HttpMethod::Delete;
+    case QHttpServerRequest::Method::Put:
+        return HttpMethod::Put;
+    case QHttpServerRequest::Method::Patch:
+        return HttpMethod::Patch;
+    case QHttpServerRequest::Method::Head:
+        return HttpMethod::Head;
+    case QHttpServerRequest::Method::Options:
+        return HttpMethod::Options;
+    default:
+        return HttpMethod::Other;
+    }
+}
+
+// Feeds complete requests from QAbstractHttpServer (which parsed them after the GuardedTcpServer let them through)
+// to HttpServer::handle() and writes the reply.
+class HttpBackend final : public QAbstractHttpServer
+{
+public:
+    explicit HttpBackend(HttpServer &owner)
+        : QAbstractHttpServer(&owner)
+        , m_owner(owner)
+    {}
+
+protected:
+    bool handleRequest(const QHttpServerRequest &request, QTcpSocket *socket) override
+    {
+        HttpRequest r;
+        r.method = fromQt(request.method());
+        const QUrl url = request.url();
+        r.path = url.path(QUrl::FullyEncoded);
+        r.query = url.query(QUrl::FullyEncoded);
+        for (const auto &[name, value] : request.headers()) {
+            r.headers.append({name, value});
+        }
+        r.body = request.body();
+        const bool close = r.header("connection").toLower().contains("close");
+        const bool head = r.method == HttpMethod::Head;
+        const HttpReply reply = m_owner.handle(std::move(r));
+        socket->write(reply.toWire(close, !head));
+        if (close) {
+            socket->disconnectFromHost();
+        }
+        return true;
+    }
+
+    void missingHandler(const QHttpServerRequest &, QTcpSocket *socket) override
+    {
+        socket->write(HttpReply::error(ApiError::notFound(QString())).toWire(false));
+    }
+
+private:
+    HttpServer &m_owner;
+};
+
+bool isV1(const QString &path)
+{
+    return path == u"/v1" || path.startsWith(u"/v1/");
+}
+
+} // namespace
+
+HttpServer::HttpServer(Proxy &proxy, Debugger *debugger, const Clock &clock, HttpConfig config, QObject *parent)
+    : QObject(parent)
+    , m_proxy(proxy)
+    , m_debugger(debugger)
+    , m_clock(clock)
+    , m_config(std::move(config))
+    , m_api(std::make_unique<RestApi>(proxy))
+    , m_rateLimiter(std::make_unique<RateLimiter>(clock, m_config.rateLimitPerSecond))
+    , m_metrics(std::make_unique<Metrics>())
+{
+    while (m_config.publicUrl.endsWith(u'/')) {
+        m_config.publicUrl.chop(1);
+    }
+    m_routes = routeTable();
+    for (const Route &route : std::as_const(m_routes)) {
+        CompiledRoute compiled;
+        QStringList labelParts;
+        const QStringList parts = route.pattern.split(u'/');
+        for (const QString &part : parts) {
+            Segment segment;
+            if (part.startsWith(u'{') && part.endsWith(u'}')) {
+                const QString inner = part.mid(1, part.size() - 2);
+                const qsizetype colon = inner.indexOf(u':');
+                segment.isArg = true;
+                segment.literal = colon < 0 ? inner : inner.left(colon);
+                segment.sidPrefix = colon < 0 ? QString() : inner.mid(colon + 1);
+                labelParts.append(u'{' + segment.literal + u'}');
+            } else {
+                segment.literal = part;
+                labelParts.append(part);
+            }
+            compiled.segments.append(segment);
+        }
+        compiled.label = labelParts.join(u'/');
+        m_compiled.append(compiled);
+    }
+    m_backend = new HttpBackend(*this);
+}
+
+HttpServer::~HttpServer() = default;
+
+// THE route table. One line per operation; {Name:KS} arguments only match SIDs with that prefix. Later issues add
+// their routes here (carrier webhooks as Access::Public, checking their own signatures).
+QList<HttpServer::Route> HttpServer::routeTable()
+{
+    using M = HttpMethod;
+    const auto api = [this](HttpMethod method, const char16_t *pattern, HttpReply (RestApi::*fn)(const HttpRequest &)) {
+        return Route{method, QString::fromUtf16(pattern), Access::Account, [this, fn](const HttpRequest &r) {
+                         return (m_api.get()->*fn)(r);
+                     }};
+    };
+    const auto open = [this](HttpMethod method, const char16_t *pattern,
+                             HttpReply (HttpServer::*fn)(const HttpRequest &)) {
+        return Route{method, QString::fromUtf16(pattern), Access::Public, [this, fn](const HttpRequest &r) {
+                         return (this->*fn)(r);
+                     }};
+    };
+    // clang-format off
+    return {
+        api(M::Get,    u"/v1/Services",                                                 &RestApi::listServices),
+        api(M::Post,   u"/v1/Services",                                                 &RestApi::createService),
+        api(M::Get,    u"/v1/Services/{Sid}",                                           &RestApi::fetchService),
+        api(M::Post,   u"/v1/Services/{Sid:KS}",                                        &RestApi::updateService),
+        api(M::Delete, u"/v1/Services/{Sid:KS}",                                        &RestApi::deleteService),
+
+        api(M::Get,    u"/v1/Services/{ServiceSid:KS}/PhoneNumbers",                    &RestApi::listPhoneNumbers),
+        api(M::Post,   u"/v1/Services/{ServiceSid:KS}/PhoneNumbers",                    &RestApi::createPhoneNumber),
+        api(M::Get,    u"/v1/Services/{ServiceSid:KS}/PhoneNumbers/{Sid:PN}",           &RestApi::fetchPhoneNumber),
+        api(M::Post,   u"/v1/Services/{ServiceSid:KS}/PhoneNumbers/{Sid:PN}",           &RestApi::updatePhoneNumber),
+        api(M::Delete, u"/v1/Services/{ServiceSid:KS}/PhoneNumbers/{Sid:PN}",           &RestApi::deletePhoneNumber),
+
+        api(M::Get,    u"/v1/Services/{ServiceSid:KS}/Sessions",                        &RestApi::listSessions),
+        api(M::Post,   u"/v1/Services/{ServiceSid:KS}/Sessions",                        &RestApi::createSession),
+        api(M::Get,    u"/v1/Services/{ServiceSid:KS}/Sessions/{Sid}",                  &RestApi::fetchSession),
+        api(M::Post,   u"/v1/Services/{ServiceSid:KS}/Sessions/{Sid:KC}",               &RestApi::updateSession),
+        api(M::Delete, u"/v1/Services/{ServiceSid:KS}/Sessions/{Sid:KC}",               &RestApi::deleteSession),
+
+        api(M::Get,    u"/v1/Services/{ServiceSid:KS}/Sessions/{SessionSid:KC}/Participants",          &RestApi::listParticipants),
+        api(M::Post,   u"/v1/Services/{ServiceSid:KS}/Sessions/{SessionSid:KC}/Participants",          &RestApi::createParticipant),
+        api(M::Get,    u"/v1/Services/{ServiceSid:KS}/Sessions/{SessionSid:KC}/Participants/{Sid:KP}", &RestApi::fetchParticipant),
+        api(M::Delete, u"/v1/Services/{ServiceSid:KS}/Sessions/{SessionSid:KC}/Participants/{Sid:KP}", &RestApi::deleteParticipant),
+
+        api(M::Get,    u"/v1/Services/{ServiceSid:KS}/Sessions/{SessionSid:KC}/Interactions",          &RestApi::listInteractions),
+        api(M::Get,    u"/v1/Services/{ServiceSid:KS}/Sessions/{SessionSid:KC}/Interactions/{Sid:KI}", &RestApi::fetchInteraction),
+        api(M::Delete, u"/v1/Services/{ServiceSid:KS}/Sessions/{SessionSid:KC}/Interactions/{Sid:KI}", &RestApi::deleteInteraction),
+
+        api(M::Get,    u"/v1/Services/{ServiceSid:KS}/Sessions/{SessionSid:KC}/Participants/{ParticipantSid:KP}/MessageInteractions",          &RestApi::listMessageInteractions),
+        api(M::Post,   u"/v1/Services/{ServiceSid:KS}/Sessions/{SessionSid:KC}/Participants/{ParticipantSid:KP}/MessageInteractions",          &RestApi::createMessageInteraction),
+        api(M::Get,    u"/v1/Services/{ServiceSid:KS}/Sessions/{SessionSid:KC}/Participants/{ParticipantSid:KP}/MessageInteractions/{Sid:KI}", &RestApi::fetchMessageInteraction),
+
+        open(M::Get,   u"/healthz",                                                     &HttpServer::healthz),
+        open(M::Get,   u"/metrics",                                                     &HttpServer::metricsPage),
+    };
+    // clang-format on
+}
+
+bool HttpServer::listen()
+{
+    if (m_tcpServer) {
+        return true;
+    }
+    GuardedTcpServer::Limits limits;
+    limits.maxBodyBytes = m_config.maxBodyBytes;
+    auto *server = new GuardedTcpServer(limits, this);
+    if (!server->listen(m_config.address, m_config.port)) {
+        m_errorString = server->errorString();
+        delete server;
+        return false;
+    }
+    connect(server, &GuardedTcpServer::requestRefused, this,
+            [this](const QString &method, int status) { m_metrics->record(UNMATCHED, method, status, 0); });
+    static_cast<HttpBackend *>(m_backend)->bind(server);
+    m_tcpServer = server;
+
+    // A callback URL pointing at this listener would call Maskline itself.
+    QStringList own = m_proxy.ownBaseUrls();
+    if (!own.contains(baseUrl())) {
+        own.append(baseUrl());
+        m_proxy.setOwnBaseUrls(own);
+    }
+    qCInfo(lcHttp).noquote() << "listening on" << baseUrl();
+    return true;
+}
+
+quint16 HttpServer::port() const
+{
+    return m_tcpServer ? m_tcpServer->serverPort() : 0;
+}
+
+QString HttpServer::errorString() const
+{
+    return m_errorString;
+}
+
+QString HttpServer::baseUrl() const
+{
+    QHostAddress address = m_tcpServer ? m_tcpServer->serverAddress() : m_config.address;
+    if (address == QHostAddress::Any || address == QHostAddress::AnyIPv4) {
+        address = QHostAddress(QHostAddress::LocalHost);
+    } else if (address == QHostAddress::AnyIPv6) {
+        address = QHostAddress(QHostAddress::LocalHostIPv6);
+    }
+    const QString host =
+        address.protocol() == QAbstractSocket::IPv6Protocol ? u'[' + address.toString() + u']' : address.toString();
+    return QStringLiteral("http://") + host + u':' + QString::number(m_tcpServer ? port() : m_config.port);
+}
+
+QString HttpServer::publicBase(const HttpRequest &request) const
+{
+    if (!m_config.publicUrl.isEmpty()) {
+        return m_config.publicUrl;
+    }
+    // The Host header goes into every url and link: accept only a host name or address and a port, so a hostile
+    // header cannot inject anything into the JSON.
+    static const QRegularExpression validHost(QStringLiteral(
+        R"(^(?:[A-Za-z0-9](?:[A-Za-z0-9.\-]{0,251}[A-Za-z0-9])?|\[[0-9A-Fa-f:.]{2,45}\])(?::\d{1,5})?$)"));
+    const QString host = QString::fromLatin1(request.header("host").trimmed());
+    if (!host.isEmpty() && validHost.match(host).hasMatch()) {
+        return QStringLiteral("http://") + host;
+    }
+    return baseUrl();
+}
+
+HttpServer::Match HttpServer::match(HttpMethod method, const QString &encodedPath) const
+{
+    Match result;
+    const QStringList parts = encodedPath.split(u'/');
+    for (qsizetype i = 0; i < m_routes.size(); ++i) {
+        const CompiledRoute &compiled = m_compiled.at(i);
+        if (compiled.segments.size() != parts.size()) {
+            continue;
+        }
+        QStringList args;
+        bool shapeFits = true;
+        bool typesFit = true;
+        for (qsizetype s = 0; s < parts.size() && shapeFits; ++s) {
+            const Segment &segment = compiled.segments.at(s);
+            if (!segment.isArg) {
+                shapeFits = parts.at(s) == segment.literal;
+                continue;
+            }
+            const QString value = FormData::decodeComponent(parts.at(s).toUtf8(), false);
+            if (value.isEmpty()) {
+                shapeFits = false;
+                continue;
+            }
+            if (!segment.sidPrefix.isEmpty() && !Sid::isValid(value, segment.sidPrefix)) {
+                typesFit = false;
+            }
+            args.append(value);
+        }
+        if (!shapeFits) {
+            continue;
+        }
+        result.pathKnown = true;
+        const Route &route = m_routes.at(i);
+        const QString name = methodName(route.method);
+        if (!result.allowed.contains(name)) {
+            result.allowed.append(name);
+        }
+        if (route.method != method) {
+            continue;
+        }
+        if (result.label.isEmpty()) {
+            result.label = compiled.label;
+        }
+        if (typesFit && !result.route) {
+            result.route = &route;
+            result.label = compiled.label;
+            result.args = args;
+        }
+    }
+    return result;
+}
+
+Result<Account> HttpServer::authenticate(const HttpRequest &request)
+{
+    const QByteArray header = request.header("authorization").trimmed();
+    if (header.size() < 6 || QByteArrayView(header).first(6).compare("basic ", Qt::CaseInsensitive) != 0) {
+        return ApiError::unauthorized();
+    }
+    const auto decoded =
+        QByteArray::fromBase64Encoding(header.mid(6).trimmed(), QByteArray::AbortOnBase64DecodingErrors);
+    if (!decoded) {
+        return ApiError::unauthorized();
+    }
+    const QByteArray credentials = decoded.decoded;
+    const qsizetype colon = credentials.indexOf(':');
+    if (colon <= 0) {
+        return ApiError::unauthorized();
+    }
+    Result<Account> account =
+        m_proxy.authenticate(QString::fromUtf8(credentials.left(colon)), QString::fromUtf8(credentials.mid(colon + 1)));
+    if (!account && account.error().status < 500) {
+        return ApiError::unauthorized();
+    }
+    return account;
+}
+
+HttpReply HttpServer::handle(HttpRequest request)
+{
+    QElapsedTimer timer;
+    timer.start();
+    QString label = UNMATCHED;
+    HttpReply reply;
+    try {
+        reply = dispatch(request, label);
+    } catch (const std::exception &e) {
+        qCCritical(lcHttp) << "request failed:" << e.what();
+        reply = HttpReply::error(ApiError::make(80504, 500, QStringLiteral("Internal server error")));
+    }
+    m_metrics->record(label, methodName(request.method), reply.status, double(timer.nsecsElapsed()) / 1e9);
+    return reply;
+}
+
+HttpReply HttpServer::dispatch(HttpRequest &request, QString &routeLabel)
+{
+    request.baseFromHost = m_config.publicUrl.isEmpty();
+    request.baseUrl = publicBase(request);
+
+    const Match found = match(request.method, request.path);
+    if (!found.label.isEmpty()) {
+        routeLabel = found.label;
+    }
+    // Credentials first for everything under /v1, so an unauthenticated caller learns nothing about which paths exist.
+    const bool needsAccount = isV1(request.path) || (found.route && found.route->access == Access::Account);
+    if (needsAccount) {
+        Result<Account> account = authenticate(request);
+        if (!account) {
+            return HttpReply::error(account.error());
+        }
+        request.account = *account;
+    }
+    if (!found.route) {
+        if (found.pathKnown && found.label.isEmpty()) {
+            return HttpReply::error(ApiError::methodNotAllowed())
+                .withHeader(QByteArrayLiteral("Allow"), found.allowed.join(QStringLiteral(", ")).toLatin1());
+        }
+        constexpr qsizetype MAX_ECHO = 256; // the path is the client's: echo only a bounded part of it
+        return HttpReply::error(
+            ApiError::notFound(FormData::decodeComponent(request.path.toUtf8(), false).left(MAX_ECHO)));
+    }
+
+    if (found.route->access == Access::Account) {
+        // Per endpoint (route template + method) per Service: the first path argument is the service everywhere
+        // below /v1/Services/…; the Service list and create are limited per account.
+        const QString scope = found.args.isEmpty() ? request.account.sid : found.args.constFirst();
+        const RateLimiter::Decision decision = m_rateLimiter->acquire(
+            request.account.sid + u' ' + methodName(request.method) + u' ' + found.label + u' ' + scope);
+        if (!decision.allowed) {
+            return HttpReply::error(ApiError::tooManyRequests())
+                .withHeader(QByteArrayLiteral("Retry-After"), QByteArray::number(decision.retryAfterSeconds));
+        }
+    }
+
+    request.args = found.args;
+    if (request.method == HttpMethod::Post || request.method == HttpMethod::Put ||
+        request.method == HttpMethod::Patch) {
+        request.params = FormData::parse(request.body);
+        const FormData query = FormData::parse(request.query.toUtf8());
+        for (const auto &[key, value] : query.items()) {
+            request.params.append(key, value);
+        }
+    } else {
+        request.params = FormData::parse(request.query.toUtf8());
+    }
+    return found.route->handler(request);
+}
+
+HttpReply HttpServer::healthz(const HttpRequest &)
+{
+    return HttpReply::json(200, QJsonObject{{QStringLiteral("status"), QStringLiteral("ok")}});
+}
+
+HttpReply HttpServer::metricsPage(const HttpRequest &)
+{
+    Metrics::Gauges gauges;
+    try {
+        const QSqlDatabase db = m_proxy.database().connection();
+        SqlQuery sessions(db, QStringLiteral("SELECT COUNT(*) FROM sessions WHERE status = :open OR status = :busy"));
+        sessions.bind(QStringLiteral(":open"), SessionStatus::OPEN)
+            .bind(QStringLiteral(":busy"), SessionStatus::IN_PROGRESS)
+            .exec();
+        if (sessions.next()) {
+            gauges.sessionsOpen = sessions.value(0).toLongLong();
+        }
+        SqlQuery pool(db,
+                      QStringLiteral("SELECT "
+                                     "COALESCE(SUM(CASE WHEN in_use > 0 THEN 1 ELSE 0 END), 0), "
+                                     "COALESCE(SUM(CASE WHEN in_use = 0 AND is_reserved = :no THEN 1 ELSE 0 END), 0), "
+                                     "COALESCE(SUM(CASE WHEN in_use = 0 AND is_reserved = :yes THEN 1 ELSE 0 END), 0) "
+                                     "FROM phone_numbers"));
+        pool.bind(QStringLiteral(":no"), false).bind(QStringLiteral(":yes"), true).exec();
+        if (pool.next()) {
+            gauges.poolInUse = pool.value(0).toLongLong();
+            gauges.poolIdle = pool.value(1).toLongLong();
+            gauges.poolReserved = pool.value(2).toLongLong();
+        }
+    } catch (const std::exception &e) {
+        qCWarning(lcHttp) << "metrics: store gauges unavailable:" << e.what();
+    }
+    return HttpReply::text(200, QByteArrayLiteral("text/plain; version=0.0.4; charset=utf-8"),
+                           m_metrics->render(gauges));
+}
+
+} // namespace Maskline

@@ -1,0 +1,119 @@
+#pragma once
+
+#include <functional>
+#include <memory>
+
+#include <QHostAddress>
+#include <QObject>
+#include <QString>
+#include <QStringList>
+
+#include "core/result.h"
+#include "httpmessage.h"
+
+namespace Maskline {
+
+class Clock;
+class Debugger;
+class GuardedTcpServer;
+class Metrics;
+class Proxy;
+class RateLimiter;
+class RestApi;
+
+struct HttpConfig
+{
+    QHostAddress address = QHostAddress::LocalHost;
+    quint16 port = 8080;
+    QString publicUrl;             // e.g. https://proxy.example.com ; empty = derive from the request's Host header
+    int rateLimitPerSecond = 30;   // 0 = off (--rate-limit off / --rate-limit N)
+    qint64 maxBodyBytes = 1 << 20; // larger request bodies get 413 (code 20413)
+};
+
+// The engine's HTTP front door: the Proxy v1 REST API, health and metrics, from ONE route table (httpserver.cpp,
+// HttpServer::routeTable). Requests are answered on this object's thread, one at a time, by calling Proxy
+// synchronously. Order of checks: body limit (at the socket, before buffering) -> HTTP Basic auth for /v1/… ->
+// route match (404 unknown path, 405 known path with another method) -> rate limit (429) -> handler.
+class HttpServer final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(HttpServer)
+
+public:
+    using Handler = std::function<HttpReply(const HttpRequest &)>;
+
+    enum class Access
+    {
+        Account, // HTTP Basic AccountSid:AuthToken, rate-limited per endpoint per service (or account)
+        Public,  // no credentials here (health, metrics; webhooks check their own signatures)
+    };
+
+    // One row of the route table. Path templates use the spec's {Name} placeholders; {Name:KS} only matches a SID
+    // with that prefix (a path that fits a route except for an argument's type is a 404, not a 405).
+    struct Route
+    {
+        HttpMethod method;
+        QString pattern;
+        Access access;
+        Handler handler;
+    };
+
+    HttpServer(Proxy &proxy, Debugger *debugger, const Clock &clock, HttpConfig config, QObject *parent = nullptr);
+    ~HttpServer() override;
+
+    bool listen();        // false -> errorString()
+    quint16 port() const; // the actual port (listening on port 0 picks one)
+    QString errorString() const;
+    QString baseUrl() const; // http://address:port (loopback address when listening on "any")
+
+    const HttpConfig &config() const { return m_config; }
+    const QList<Route> &routes() const { return m_routes; }
+    const Metrics &metrics() const { return *m_metrics; }
+
+    // The transport calls this for every complete request; public so tests can drive routing without sockets.
+    HttpReply handle(HttpRequest request);
+
+private:
+    struct Segment
+    {
+        QString literal;   // a fixed segment, or the argument's name
+        QString sidPrefix; // {Name:KS} -> "KS"
+        bool isArg = false;
+    };
+    struct CompiledRoute
+    {
+        QList<Segment> segments;
+        QString label; // the template without types, as in the spec: /v1/Services/{ServiceSid}
+    };
+    struct Match
+    {
+        const Route *route = nullptr;
+        QString label;
+        QStringList args;
+        bool pathKnown = false; // some route has this path shape (so a method mismatch is 405)
+        QStringList allowed;    // methods of the routes with this path shape
+    };
+
+    QList<Route> routeTable();
+    Match match(HttpMethod method, const QString &encodedPath) const;
+    HttpReply dispatch(HttpRequest &request, QString &routeLabel);
+    Result<Account> authenticate(const HttpRequest &request);
+    QString publicBase(const HttpRequest &request) const;
+    HttpReply healthz(const HttpRequest &request);
+    HttpReply metricsPage(const HttpRequest &request);
+
+    Proxy &m_proxy;
+    Debugger *m_debugger;
+    const Clock &m_clock;
+    HttpConfig m_config;
+    std::unique_ptr<RestApi> m_api;
+    std::unique_ptr<RateLimiter> m_rateLimiter;
+    std::unique_ptr<Metrics> m_metrics;
+    QList<Route> m_routes;
+    QList<CompiledRoute> m_compiled; // parallel to m_routes
+    QObject *m_backend = nullptr;    // the QAbstractHttpServer (httpserver.cpp)
+    GuardedTcpServer *m_tcpServer = nullptr;
+    QString m_errorString;
+};
+
+} // namespace Maskline

@@ -1,0 +1,61 @@
+#pragma once
+
+#include <optional>
+
+#include <QJsonObject>
+#include <QString>
+
+#include "proxy/types.h"
+
+namespace Maskline {
+
+struct ApiError;
+
+// Absolute resource paths under the public base URL (reference §3: `url` and `links` are absolute).
+namespace ApiPaths {
+QString services();
+QString service(const QString &serviceSid);
+QString phoneNumbers(const QString &serviceSid);
+QString phoneNumber(const QString &serviceSid, const QString &sid);
+QString sessions(const QString &serviceSid);
+QString session(const QString &serviceSid, const QString &sid);
+QString participants(const QString &serviceSid, const QString &sessionSid);
+QString participant(const QString &serviceSid, const QString &sessionSid, const QString &sid);
+QString interactions(const QString &serviceSid, const QString &sessionSid);
+QString interaction(const QString &serviceSid, const QString &sessionSid, const QString &sid);
+QString messageInteractions(const QString &serviceSid, const QString &sessionSid, const QString &participantSid);
+QString messageInteraction(const QString &serviceSid, const QString &sessionSid, const QString &participantSid,
+                           const QString &sid);
+} // namespace ApiPaths
+
+// Resource -> the JSON of its OpenAPI schema (twilio_proxy_v1.json): snake_case, every property present, null where
+// the value is unknown, dates as ISO 8601 UTC without fractions, `url`/`links` absolute from baseUrl (no trailing
+// slash, e.g. "https://proxy.example.com").
+namespace JsonViews {
+
+QJsonObject service(const Service &s, const QString &baseUrl);
+QJsonObject phoneNumber(const PhoneNumber &n, const QString &baseUrl);
+QJsonObject session(const Session &s, const QString &baseUrl);
+QJsonObject participant(const Participant &p, const QString &baseUrl);
+QJsonObject interaction(const Interaction &i, const QString &baseUrl);
+QJsonObject messageInteraction(const Interaction &i, const QString &baseUrl);
+
+// Twilio's error body {code, message, more_info, status}.
+QJsonObject error(const ApiError &e);
+
+// The `meta` object of a list page. `path` is the list's path ("/v1/Services"); nextToken is the cursor for the next
+// page, std::nullopt on the last one.
+struct ListMeta
+{
+    QString key;
+    QString path;
+    int page = 0;
+    int pageSize = 50;
+    QString pageToken; // the token this page was asked with (echoed in `url`)
+    std::optional<QString> nextToken;
+};
+QJsonObject meta(const ListMeta &m, const QString &baseUrl);
+
+} // namespace JsonViews
+
+} // namespace Maskline

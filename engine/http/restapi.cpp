@@ -1,0 +1,517 @@
+#include "restapi.h"
+
+#include <limits>
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+#include "core/apierror.h"
+#include "core/sid.h"
+#include "formdata.h"
+#include "jsonviews.h"
+#include "proxy/proxy.h"
+
+namespace Maskline {
+
+namespace {
+
+constexpr int DEFAULT_PAGE_SIZE = 50;
+constexpr qint64 MAX_TTL = std::numeric_limits<qint32>::max() - 1; // reference §10: 0 <= ttl < 2147483647
+constexpr qsizetype MAX_MESSAGE_BODY = 1600;                       // the carrier's limit for one message body
+constexpr int MAX_LEARNT_BASES = 32;
+
+// Unwraps a Params::read…() result into `target`, or returns its error from the enclosing handler.
+#define READ_PARAM(target, expr)                                                                                       \
+    do {                                                                                                               \
+        auto read_ = (expr);                                                                                           \
+        if (!read_) {                                                                                                  \
+            return HttpReply::error(read_.error());                                                                    \
+        }                                                                                                              \
+        target = *read_;                                                                                               \
+    } while (false)
+
+std::optional<QString> optionalString(const FormData &form, const QString &name)
+{
+    return form.value(name);
+}
+
+ApiError required(const QString &name)
+{
+    return ApiError::invalidParameter(name, QStringLiteral("is required"));
+}
+
+template<typename T, typename View>
+HttpReply replyWith(const Result<T> &result, int status, const QString &baseUrl, View view)
+{
+    if (!result) {
+        return HttpReply::error(result.error());
+    }
+    return HttpReply::json(status, view(*result, baseUrl));
+}
+
+HttpReply replyEmpty(const Status &status)
+{
+    if (!status) {
+        return HttpReply::error(status.error());
+    }
+    return HttpReply::noContent();
+}
+
+struct Paging
+{
+    PageRequest request;
+    int page = 0;
+    QString token;
+};
+
+Result<Paging> readPaging(const FormData &params)
+{
+    Paging paging;
+    std::optional<qint64> size;
+    {
+        auto read = Params::readInt(params, QStringLiteral("PageSize"), 1, std::numeric_limits<qint32>::max());
+        if (!read) {
+            return read.error();
+        }
+        size = *read;
+    }
+    // The spec allows up to 1000, but Proxy returns at most 100 records per page (changelog 2019-06-06).
+    paging.request.pageSize = int(std::min<qint64>(size.value_or(DEFAULT_PAGE_SIZE), Proxy::MAX_PAGE_SIZE));
+
+    auto page = Params::readInt(params, QStringLiteral("Page"), 0, std::numeric_limits<qint32>::max());
+    if (!page) {
+        return page.error();
+    }
+    paging.page = int(page->value_or(0));
+
+    const QString token = params.value(QStringLiteral("PageToken")).value_or(QString());
+    if (!token.isEmpty()) {
+        const std::optional<qint64> afterId = RestApi::decodePageToken(token);
+        if (!afterId) {
+            return ApiError::invalidParameter(QStringLiteral("PageToken"),
+                                              QStringLiteral("is not a token this server issued"));
+        }
+        paging.request.afterId = afterId;
+        paging.token = token;
+    }
+    return paging;
+}
+
+template<typename T, typename Fetch, typename View>
+HttpReply listReply(const HttpRequest &r, const QString &key, const QString &path, Fetch fetch, View view)
+{
+    const Result<Paging> paging = readPaging(r.params);
+    if (!paging) {
+        return HttpReply::error(paging.error());
+    }
+    const Result<Page<T>> page = fetch(paging->request);
+    if (!page) {
+        return HttpReply::error(page.error());
+    }
+    QJsonArray items;
+    for (const T &item : page->items) {
+        items.append(view(item, r.baseUrl));
+    }
+    JsonViews::ListMeta meta;
+    meta.key = key;
+    meta.path = path;
+    meta.page = paging->page;
+    meta.pageSize = paging->request.pageSize;
+    meta.pageToken = paging->token;
+    if (page->hasMore && !page->items.isEmpty()) {
+        meta.nextToken = RestApi::encodePageToken(page->lastId());
+    }
+    return HttpReply::json(200, QJsonObject{{key, items}, {QStringLiteral("meta"), JsonViews::meta(meta, r.baseUrl)}});
+}
+
+Result<ServiceParams> readServiceParams(const FormData &form)
+{
+    ServiceParams p;
+    p.uniqueName = optionalString(form, QStringLiteral("UniqueName"));
+    auto ttl = Params::readInt(form, QStringLiteral("DefaultTtl"), 0, MAX_TTL);
+    if (!ttl) {
+        return ttl.error();
+    }
+    p.defaultTtl = *ttl;
+    // Given but empty clears a URL (std::optional holding an empty string).
+    p.callbackUrl = optionalString(form, QStringLiteral("CallbackUrl"));
+    p.interceptCallbackUrl = optionalString(form, QStringLiteral("InterceptCallbackUrl"));
+    p.outOfSessionCallbackUrl = optionalString(form, QStringLiteral("OutOfSessionCallbackUrl"));
+    p.chatInstanceSid = optionalString(form, QStringLiteral("ChatInstanceSid"));
+    // Enum values (and callback URLs, unique names) are the domain's to validate: one list of allowed values.
+    p.geoMatchLevel = optionalString(form, QStringLiteral("GeoMatchLevel"));
+    p.numberSelectionBehavior = optionalString(form, QStringLiteral("NumberSelectionBehavior"));
+    return p;
+}
+
+// One element of Session create's `Participants`: a JSON object (twilio-python/-node send each as its own form
+// field). Keys are matched case-insensitively; values must be strings.
+Result<ParticipantParams> readParticipantJson(const QString &text, qsizetype index)
+{
+    const QString name = QStringLiteral("Participants");
+    const auto bad = [&](const QString &why) {
+        return ApiError::invalidParameter(name, QStringLiteral("element %1 %2").arg(QString::number(index), why));
+    };
+    QJsonParseError parseError{};
+    const QJsonDocument doc = QJsonDocument::fromJson(text.toUtf8(), &parseError);
+    if (parseError.error != QJsonParseError::NoError || !doc.isObject()) {
+        return bad(QStringLiteral("is not a JSON object"));
+    }
+    ParticipantParams p;
+    bool haveIdentifier = false;
+    const QJsonObject o = doc.object();
+    for (auto it = o.constBegin(); it != o.constEnd(); ++it) {
+        const QString key = it.key();
+        if (!it->isString()) {
+            if (it->isNull()) {
+                continue;
+            }
+            return bad(QStringLiteral("has a non-string value for %1").arg(key));
+        }
+        const QString value = it->toString();
+        if (key.compare(u"Identifier", Qt::CaseInsensitive) == 0) {
+            p.identifier = value;
+            haveIdentifier = true;
+        } else if (key.compare(u"ProxyIdentifier", Qt::CaseInsensitive) == 0) {
+            p.proxyIdentifier = value;
+        } else if (key.compare(u"ProxyIdentifierSid", Qt::CaseInsensitive) == 0) {
+            p.proxyIdentifierSid = value;
+        } else if (key.compare(u"FriendlyName", Qt::CaseInsensitive) == 0) {
+            p.friendlyName = value;
+        }
+    }
+    if (!haveIdentifier || p.identifier.isEmpty()) {
+        return bad(QStringLiteral("has no Identifier"));
+    }
+    return p;
+}
+
+} // namespace
+
+QString RestApi::encodePageToken(qint64 lastId)
+{
+    return QStringLiteral("PT") + QString::number(lastId);
+}
+
+std::optional<qint64> RestApi::decodePageToken(const QString &token)
+{
+    if (!token.startsWith(u"PT") || token.size() < 3 || token.size() > 21) {
+        return std::nullopt;
+    }
+    for (qsizetype i = 2; i < token.size(); ++i) {
+        if (!token.at(i).isDigit() || token.at(i).unicode() > 127) {
+            return std::nullopt;
+        }
+    }
+    bool ok = false;
+    const qint64 id = token.mid(2).toLongLong(&ok);
+    if (!ok || id <= 0) {
+        return std::nullopt;
+    }
+    return id;
+}
+
+RestApi::RestApi(Proxy &proxy)
+    : m_proxy(proxy)
+{}
+
+void RestApi::rememberOwnBase(const HttpRequest &r)
+{
+    if (!r.baseFromHost || r.baseUrl.isEmpty()) {
+        return;
+    }
+    QStringList own = m_proxy.ownBaseUrls();
+    if (own.contains(r.baseUrl, Qt::CaseInsensitive) || m_learntBases >= MAX_LEARNT_BASES) {
+        return;
+    }
+    own.append(r.baseUrl);
+    ++m_learntBases;
+    m_proxy.setOwnBaseUrls(own);
+}
+
+// --- Services -------------------------------------------------------------------------------------------------------
+
+HttpReply RestApi::listServices(const HttpRequest &r)
+{
+    return listReply<Service>(
+        r, QStringLiteral("services"), ApiPaths::services(),
+        [&](const PageRequest &page) { return m_proxy.listServices(r.account.sid, page); }, JsonViews::service);
+}
+
+HttpReply RestApi::createService(const HttpRequest &r)
+{
+    const Result<ServiceParams> params = readServiceParams(r.params);
+    if (!params) {
+        return HttpReply::error(params.error());
+    }
+    if (!params->uniqueName || params->uniqueName->trimmed().isEmpty()) {
+        return HttpReply::error(required(QStringLiteral("UniqueName")));
+    }
+    rememberOwnBase(r);
+    return replyWith(m_proxy.createService(r.account.sid, *params), 201, r.baseUrl, JsonViews::service);
+}
+
+HttpReply RestApi::fetchService(const HttpRequest &r)
+{
+    return replyWith(m_proxy.fetchService(r.account.sid, r.arg(0)), 200, r.baseUrl, JsonViews::service);
+}
+
+HttpReply RestApi::updateService(const HttpRequest &r)
+{
+    const Result<ServiceParams> params = readServiceParams(r.params);
+    if (!params) {
+        return HttpReply::error(params.error());
+    }
+    rememberOwnBase(r);
+    return replyWith(m_proxy.updateService(r.account.sid, r.arg(0), *params), 200, r.baseUrl, JsonViews::service);
+}
+
+HttpReply RestApi::deleteService(const HttpRequest &r)
+{
+    return replyEmpty(m_proxy.deleteService(r.account.sid, r.arg(0)));
+}
+
+// --- Phone numbers --------------------------------------------------------------------------------------------------
+
+HttpReply RestApi::listPhoneNumbers(const HttpRequest &r)
+{
+    return listReply<PhoneNumber>(
+        r, QStringLiteral("phone_numbers"), ApiPaths::phoneNumbers(r.arg(0)),
+        [&](const PageRequest &page) { return m_proxy.listPhoneNumbers(r.account.sid, r.arg(0), page); },
+        JsonViews::phoneNumber);
+}
+
+HttpReply RestApi::createPhoneNumber(const HttpRequest &r)
+{
+    PhoneNumberParams p;
+    p.sid = r.params.value(QStringLiteral("Sid")).value_or(QString()).trimmed();
+    p.phoneNumber = r.params.value(QStringLiteral("PhoneNumber")).value_or(QString()).trimmed();
+    READ_PARAM(p.isReserved, Params::readBool(r.params, QStringLiteral("IsReserved")));
+    if (p.sid.isEmpty() && p.phoneNumber.isEmpty()) {
+        return HttpReply::error(ApiError::invalidParameter(QStringLiteral("PhoneNumber"),
+                                                           QStringLiteral("is required when Sid is not given")));
+    }
+    return replyWith(m_proxy.createPhoneNumber(r.account.sid, r.arg(0), p), 201, r.baseUrl, JsonViews::phoneNumber);
+}
+
+HttpReply RestApi::fetchPhoneNumber(const HttpRequest &r)
+{
+    return replyWith(m_proxy.fetchPhoneNumber(r.account.sid, r.arg(0), r.arg(1)), 200, r.baseUrl,
+                     JsonViews::phoneNumber);
+}
+
+HttpReply RestApi::updatePhoneNumber(const HttpRequest &r)
+{
+    std::optional<bool> isReserved;
+    READ_PARAM(isReserved, Params::readBool(r.params, QStringLiteral("IsReserved")));
+    return replyWith(m_proxy.updatePhoneNumber(r.account.sid, r.arg(0), r.arg(1), isReserved), 200, r.baseUrl,
+                     JsonViews::phoneNumber);
+}
+
+HttpReply RestApi::deletePhoneNumber(const HttpRequest &r)
+{
+    return replyEmpty(m_proxy.deletePhoneNumber(r.account.sid, r.arg(0), r.arg(1)));
+}
+
+// --- Sessions -------------------------------------------------------------------------------------------------------
+
+HttpReply RestApi::listSessions(const HttpRequest &r)
+{
+    return listReply<Session>(
+        r, QStringLiteral("sessions"), ApiPaths::sessions(r.arg(0)),
+        [&](const PageRequest &page) { return m_proxy.listSessions(r.account.sid, r.arg(0), page); },
+        JsonViews::session);
+}
+
+HttpReply RestApi::createSession(const HttpRequest &r)
+{
+    SessionParams p;
+    p.uniqueName = optionalString(r.params, QStringLiteral("UniqueName"));
+    READ_PARAM(p.dateExpiry, Params::readDateTime(r.params, QStringLiteral("DateExpiry"), true));
+    READ_PARAM(p.ttl, Params::readInt(r.params, QStringLiteral("Ttl"), 0, MAX_TTL));
+    p.mode = optionalString(r.params, QStringLiteral("Mode"));
+    p.status = optionalString(r.params, QStringLiteral("Status"));
+    std::optional<bool> failOnConflict;
+    READ_PARAM(failOnConflict, Params::readBool(r.params, QStringLiteral("FailOnParticipantConflict")));
+    p.failOnParticipantConflict = failOnConflict.value_or(false);
+
+    const QStringList participants = r.params.values(QStringLiteral("Participants"));
+    for (qsizetype i = 0; i < participants.size(); ++i) {
+        Result<ParticipantParams> participant = readParticipantJson(participants.at(i), i);
+        if (!participant) {
+            return HttpReply::error(participant.error());
+        }
+        participant->failOnParticipantConflict = p.failOnParticipantConflict;
+        p.participants.append(*participant);
+    }
+    return replyWith(m_proxy.createSession(r.account.sid, r.arg(0), p), 201, r.baseUrl, JsonViews::session);
+}
+
+HttpReply RestApi::fetchSession(const HttpRequest &r)
+{
+    return replyWith(m_proxy.fetchSession(r.account.sid, r.arg(0), r.arg(1)), 200, r.baseUrl, JsonViews::session);
+}
+
+HttpReply RestApi::updateSession(const HttpRequest &r)
+{
+    // Only DateExpiry, Ttl and Status are updatable (Mode and Participants left the update in 2019-06).
+    SessionParams p;
+    READ_PARAM(p.dateExpiry, Params::readDateTime(r.params, QStringLiteral("DateExpiry"), true));
+    READ_PARAM(p.ttl, Params::readInt(r.params, QStringLiteral("Ttl"), 0, MAX_TTL));
+    p.status = optionalString(r.params, QStringLiteral("Status"));
+    std::optional<bool> failOnConflict;
+    READ_PARAM(failOnConflict, Params::readBool(r.params, QStringLiteral("FailOnParticipantConflict")));
+    p.failOnParticipantConflict = failOnConflict.value_or(false);
+    return replyWith(m_proxy.updateSession(r.account.sid, r.arg(0), r.arg(1), p), 200, r.baseUrl, JsonViews::session);
+}
+
+HttpReply RestApi::deleteSession(const HttpRequest &r)
+{
+    return replyEmpty(m_proxy.deleteSession(r.account.sid, r.arg(0), r.arg(1)));
+}
+
+// --- Participants ---------------------------------------------------------------------------------------------------
+
+HttpReply RestApi::listParticipants(const HttpRequest &r)
+{
+    return listReply<Participant>(
+        r, QStringLiteral("participants"), ApiPaths::participants(r.arg(0), r.arg(1)),
+        [&](const PageRequest &page) { return m_proxy.listParticipants(r.account.sid, r.arg(0), r.arg(1), page); },
+        JsonViews::participant);
+}
+
+HttpReply RestApi::createParticipant(const HttpRequest &r)
+{
+    ParticipantParams p;
+    const std::optional<QString> identifier = r.params.value(QStringLiteral("Identifier"));
+    if (!identifier || identifier->trimmed().isEmpty()) {
+        return HttpReply::error(required(QStringLiteral("Identifier")));
+    }
+    p.identifier = *identifier;
+    p.friendlyName = optionalString(r.params, QStringLiteral("FriendlyName"));
+    p.proxyIdentifier = optionalString(r.params, QStringLiteral("ProxyIdentifier"));
+    p.proxyIdentifierSid = optionalString(r.params, QStringLiteral("ProxyIdentifierSid"));
+    std::optional<bool> failOnConflict;
+    READ_PARAM(failOnConflict, Params::readBool(r.params, QStringLiteral("FailOnParticipantConflict")));
+    p.failOnParticipantConflict = failOnConflict.value_or(false);
+    return replyWith(m_proxy.createParticipant(r.account.sid, r.arg(0), r.arg(1), p), 201, r.baseUrl,
+                     JsonViews::participant);
+}
+
+HttpReply RestApi::fetchParticipant(const HttpRequest &r)
+{
+    return replyWith(m_proxy.fetchParticipant(r.account.sid, r.arg(0), r.arg(1), r.arg(2)), 200, r.baseUrl,
+                     JsonViews::participant);
+}
+
+HttpReply RestApi::deleteParticipant(const HttpRequest &r)
+{
+    // The current spec answers 200 with the (soft-deleted) participant, not 204.
+    return replyWith(m_proxy.deleteParticipant(r.account.sid, r.arg(0), r.arg(1), r.arg(2)), 200, r.baseUrl,
+                     JsonViews::participant);
+}
+
+// --- Interactions ---------------------------------------------------------------------------------------------------
+
+HttpReply RestApi::listInteractions(const HttpRequest &r)
+{
+    return listReply<Interaction>(
+        r, QStringLiteral("interactions"), ApiPaths::interactions(r.arg(0), r.arg(1)),
+        [&](const PageRequest &page) { return m_proxy.listInteractions(r.account.sid, r.arg(0), r.arg(1), page); },
+        JsonViews::interaction);
+}
+
+HttpReply RestApi::fetchInteraction(const HttpRequest &r)
+{
+    return replyWith(m_proxy.fetchInteraction(r.account.sid, r.arg(0), r.arg(1), r.arg(2)), 200, r.baseUrl,
+                     JsonViews::interaction);
+}
+
+HttpReply RestApi::deleteInteraction(const HttpRequest &r)
+{
+    return replyEmpty(m_proxy.deleteInteraction(r.account.sid, r.arg(0), r.arg(1), r.arg(2)));
+}
+
+// --- Message interactions -------------------------------------------------------------------------------------------
+
+HttpReply RestApi::listMessageInteractions(const HttpRequest &r)
+{
+    // Check the participant exists (and belongs to this session and account) so a bad SID is a 404, not an empty list.
+    const Result<Participant> participant = m_proxy.fetchParticipant(r.account.sid, r.arg(0), r.arg(1), r.arg(2));
+    if (!participant) {
+        return HttpReply::error(participant.error());
+    }
+    return listReply<Interaction>(
+        r, QStringLiteral("interactions"), ApiPaths::messageInteractions(r.arg(0), r.arg(1), r.arg(2)),
+        [&](const PageRequest &page) {
+            return m_proxy.listInteractions(r.account.sid, r.arg(0), r.arg(1), page, r.arg(2));
+        },
+        JsonViews::messageInteraction);
+}
+
+HttpReply RestApi::fetchMessageInteraction(const HttpRequest &r)
+{
+    return replyWith(m_proxy.fetchInteraction(r.account.sid, r.arg(0), r.arg(1), r.arg(3), r.arg(2)), 200, r.baseUrl,
+                     JsonViews::messageInteraction);
+}
+
+HttpReply RestApi::createMessageInteraction(const HttpRequest &r)
+{
+    const QString body = r.params.value(QStringLiteral("Body")).value_or(QString());
+    if (body.isEmpty()) {
+        if (r.params.contains(QStringLiteral("MediaUrl"))) {
+            return HttpReply::error(ApiError::invalidParameter(
+                QStringLiteral("MediaUrl"), QStringLiteral("is not supported (reserved); send a Body")));
+        }
+        return HttpReply::error(required(QStringLiteral("Body")));
+    }
+    if (body.size() > MAX_MESSAGE_BODY) {
+        return HttpReply::error(ApiError::make(
+            21617, 400,
+            QStringLiteral("The concatenated message body exceeds the %1 character limit").arg(MAX_MESSAGE_BODY)));
+    }
+
+    const Result<Session> session = m_proxy.fetchSession(r.account.sid, r.arg(0), r.arg(1));
+    if (!session) {
+        return HttpReply::error(session.error());
+    }
+    const Result<Participant> participant = m_proxy.fetchParticipant(r.account.sid, r.arg(0), r.arg(1), r.arg(2));
+    if (!participant) {
+        return HttpReply::error(participant.error());
+    }
+    if (!session->isActive()) {
+        return HttpReply::error(ApiError::make(
+            80607, 400,
+            QStringLiteral("Session %1 is %2: messages cannot be sent into it").arg(session->sid, session->status)));
+    }
+    if (session->mode == SessionMode::VOICE_ONLY) {
+        return HttpReply::error(ApiError::make(
+            80910, 400, QStringLiteral("Session %1 is voice-only: messages cannot be sent into it").arg(session->sid)));
+    }
+    if (participant->dateDeleted.isValid()) {
+        return HttpReply::error(ApiError::make(
+            80405, 400, QStringLiteral("Participant %1 was removed from the session").arg(participant->sid)));
+    }
+
+    // Outbound-only: the addressed participant receives the text on their identifier from their proxy number. The
+    // carrier send joins here once routing exists; until then the message is recorded as queued.
+    Interaction interaction;
+    interaction.sid = Sid::generate(Sid::INTERACTION);
+    interaction.accountSid = r.account.sid;
+    interaction.serviceSid = session->serviceSid;
+    interaction.sessionSid = session->sid;
+    interaction.participantSid = participant->sid;
+    interaction.type = QStringLiteral("message");
+    interaction.data =
+        QString::fromUtf8(QJsonDocument(QJsonObject{{QStringLiteral("body"), body}}).toJson(QJsonDocument::Compact));
+    interaction.outbound.participantSid = participant->sid;
+    interaction.outbound.resourceSid = Sid::generate(Sid::MESSAGE);
+    interaction.outbound.resourceStatus = QStringLiteral("queued");
+    interaction.outbound.resourceType = QStringLiteral("Message");
+    interaction.dateCreated = m_proxy.clock().now();
+    interaction.dateUpdated = interaction.dateCreated;
+    return replyWith(m_proxy.recordInteraction(interaction), 200, r.baseUrl, JsonViews::messageInteraction);
+}
+
+} // namespace Maskline

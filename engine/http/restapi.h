@@ -1,0 +1,70 @@
+#pragma once
+
+#include "core/result.h"
+#include "httpmessage.h"
+#include "proxy/types.h"
+
+namespace Maskline {
+
+class Proxy;
+
+// The Proxy v1 REST operations (twilio_proxy_v1.json, 25 operations): form parameters in, Proxy calls, schema JSON
+// out. No transport here: the server matches the route, authenticates and rate-limits, then calls one of these with
+// the path arguments in order. Every refusal is an ApiError turned into HTTP by HttpReply::error().
+class RestApi final
+{
+public:
+    // PageToken is opaque to clients: "PT" + the last row id of the previous page (the cursor PageRequest takes).
+    static QString encodePageToken(qint64 lastId);
+    static std::optional<qint64> decodePageToken(const QString &token);
+
+    explicit RestApi(Proxy &proxy);
+    RestApi(const RestApi &) = delete;
+    RestApi &operator=(const RestApi &) = delete;
+
+    // Services: /v1/Services[/{Sid}]
+    HttpReply listServices(const HttpRequest &r);
+    HttpReply createService(const HttpRequest &r);
+    HttpReply fetchService(const HttpRequest &r);
+    HttpReply updateService(const HttpRequest &r);
+    HttpReply deleteService(const HttpRequest &r);
+
+    // Phone numbers: /v1/Services/{ServiceSid}/PhoneNumbers[/{Sid}]
+    HttpReply listPhoneNumbers(const HttpRequest &r);
+    HttpReply createPhoneNumber(const HttpRequest &r);
+    HttpReply fetchPhoneNumber(const HttpRequest &r);
+    HttpReply updatePhoneNumber(const HttpRequest &r);
+    HttpReply deletePhoneNumber(const HttpRequest &r);
+
+    // Sessions: /v1/Services/{ServiceSid}/Sessions[/{Sid}]
+    HttpReply listSessions(const HttpRequest &r);
+    HttpReply createSession(const HttpRequest &r);
+    HttpReply fetchSession(const HttpRequest &r);
+    HttpReply updateSession(const HttpRequest &r);
+    HttpReply deleteSession(const HttpRequest &r);
+
+    // Participants: …/Sessions/{SessionSid}/Participants[/{Sid}]
+    HttpReply listParticipants(const HttpRequest &r);
+    HttpReply createParticipant(const HttpRequest &r);
+    HttpReply fetchParticipant(const HttpRequest &r);
+    HttpReply deleteParticipant(const HttpRequest &r);
+
+    // Interactions: …/Sessions/{SessionSid}/Interactions[/{Sid}]
+    HttpReply listInteractions(const HttpRequest &r);
+    HttpReply fetchInteraction(const HttpRequest &r);
+    HttpReply deleteInteraction(const HttpRequest &r);
+
+    // Message interactions: …/Participants/{ParticipantSid}/MessageInteractions[/{Sid}]
+    HttpReply listMessageInteractions(const HttpRequest &r);
+    HttpReply createMessageInteraction(const HttpRequest &r);
+    HttpReply fetchMessageInteraction(const HttpRequest &r);
+
+private:
+    // Callback URLs may not point at Maskline itself: a base URL learnt from a request's Host header counts as own.
+    void rememberOwnBase(const HttpRequest &r);
+
+    Proxy &m_proxy;
+    int m_learntBases = 0;
+};
+
+} // namespace Maskline
