@@ -115,7 +115,7 @@ DebuggerEvent Debugger::record(DebuggerEvent event)
     return event;
 }
 
-Result<QList<DebuggerEvent>> Debugger::list(const DebuggerFilter &filter, int pageSize, std::optional<qint64> afterId)
+Result<Page<DebuggerEvent>> Debugger::list(const DebuggerFilter &filter, const PageRequest &page)
 {
     try {
         QString sql = u"SELECT "_s + EVENT_COLUMNS + u" FROM debugger_events WHERE 1 = 1"_s;
@@ -138,7 +138,7 @@ Result<QList<DebuggerEvent>> Debugger::list(const DebuggerFilter &filter, int pa
         if (filter.endDate.isValid()) {
             sql += u" AND date_created <= :end"_s;
         }
-        if (afterId) {
+        if (page.afterId) {
             sql += u" AND id < :after"_s;
         }
         sql += u" ORDER BY id DESC LIMIT :limit"_s;
@@ -163,16 +163,21 @@ Result<QList<DebuggerEvent>> Debugger::list(const DebuggerFilter &filter, int pa
         if (filter.endDate.isValid()) {
             q.bind(u":end"_s, filter.endDate.toMSecsSinceEpoch());
         }
-        if (afterId) {
-            q.bind(u":after"_s, *afterId);
+        if (page.afterId) {
+            q.bind(u":after"_s, *page.afterId);
         }
-        q.bind(u":limit"_s, pageSize);
+        const int size = std::max(1, page.pageSize);
+        q.bind(u":limit"_s, size + 1);
         q.exec();
-        QList<DebuggerEvent> events;
+        Page<DebuggerEvent> result;
         while (q.next()) {
-            events.append(readEvent(q));
+            if (result.items.size() == size) {
+                result.hasMore = true;
+                break;
+            }
+            result.items.append(readEvent(q));
         }
-        return events;
+        return result;
     } catch (const StoreError &e) {
         return ApiError::internal(e.message());
     }

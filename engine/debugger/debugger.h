@@ -2,6 +2,7 @@
 
 #include "core/clock.h"
 #include "core/result.h"
+#include "proxy/types.h"
 
 #include <QDateTime>
 #include <QList>
@@ -61,7 +62,8 @@ public:
     // logged, never thrown: a debugger event must not fail the request that raised it.
     DebuggerEvent record(DebuggerEvent event);
 
-    Result<QList<DebuggerEvent>> list(const DebuggerFilter &filter, int pageSize, std::optional<qint64> afterId);
+    // Newest first, keyset-paged like every other list (PageRequest.afterId is the last id of the previous page).
+    Result<Page<DebuggerEvent>> list(const DebuggerFilter &filter, const PageRequest &page);
     // Deletes events older than `olderThan`; returns how many.
     int purgeOlderThan(const QDateTime &olderThan);
 

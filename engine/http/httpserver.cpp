@@ -108,7 +108,7 @@ HttpServer::HttpServer(Proxy &proxy, Debugger *debugger, const Clock &clock, Htt
     , m_debugger(debugger)
     , m_clock(clock)
     , m_config(std::move(config))
-    , m_api(std::make_unique<RestApi>(proxy))
+    , m_api(std::make_unique<RestApi>(proxy, debugger))
     , m_rateLimiter(std::make_unique<RateLimiter>(clock, m_config.rateLimitPerSecond))
     , m_metrics(std::make_unique<Metrics>())
 {
@@ -191,6 +191,8 @@ QList<HttpServer::Route> HttpServer::routeTable()
         api(M::Get,    u"/v1/Services/{ServiceSid:KS}/Sessions/{SessionSid:KC}/Participants/{ParticipantSid:KP}/MessageInteractions",          &RestApi::listMessageInteractions),
         api(M::Post,   u"/v1/Services/{ServiceSid:KS}/Sessions/{SessionSid:KC}/Participants/{ParticipantSid:KP}/MessageInteractions",          &RestApi::createMessageInteraction),
         api(M::Get,    u"/v1/Services/{ServiceSid:KS}/Sessions/{SessionSid:KC}/Participants/{ParticipantSid:KP}/MessageInteractions/{Sid:KI}", &RestApi::fetchMessageInteraction),
+
+        api(M::Get,    u"/v1/Debugger/Events",                                          &RestApi::listDebuggerEvents),
 
         open(M::Get,   u"/healthz",                                                     &HttpServer::healthz),
         open(M::Get,   u"/metrics",                                                     &HttpServer::metricsPage),

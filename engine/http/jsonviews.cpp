@@ -71,6 +71,11 @@ QString messageInteraction(const QString &serviceSid, const QString &sessionSid,
     return messageInteractions(serviceSid, sessionSid, participantSid) + u'/' + sid;
 }
 
+QString debuggerEvents()
+{
+    return QStringLiteral("/v1/Debugger/Events");
+}
+
 } // namespace ApiPaths
 
 namespace JsonViews {
@@ -233,6 +238,30 @@ QJsonObject messageInteraction(const Interaction &i, const QString &baseUrl)
     return o;
 }
 
+QJsonObject debuggerEvent(const DebuggerEvent &e, const QString &baseUrl)
+{
+    return QJsonObject{
+        {QStringLiteral("sid"), str(e.sid)},
+        {QStringLiteral("account_sid"), str(e.accountSid)},
+        // Monitor Alerts carry the code as a string.
+        {QStringLiteral("error_code"), QString::number(e.code)},
+        {QStringLiteral("log_level"), str(e.logLevel)},
+        {QStringLiteral("alert_text"), str(e.message)},
+        {QStringLiteral("resource_sid"), str(e.resourceSid)},
+        {QStringLiteral("service_sid"), str(e.serviceSid)},
+        {QStringLiteral("session_sid"), str(e.sessionSid)},
+        {QStringLiteral("participant_sid"), str(e.participantSid)},
+        {QStringLiteral("interaction_sid"), str(e.interactionSid)},
+        {QStringLiteral("request_method"), str(e.requestMethod)},
+        {QStringLiteral("request_url"), str(e.requestUrl)},
+        {QStringLiteral("request_variables"), str(e.requestVariables)},
+        {QStringLiteral("response_body"), str(e.responseBody)},
+        {QStringLiteral("date_created"), date(e.dateCreated)},
+        {QStringLiteral("date_generated"), date(e.dateCreated)},
+        {QStringLiteral("url"), url(baseUrl, ApiPaths::debuggerEvents() + u'/' + e.sid)},
+    };
+}
+
 QJsonObject error(const ApiError &e)
 {
     return QJsonObject{
@@ -245,7 +274,7 @@ QJsonObject error(const ApiError &e)
 
 QJsonObject meta(const ListMeta &m, const QString &baseUrl)
 {
-    const QString list = baseUrl + m.path + QStringLiteral("?PageSize=") + QString::number(m.pageSize);
+    const QString list = baseUrl + m.path + QStringLiteral("?PageSize=") + QString::number(m.pageSize) + m.filterQuery;
     const QString first = list + QStringLiteral("&Page=0");
     QString self = list + QStringLiteral("&Page=") + QString::number(m.page);
     if (!m.pageToken.isEmpty()) {

@@ -5,6 +5,7 @@
 #include <QJsonObject>
 #include <QString>
 
+#include "debugger/debugger.h"
 #include "proxy/types.h"
 
 namespace Maskline {
@@ -26,6 +27,7 @@ QString interaction(const QString &serviceSid, const QString &sessionSid, const 
 QString messageInteractions(const QString &serviceSid, const QString &sessionSid, const QString &participantSid);
 QString messageInteraction(const QString &serviceSid, const QString &sessionSid, const QString &participantSid,
                            const QString &sid);
+QString debuggerEvents();
 } // namespace ApiPaths
 
 // Resource -> the JSON of its OpenAPI schema (twilio_proxy_v1.json): snake_case, every property present, null where
@@ -40,6 +42,9 @@ QJsonObject participant(const Participant &p, const QString &baseUrl);
 QJsonObject interaction(const Interaction &i, const QString &baseUrl);
 QJsonObject messageInteraction(const Interaction &i, const QString &baseUrl);
 
+// A debugger event shaped like Twilio's Monitor Alert where it fits (a Maskline extension).
+QJsonObject debuggerEvent(const DebuggerEvent &e, const QString &baseUrl);
+
 // Twilio's error body {code, message, more_info, status}.
 QJsonObject error(const ApiError &e);
 
@@ -52,6 +57,7 @@ struct ListMeta
     int page = 0;
     int pageSize = 50;
     QString pageToken; // the token this page was asked with (echoed in `url`)
+    QString filterQuery; // already-encoded "&Name=value…" a filtered list carries into every page URL
     std::optional<QString> nextToken;
 };
 QJsonObject meta(const ListMeta &m, const QString &baseUrl);

@@ -99,7 +99,8 @@ Result<Paging> readPaging(const FormData &params)
 }
 
 template<typename T, typename Fetch, typename View>
-HttpReply listReply(const HttpRequest &r, const QString &key, const QString &path, Fetch fetch, View view)
+HttpReply listReply(const HttpRequest &r, const QString &key, const QString &path, Fetch fetch, View view,
+                    const QString &filterQuery = {})
 {
     const Result<Paging> paging = readPaging(r.params);
     if (!paging) {
@@ -119,6 +120,7 @@ HttpReply listReply(const HttpRequest &r, const QString &key, const QString &pat
     meta.page = paging->page;
     meta.pageSize = paging->request.pageSize;
     meta.pageToken = paging->token;
+    meta.filterQuery = filterQuery;
     if (page->hasMore && !page->items.isEmpty()) {
         meta.nextToken = RestApi::encodePageToken(page->lastId());
     }
@@ -212,8 +214,9 @@ std::optional<qint64> RestApi::decodePageToken(const QString &token)
     return id;
 }
 
-RestApi::RestApi(Proxy &proxy)
+RestApi::RestApi(Proxy &proxy, Debugger *debugger)
     : m_proxy(proxy)
+    , m_debugger(debugger)
 {}
 
 void RestApi::rememberOwnBase(const HttpRequest &r)
@@ -512,6 +515,59 @@ HttpReply RestApi::createMessageInteraction(const HttpRequest &r)
     interaction.dateCreated = m_proxy.clock().now();
     interaction.dateUpdated = interaction.dateCreated;
     return replyWith(m_proxy.recordInteraction(interaction), 200, r.baseUrl, JsonViews::messageInteraction);
+}
+
+} // namespace Maskline
+
+namespace Maskline {
+
+HttpReply RestApi::listDebuggerEvents(const HttpRequest &r)
+{
+    if (!m_debugger) {
+        return HttpReply::error(ApiError::notFound(ApiPaths::debuggerEvents()));
+    }
+    DebuggerFilter filter;
+    filter.accountSid = r.account.sid; // an account sees only its own events
+    QString filterQuery;
+    auto carry = [&filterQuery](const QString &name, const QString &value) {
+        filterQuery += u'&' + name + u'=' + FormData::encodeComponent(value);
+    };
+    if (const auto level = r.params.value(QStringLiteral("LogLevel")); level && !level->isEmpty()) {
+        const QString lower = level->toLower();
+        if (lower != QLatin1String("error") && lower != QLatin1String("warning")) {
+            return HttpReply::error(
+                ApiError::invalidParameter(QStringLiteral("LogLevel"), QStringLiteral("must be error or warning")));
+        }
+        filter.logLevel = lower;
+        carry(QStringLiteral("LogLevel"), lower);
+    }
+    const auto code = Params::readInt(r.params, QStringLiteral("Code"), 1, 99999);
+    if (!code) {
+        return HttpReply::error(code.error());
+    }
+    if (*code) {
+        filter.code = int(**code);
+        carry(QStringLiteral("Code"), QString::number(filter.code));
+    }
+    if (const auto sid = r.params.value(QStringLiteral("ResourceSid")); sid && !sid->isEmpty()) {
+        filter.resourceSid = *sid;
+        carry(QStringLiteral("ResourceSid"), *sid);
+    }
+    for (const auto &[name, target] : {std::pair{QStringLiteral("StartDate"), &filter.startDate},
+                                       std::pair{QStringLiteral("EndDate"), &filter.endDate}}) {
+        const auto date = Params::readDateTime(r.params, name, false);
+        if (!date) {
+            return HttpReply::error(date.error());
+        }
+        if (*date) {
+            *target = **date;
+            carry(name, Time::toIso(**date));
+        }
+    }
+    return listReply<DebuggerEvent>(
+        r, QStringLiteral("events"), ApiPaths::debuggerEvents(),
+        [&](const PageRequest &page) { return m_debugger->list(filter, page); }, JsonViews::debuggerEvent,
+        filterQuery);
 }
 
 } // namespace Maskline

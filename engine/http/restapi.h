@@ -6,6 +6,7 @@
 
 namespace Maskline {
 
+class Debugger;
 class Proxy;
 
 // The Proxy v1 REST operations (twilio_proxy_v1.json, 25 operations): form parameters in, Proxy calls, schema JSON
@@ -18,7 +19,7 @@ public:
     static QString encodePageToken(qint64 lastId);
     static std::optional<qint64> decodePageToken(const QString &token);
 
-    explicit RestApi(Proxy &proxy);
+    explicit RestApi(Proxy &proxy, Debugger *debugger = nullptr);
     RestApi(const RestApi &) = delete;
     RestApi &operator=(const RestApi &) = delete;
 
@@ -59,11 +60,15 @@ public:
     HttpReply createMessageInteraction(const HttpRequest &r);
     HttpReply fetchMessageInteraction(const HttpRequest &r);
 
+    // Maskline extension: the account's debugger events, Monitor-Alert shaped (docs/api.md).
+    HttpReply listDebuggerEvents(const HttpRequest &r);
+
 private:
     // Callback URLs may not point at Maskline itself: a base URL learnt from a request's Host header counts as own.
     void rememberOwnBase(const HttpRequest &r);
 
     Proxy &m_proxy;
+    Debugger *m_debugger;
     int m_learntBases = 0;
 };
 

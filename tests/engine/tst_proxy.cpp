@@ -94,8 +94,10 @@ private:
     {
         DebuggerFilter f;
         f.code = code;
-        auto events = m_debugger->list(f, 100, std::nullopt);
-        return events ? *events : QList<DebuggerEvent>();
+        PageRequest page;
+        page.pageSize = 100;
+        auto events = m_debugger->list(f, page);
+        return events ? events->items : QList<DebuggerEvent>();
     }
 
     static SessionParams closeParams()
