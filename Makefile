@@ -44,6 +44,7 @@ test: build client-deps
 	cd $(BUILD_DIR) && ctest --output-on-failure --timeout 600 $(CTEST_ARGS)
 
 bench: build
+	@bash scripts/setup-deps.sh bench
 	bash tests/bench/run.sh $(BUILD_DIR)
 
 format:

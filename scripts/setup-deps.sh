@@ -16,6 +16,11 @@ PACKAGES=(
   xvfb xauth fonts-dejavu-core nodejs npm postgresql
 )
 
+# `setup-deps.sh bench` adds what the benchmarks need: nginx as the side-by-side reference, wrk as the load.
+if [ "${1:-}" = "bench" ]; then
+  PACKAGES+=(nginx-light wrk curl)
+fi
+
 missing=()
 for p in "${PACKAGES[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
