@@ -1,18 +1,17 @@
 // maskline-server: the headless engine. Links no Gui and no Widgets.
 
-#include "cli.h"
-
-#include "enginehost.h"
+#include <csignal>
+#include <cstdio>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <QCoreApplication>
 #include <QSocketNotifier>
 #include <QTextStream>
 #include <QThread>
 
-#include <csignal>
-#include <cstdio>
-#include <sys/socket.h>
-#include <unistd.h>
+#include "cli.h"
+#include "enginehost.h"
 
 using namespace Qt::Literals::StringLiterals;
 
@@ -78,11 +77,10 @@ int main(int argc, char *argv[])
     engine->moveToThread(&engineThread);
     int exitCode = 0;
 
-    QObject::connect(engine, &Maskline::EngineHost::started, &app,
-                     [](const QString &url, const Maskline::Account &) {
-                         QTextStream out(stdout);
-                         out << "listening on " << url << Qt::endl;
-                     });
+    QObject::connect(engine, &Maskline::EngineHost::started, &app, [](const QString &url, const Maskline::Account &) {
+        QTextStream out(stdout);
+        out << "listening on " << url << Qt::endl;
+    });
     QObject::connect(engine, &Maskline::EngineHost::failed, &app, [&](const QString &message) {
         err << "maskline-server: " << message << Qt::endl;
         exitCode = 1;

@@ -17,11 +17,11 @@ struct ApiError
 
     // Generic Twilio codes.
     static ApiError invalidParameter(const QString &name, const QString &why); // 80701/400
-    static ApiError notFound(const QString &what);                              // 20404/404
-    static ApiError unauthorized();                                             // 20003/401
-    static ApiError methodNotAllowed();                                         // 20004/405
-    static ApiError tooManyRequests();                                          // 20429/429
-    static ApiError internal(const QString &detail);                            // 80501/500 (storage)
+    static ApiError notFound(const QString &what);                             // 20404/404
+    static ApiError unauthorized();                                            // 20003/401
+    static ApiError methodNotAllowed();                                        // 20004/405
+    static ApiError tooManyRequests();                                         // 20429/429
+    static ApiError internal(const QString &detail);                           // 80501/500 (storage)
 
     static ApiError make(int code, int status, const QString &message) { return ApiError{code, status, message}; }
 };

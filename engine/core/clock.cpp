@@ -13,8 +13,7 @@ SystemClock *SystemClock::instance()
 
 ManualClock::ManualClock(const QDateTime &start)
     : m_now(start.toUTC())
-{
-}
+{}
 
 QDateTime ManualClock::now() const
 {
@@ -58,8 +57,8 @@ QDateTime parseIso(const QString &text)
 {
     // Strict shape first: Qt's ISODate parser accepts things Twilio does not (e.g. a bare date), which we also take,
     // but it must at least look like a date.
-    static const QRegularExpression shape(QStringLiteral(
-        R"(^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$)"));
+    static const QRegularExpression shape(
+        QStringLiteral(R"(^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$)"));
     const QString trimmed = text.trimmed();
     if (!shape.match(trimmed).hasMatch()) {
         return {};

@@ -1,10 +1,10 @@
 #pragma once
 
-#include "apierror.h"
-
 #include <optional>
 #include <utility>
 #include <variant>
+
+#include "apierror.h"
 
 namespace Maskline {
 
@@ -15,12 +15,10 @@ class [[nodiscard]] Result
 public:
     Result(T value)
         : m_data(std::in_place_index<0>, std::move(value))
-    {
-    }
+    {}
     Result(ApiError error)
         : m_data(std::in_place_index<1>, std::move(error))
-    {
-    }
+    {}
 
     bool ok() const { return m_data.index() == 0; }
     explicit operator bool() const { return ok(); }
@@ -40,8 +38,7 @@ private:
 };
 
 struct Ok
-{
-};
+{};
 
 using Status = Result<Ok>;
 

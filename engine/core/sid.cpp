@@ -1,8 +1,8 @@
 #include "sid.h"
 
-#include <QRandomGenerator>
-
 #include <array>
+
+#include <QRandomGenerator>
 
 namespace Maskline::Sid {
 

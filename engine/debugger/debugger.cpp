@@ -1,13 +1,12 @@
 #include "debugger.h"
 
-#include "catalogue.h"
+#include <QLoggingCategory>
 
+#include "catalogue.h"
 #include "core/sid.h"
 #include "proxy/rows.h"
 #include "store/database.h"
 #include "store/sqlquery.h"
-
-#include <QLoggingCategory>
 
 Q_LOGGING_CATEGORY(lcDebugger, "maskline.debugger")
 
@@ -77,7 +76,8 @@ DebuggerEvent Debugger::record(DebuggerEvent event)
         event.dateCreated = m_clock.now();
     }
     if (event.resourceSid.isEmpty()) {
-        for (const QString *sid : {&event.interactionSid, &event.participantSid, &event.sessionSid, &event.serviceSid}) {
+        for (const QString *sid :
+             {&event.interactionSid, &event.participantSid, &event.sessionSid, &event.serviceSid}) {
             if (!sid->isEmpty()) {
                 event.resourceSid = *sid;
                 break;

@@ -1,15 +1,15 @@
 #pragma once
 
-#include "core/clock.h"
-#include "core/result.h"
-#include "proxy/types.h"
+#include <optional>
 
 #include <QDateTime>
 #include <QList>
 #include <QObject>
 #include <QString>
 
-#include <optional>
+#include "core/clock.h"
+#include "core/result.h"
+#include "proxy/types.h"
 
 namespace Maskline {
 

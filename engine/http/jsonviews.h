@@ -56,7 +56,7 @@ struct ListMeta
     QString path;
     int page = 0;
     int pageSize = 50;
-    QString pageToken; // the token this page was asked with (echoed in `url`)
+    QString pageToken;   // the token this page was asked with (echoed in `url`)
     QString filterQuery; // already-encoded "&Name=value…" a filtered list carries into every page URL
     std::optional<QString> nextToken;
 };

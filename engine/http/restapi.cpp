@@ -566,8 +566,7 @@ HttpReply RestApi::listDebuggerEvents(const HttpRequest &r)
     }
     return listReply<DebuggerEvent>(
         r, QStringLiteral("events"), ApiPaths::debuggerEvents(),
-        [&](const PageRequest &page) { return m_debugger->list(filter, page); }, JsonViews::debuggerEvent,
-        filterQuery);
+        [&](const PageRequest &page) { return m_debugger->list(filter, page); }, JsonViews::debuggerEvent, filterQuery);
 }
 
 } // namespace Maskline

@@ -1,11 +1,10 @@
 #include "accounts.h"
 
-#include "proxy_p.h"
-#include "rows.h"
+#include <QCryptographicHash>
 
 #include "core/sid.h"
-
-#include <QCryptographicHash>
+#include "proxy_p.h"
+#include "rows.h"
 
 using namespace Qt::Literals::StringLiterals;
 

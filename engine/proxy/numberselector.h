@@ -1,9 +1,9 @@
 #pragma once
 
-#include "core/result.h"
-
 #include <QList>
 #include <QString>
+
+#include "core/result.h"
 
 namespace Maskline {
 

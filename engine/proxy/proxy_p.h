@@ -2,13 +2,12 @@
 
 // Private helpers shared by the Proxy domain's translation units.
 
-#include "proxy.h"
+#include <QLoggingCategory>
 
+#include "proxy.h"
 #include "store/database.h"
 #include "store/sqlquery.h"
 #include "store/transaction.h"
-
-#include <QLoggingCategory>
 
 Q_DECLARE_LOGGING_CATEGORY(lcProxy)
 
@@ -22,8 +21,7 @@ public:
         : m_proxy(proxy)
         , m_db(proxy.m_db.connection())
         , m_tx(m_db)
-    {
-    }
+    {}
 
     QSqlDatabase &db() { return m_db; }
     void changed(Change::Kind kind, Change::Op op, const QString &sid, const QString &parentSid = {})

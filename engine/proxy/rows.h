@@ -1,9 +1,9 @@
 #pragma once
 
-#include "types.h"
-
 #include <QString>
 #include <QVariant>
+
+#include "types.h"
 
 namespace Maskline {
 

@@ -1,11 +1,11 @@
 #pragma once
 
+#include <optional>
+
 #include <QDateTime>
 #include <QList>
 #include <QMetaType>
 #include <QString>
-
-#include <optional>
 
 namespace Maskline {
 

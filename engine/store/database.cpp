@@ -1,8 +1,5 @@
 #include "database.h"
 
-#include "sqlquery.h"
-#include "transaction.h"
-
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -12,6 +9,9 @@
 #include <QThread>
 #include <QUuid>
 
+#include "sqlquery.h"
+#include "transaction.h"
+
 Q_LOGGING_CATEGORY(lcStore, "maskline.store")
 
 namespace Maskline {
@@ -19,8 +19,7 @@ namespace Maskline {
 Database::Database(StoreConfig config)
     : m_config(std::move(config))
     , m_instanceId(QUuid::createUuid().toString(QUuid::Id128).left(12))
-{
-}
+{}
 
 Database::~Database()
 {
@@ -188,14 +187,16 @@ Status Database::migrate(const QList<Migration> &migrations)
             for (const QString &statement : m.statements) {
                 execSql(db, dialect(statement));
             }
-            SqlQuery(db, QStringLiteral("UPDATE schema_version SET version = :v")).bind(QStringLiteral(":v"), m.version).exec();
+            SqlQuery(db, QStringLiteral("UPDATE schema_version SET version = :v"))
+                .bind(QStringLiteral(":v"), m.version)
+                .exec();
             tx.commit();
             current = m.version;
         }
         return Ok{};
     } catch (const StoreError &e) {
-        return ApiError::internal(QStringLiteral("migration failed, store left at its previous version: ")
-                                  + e.message());
+        return ApiError::internal(QStringLiteral("migration failed, store left at its previous version: ") +
+                                  e.message());
     }
 }
 

@@ -1,14 +1,13 @@
 #pragma once
 
-#include "migrations.h"
-#include "storeconfig.h"
-
-#include "core/result.h"
-
 #include <QMutex>
 #include <QSet>
 #include <QSqlDatabase>
 #include <QString>
+
+#include "core/result.h"
+#include "migrations.h"
+#include "storeconfig.h"
 
 namespace Maskline {
 

@@ -14,8 +14,8 @@ bool isConstraint(const QSqlError &error)
     const QString code = error.nativeErrorCode();
     // SQLite: 19 (SQLITE_CONSTRAINT) and its extended codes (2067 unique, 1555 primary key, 787 foreign key).
     // PostgreSQL: class 23 (integrity constraint violation).
-    return code == QLatin1String("19") || code == QLatin1String("2067") || code == QLatin1String("1555")
-        || code == QLatin1String("787") || code.startsWith(QLatin1String("23"));
+    return code == QLatin1String("19") || code == QLatin1String("2067") || code == QLatin1String("1555") ||
+           code == QLatin1String("787") || code.startsWith(QLatin1String("23"));
 }
 
 [[noreturn]] void fail(const QSqlError &error, const QString &sql)
@@ -30,8 +30,7 @@ StoreError::StoreError(const QString &message, bool constraintViolation)
     : std::runtime_error(message.toStdString())
     , m_message(message)
     , m_constraint(constraintViolation)
-{
-}
+{}
 
 SqlQuery::SqlQuery(const QSqlDatabase &db, const QString &sql)
     : m_query(db)

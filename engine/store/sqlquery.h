@@ -1,11 +1,11 @@
 #pragma once
 
+#include <stdexcept>
+
 #include <QSqlDatabase>
 #include <QSqlQuery>
 #include <QString>
 #include <QVariant>
-
-#include <stdexcept>
 
 namespace Maskline {
 

@@ -14,8 +14,8 @@ struct StoreConfig
     };
 
     Driver driver = Driver::Sqlite;
-    QString path;        // SQLite: the database file
-    QString pgHost;      // PostgreSQL connection fields
+    QString path;   // SQLite: the database file
+    QString pgHost; // PostgreSQL connection fields
     int pgPort = 5432;
     QString pgDatabase;
     QString pgUser;

@@ -1,9 +1,9 @@
 #pragma once
 
+#include <memory>
+
 #include <QLockFile>
 #include <QString>
-
-#include <memory>
 
 namespace Maskline {
 

@@ -1,8 +1,8 @@
 #include "transaction.h"
 
-#include "sqlquery.h"
-
 #include <QSqlError>
+
+#include "sqlquery.h"
 
 namespace Maskline {
 

@@ -1,32 +1,32 @@
 // The Proxy domain through its C++ API: every validation and refusal code, the session lifecycle, number selection
 // through the store (exhaustion, stickiness, uniqueness), in_use bookkeeping and account isolation.
 
+#include <memory>
+
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
 #include "core/clock.h"
 #include "debugger/debugger.h"
 #include "proxy/proxy.h"
 #include "store/database.h"
 #include "store/sqlquery.h"
 
-#include <QSignalSpy>
-#include <QTemporaryDir>
-#include <QTest>
-
-#include <memory>
-
 using namespace Maskline;
 using namespace Qt::Literals::StringLiterals;
 
-#define EXPECT_CODE(expr, expectedCode, expectedStatus)                                                             \
-    do {                                                                                                            \
-        const auto r_ = (expr);                                                                                     \
-        QVERIFY2(!r_.ok(), "expected a refusal");                                                                   \
-        QCOMPARE(r_.error().code, expectedCode);                                                                    \
-        QCOMPARE(r_.error().status, expectedStatus);                                                                \
-        QVERIFY(!r_.error().message.isEmpty());                                                                     \
+#define EXPECT_CODE(expr, expectedCode, expectedStatus)                                                                \
+    do {                                                                                                               \
+        const auto r_ = (expr);                                                                                        \
+        QVERIFY2(!r_.ok(), "expected a refusal");                                                                      \
+        QCOMPARE(r_.error().code, expectedCode);                                                                       \
+        QCOMPARE(r_.error().status, expectedStatus);                                                                   \
+        QVERIFY(!r_.error().message.isEmpty());                                                                        \
     } while (false)
 
-#define REQUIRE_OK(var, expr)                                                                                       \
-    auto var = (expr);                                                                                              \
+#define REQUIRE_OK(var, expr)                                                                                          \
+    auto var = (expr);                                                                                                 \
     QVERIFY2(var.ok(), var.ok() ? "" : qPrintable(var.error().message))
 
 class TestProxy final : public QObject
@@ -88,7 +88,10 @@ private:
         return page ? page->items : QList<Participant>();
     }
 
-    int inUse(const Service &s, const PhoneNumber &n) { return proxy().fetchPhoneNumber(m_account, s.sid, n.sid)->inUse; }
+    int inUse(const Service &s, const PhoneNumber &n)
+    {
+        return proxy().fetchPhoneNumber(m_account, s.sid, n.sid)->inUse;
+    }
 
     QList<DebuggerEvent> eventsWithCode(int code)
     {
@@ -735,10 +738,10 @@ private Q_SLOTS:
         EXPECT_CODE(proxy().createParticipant(m_account, s.sid, third.sid, ParticipantParams{rider, {}, {}, {}, false}),
                     80208, 400);
         // Other identifiers still fit on the same numbers.
-        QVERIFY(proxy()
-                    .createParticipant(m_account, s.sid, third.sid,
-                                       ParticipantParams{u"+14155550200"_s, {}, {}, {}, false})
-                    .ok());
+        QVERIFY(
+            proxy()
+                .createParticipant(m_account, s.sid, third.sid, ParticipantParams{u"+14155550200"_s, {}, {}, {}, false})
+                .ok());
     }
 
     void selectionErrorsThroughDomain()

@@ -1038,11 +1038,11 @@ private Q_SLOTS:
         };
         const QString kc1 = u"KC11111111111111111111111111111111"_s;
         const QString kc2 = u"KC22222222222222222222222222222222"_s;
-        record(m_a, 80901, kc1, 1);   // warning
-        record(m_a, 80902, kc1, 2);   // error
-        record(m_a, 80910, kc2, 3);   // warning
-        record(m_a, 80913, kc2, 4);   // error
-        record(m_b, 80902, kc1, 5);   // another account's: never visible to A
+        record(m_a, 80901, kc1, 1); // warning
+        record(m_a, 80902, kc1, 2); // error
+        record(m_a, 80910, kc2, 3); // warning
+        record(m_a, 80913, kc2, 4); // error
+        record(m_b, 80902, kc1, 5); // another account's: never visible to A
 
         Response r = call("GET", u"/v1/Debugger/Events"_s);
         QCOMPARE(r.status, 200);
@@ -1071,7 +1071,7 @@ private Q_SLOTS:
         r = call("GET", u"/v1/Debugger/Events?ResourceSid="_s + kc1);
         QCOMPARE(r.json[u"events"_s].toArray().size(), 2);
         r = call("GET", u"/v1/Debugger/Events?StartDate=%1&EndDate=%2"_s.arg(Time::toIso(t0.addSecs(2)),
-                                                                                  Time::toIso(t0.addSecs(3))));
+                                                                             Time::toIso(t0.addSecs(3))));
         QCOMPARE(r.json[u"events"_s].toArray().size(), 2);
 
         // Paging keeps the filter in next_page_url and neither skips nor repeats.

@@ -1,18 +1,18 @@
 // The store: migrations (fresh, upgrade, refuse newer, roll back on error), connection settings, the routing-key
 // constraint, RAII transactions, the single-engine lock, SIDs and time formatting.
 
+#include <QFile>
+#include <QSet>
+#include <QSqlError>
+#include <QTemporaryDir>
+#include <QTest>
+
 #include "core/clock.h"
 #include "core/sid.h"
 #include "store/database.h"
 #include "store/sqlquery.h"
 #include "store/storelock.h"
 #include "store/transaction.h"
-
-#include <QFile>
-#include <QSet>
-#include <QSqlError>
-#include <QTemporaryDir>
-#include <QTest>
 
 using namespace Maskline;
 using namespace Qt::Literals::StringLiterals;
@@ -114,8 +114,7 @@ private Q_SLOTS:
         Database db(StoreConfig::fromLocation(freshPath()));
         QVERIFY(db.migrate(Migrations::all().mid(0, 1)).ok());
         QList<Migration> broken = Migrations::all().mid(0, 1);
-        broken.append(Migration{2, u"broken"_s,
-                                {u"CREATE TABLE half_done (x INTEGER)"_s, u"THIS IS NOT SQL"_s}});
+        broken.append(Migration{2, u"broken"_s, {u"CREATE TABLE half_done (x INTEGER)"_s, u"THIS IS NOT SQL"_s}});
         const Status st = db.migrate(broken);
         QVERIFY(!st.ok());
         QCOMPARE(st.error().code, 80501);
