@@ -1,5 +1,6 @@
 #include "cli.h"
 
+#include "core/sid.h"
 #include "proxy/proxy.h"
 #include "store/database.h"
 
@@ -7,6 +8,7 @@
 #include <QProcessEnvironment>
 #include <QSettings>
 #include <QTextStream>
+#include <QUrl>
 
 #include <cstdio>
 
@@ -45,6 +47,25 @@ const QList<Option> &options()
          u"N|off"_s, u"30"_s},
         {u"debugger-retention-days"_s, u"MASKLINE_DEBUGGER_RETENTION_DAYS"_s, u"debugger/retention_days"_s,
          u"Days debugger events are kept."_s, u"days"_s, u"30"_s},
+        {u"session-retention-days"_s, u"MASKLINE_SESSION_RETENTION_DAYS"_s, u"store/session_retention_days"_s,
+         u"Days a closed session is kept (with its participants and interactions) before it is deleted."_s,
+         u"days"_s, u"90"_s},
+        {u"carrier"_s, u"MASKLINE_CARRIER"_s, u"carrier/kind"_s,
+         u"The carrier that carries masked traffic: 'twilio', or 'simulator' (built in; nothing leaves the "
+         u"machine). Default: twilio when Twilio credentials are set, else simulator."_s,
+         u"simulator|twilio"_s, {}},
+        {u"twilio-api-url"_s, u"MASKLINE_TWILIO_API_URL"_s, u"carrier/twilio_api_url"_s,
+         u"Base URL of Twilio's REST API (tests point it at a fake Twilio)."_s,
+         u"url"_s, u"https://api.twilio.com"_s},
+        {u"twilio-account-sid"_s, u"MASKLINE_TWILIO_ACCOUNT_SID"_s, u"carrier/twilio_account_sid"_s,
+         u"The Twilio account (AC…) whose numbers are in the pools."_s, u"AC…"_s, {}},
+        {u"twilio-auth-token"_s, u"MASKLINE_TWILIO_AUTH_TOKEN"_s, u"carrier/twilio_auth_token"_s,
+         u"That account's auth token: sends messages and checks X-Twilio-Signature. Prefer the environment "
+         u"variable, which other users cannot read from the process list."_s,
+         u"token"_s, {}},
+        {u"webhook-signature"_s, u"MASKLINE_WEBHOOK_SIGNATURE"_s, u"carrier/webhook_signature"_s,
+         u"Check X-Twilio-Signature on /carrier/twilio/* requests; 'off' is for local testing only."_s,
+         u"on|off"_s, u"on"_s},
     };
     return list;
 }
@@ -155,6 +176,50 @@ Parsed engineConfig(const QCommandLineParser &parser)
         result.error = u"--debugger-retention-days expects a whole number of days"_s;
         return result;
     }
+    config.sessionRetentionDays = get(u"session-retention-days"_s).toInt(&ok);
+    if (!ok || config.sessionRetentionDays < 1) {
+        result.error = u"--session-retention-days expects a whole number of days"_s;
+        return result;
+    }
+
+    TwilioConfig &twilio = config.carrier.twilio;
+    twilio.apiUrl = get(u"twilio-api-url"_s);
+    while (twilio.apiUrl.endsWith(u'/')) {
+        twilio.apiUrl.chop(1);
+    }
+    const QUrl apiUrl(twilio.apiUrl, QUrl::StrictMode);
+    if (!apiUrl.isValid() || apiUrl.host().isEmpty()
+        || (apiUrl.scheme() != u"https"_s && apiUrl.scheme() != u"http"_s)) {
+        result.error = u"--twilio-api-url expects an http or https URL, not '%1'"_s.arg(twilio.apiUrl);
+        return result;
+    }
+    twilio.accountSid = get(u"twilio-account-sid"_s);
+    twilio.authToken = get(u"twilio-auth-token"_s);
+    if (!twilio.accountSid.isEmpty() && !Sid::isValid(twilio.accountSid, Sid::ACCOUNT)) {
+        result.error = u"--twilio-account-sid expects AC followed by 32 hex digits"_s;
+        return result;
+    }
+    const QString carrier = get(u"carrier"_s).toLower();
+    if (carrier == u"twilio"_s || (carrier.isEmpty() && twilio.isComplete())) {
+        config.carrier.kind = CarrierConfig::Kind::Twilio;
+        if (!twilio.isComplete()) {
+            result.error = u"--carrier twilio needs --twilio-account-sid and --twilio-auth-token (or "
+                           u"MASKLINE_TWILIO_ACCOUNT_SID and MASKLINE_TWILIO_AUTH_TOKEN)"_s;
+            return result;
+        }
+    } else if (carrier == u"simulator"_s || carrier.isEmpty()) {
+        config.carrier.kind = CarrierConfig::Kind::Simulator;
+    } else {
+        result.error = u"--carrier expects 'simulator' or 'twilio', not '%1'"_s.arg(carrier);
+        return result;
+    }
+    const QString signature = get(u"webhook-signature"_s).toLower();
+    if (signature != u"on"_s && signature != u"off"_s) {
+        result.error = u"--webhook-signature expects 'on' or 'off', not '%1'"_s.arg(signature);
+        return result;
+    }
+    config.carrier.verifyWebhookSignatures = signature == u"on"_s;
+
     config.accountSid = qEnvironmentVariable("MASKLINE_ACCOUNT_SID");
     config.authToken = qEnvironmentVariable("MASKLINE_AUTH_TOKEN");
     return result;

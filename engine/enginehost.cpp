@@ -1,6 +1,9 @@
 #include "enginehost.h"
 
+#include "carrier/simulatorcarrier.h"
+#include "carrier/webhooks.h"
 #include "proxy/proxy.h"
+#include "routing/router.h"
 #include "store/database.h"
 #include "store/sqlquery.h"
 #include "store/storelock.h"
@@ -62,7 +65,31 @@ void EngineHost::start()
             Q_EMIT failed(why);
             return;
         }
+        m_outbox = std::make_unique<Outbox>(*m_db, m_clock, m_config.outbox);
+        if (m_config.carrier.kind == CarrierConfig::Kind::Twilio) {
+            if (!m_config.carrier.twilio.isComplete()) {
+                stop();
+                Q_EMIT failed(u"the Twilio carrier needs --twilio-account-sid and --twilio-auth-token"_s);
+                return;
+            }
+            m_carrier = std::make_unique<TwilioCarrier>(m_config.carrier.twilio);
+        } else {
+            m_carrier = std::make_unique<SimulatorCarrier>(*m_db, m_clock);
+        }
+        RouterConfig routerConfig;
+        routerConfig.publicUrl = m_config.http.publicUrl;
+        m_router = std::make_unique<Router>(*m_proxy, *m_carrier, *m_outbox, m_debugger.get(), routerConfig);
+        WebhookConfig webhookConfig;
+        webhookConfig.verifySignatures = m_config.carrier.verifyWebhookSignatures;
+        m_webhooks = std::make_unique<CarrierWebhooks>(*m_router, webhookConfig);
+        SchedulerConfig schedulerConfig;
+        schedulerConfig.expiryIntervalMs = m_config.expiryIntervalMs;
+        schedulerConfig.sessionRetentionDays = m_config.sessionRetentionDays;
+        schedulerConfig.debuggerRetentionDays = m_config.debuggerRetentionDays;
+        m_scheduler = std::make_unique<Scheduler>(*m_proxy, m_debugger.get(), m_outbox.get(), schedulerConfig);
+
         m_http = std::make_unique<HttpServer>(*m_proxy, m_debugger.get(), m_clock, m_config.http);
+        m_http->setCarrier(m_webhooks.get(), m_router.get());
         if (!m_http->listen()) {
             const QString why = u"cannot listen on %1:%2: %3"_s.arg(m_config.http.address.toString())
                                     .arg(m_config.http.port)
@@ -76,7 +103,11 @@ void EngineHost::start()
             own.append(m_config.http.publicUrl);
         }
         m_proxy->setOwnBaseUrls(own);
-        qCInfo(lcEngine).noquote() << "engine started on" << m_config.store.describe();
+        // Pending carrier sends left by an earlier run are resumed here; expiry and retention start sweeping.
+        m_outbox->start();
+        m_scheduler->start();
+        qCInfo(lcEngine).noquote() << "engine started on" << m_config.store.describe() << "with the"
+                                   << m_carrier->name() << "carrier";
         Q_EMIT started(m_http->baseUrl(), *account);
     } catch (const StoreError &e) {
         stop();
@@ -88,6 +119,17 @@ void EngineHost::stop()
 {
     const bool wasRunning = m_http || m_db;
     m_http.reset();
+    if (m_scheduler) {
+        m_scheduler->stop();
+    }
+    if (m_outbox) {
+        m_outbox->stop();
+    }
+    m_webhooks.reset();
+    m_scheduler.reset();
+    m_router.reset();
+    m_carrier.reset(); // aborts sends in flight; their outbox items are attempted again after a restart
+    m_outbox.reset();
     m_proxy.reset();
     m_debugger.reset();
     if (m_db) {

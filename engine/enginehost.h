@@ -1,21 +1,40 @@
 #pragma once
 
+#include "callbacks/outbox.h"
+#include "carrier/twiliocarrier.h"
 #include "core/clock.h"
 #include "debugger/debugger.h"
 #include "http/httpserver.h"
 #include "proxy/types.h"
+#include "routing/scheduler.h"
 #include "store/storeconfig.h"
 
 #include <QObject>
+#include <QPointer>
 #include <QString>
 
 #include <memory>
 
 namespace Maskline {
 
+class Carrier;
+class CarrierWebhooks;
 class Database;
 class Proxy;
+class Router;
 class StoreLock;
+
+struct CarrierConfig
+{
+    enum class Kind
+    {
+        Simulator, // built in, nothing leaves the machine (the default without Twilio credentials)
+        Twilio,
+    };
+    Kind kind = Kind::Simulator;
+    TwilioConfig twilio;
+    bool verifyWebhookSignatures = true; // --webhook-signature off: local testing only
+};
 
 struct EngineConfig
 {
@@ -24,6 +43,10 @@ struct EngineConfig
     QString accountSid; // first account (MASKLINE_ACCOUNT_SID); generated when empty
     QString authToken;  // MASKLINE_AUTH_TOKEN
     int debuggerRetentionDays = 30;
+    int sessionRetentionDays = 90; // closed sessions are deleted this many days after they ended
+    CarrierConfig carrier;
+    OutboxConfig outbox;
+    int expiryIntervalMs = 5000; // how often expired sessions are looked for
 };
 
 // Owns everything the engine runs: the store's write connection, the Proxy domain, the debugger and the HTTP
@@ -41,6 +64,11 @@ public:
     // Valid between started() and stop(), on the engine thread only.
     Proxy *proxy() const { return m_proxy.get(); }
     Debugger *debugger() const { return m_debugger.get(); }
+    // Inbound traffic and MessageInteractions; Router::injectSms / injectCall feed the simulator (queued calls).
+    Router *router() const { return m_router.get(); }
+    Carrier *carrier() const { return m_carrier.get(); }
+    Outbox *outbox() const { return m_outbox.get(); }
+    Scheduler *scheduler() const { return m_scheduler.get(); }
     QString listenUrl() const;
 
 public Q_SLOTS:
@@ -61,6 +89,11 @@ private:
     std::unique_ptr<Database> m_db;
     std::unique_ptr<Debugger> m_debugger;
     std::unique_ptr<Proxy> m_proxy;
+    std::unique_ptr<Outbox> m_outbox;
+    std::unique_ptr<Carrier> m_carrier;
+    std::unique_ptr<Router> m_router;
+    std::unique_ptr<Scheduler> m_scheduler;
+    std::unique_ptr<CarrierWebhooks> m_webhooks;
     std::unique_ptr<HttpServer> m_http;
 };
 

@@ -1,5 +1,6 @@
 #include "httpserver.h"
 
+#include "carrier/webhookroute.h"
 #include "core/apierror.h"
 #include "core/clock.h"
 #include "core/sid.h"
@@ -145,6 +146,12 @@ HttpServer::~HttpServer() = default;
 
 // THE route table. One line per operation; {Name:KS} arguments only match SIDs with that prefix. Later issues add
 // their routes here (carrier webhooks as Access::Public, checking their own signatures).
+void HttpServer::setCarrier(CarrierWebhooks *webhooks, Router *router)
+{
+    m_webhooks = webhooks;
+    m_api->setRouter(router);
+}
+
 QList<HttpServer::Route> HttpServer::routeTable()
 {
     using M = HttpMethod;
@@ -157,6 +164,13 @@ QList<HttpServer::Route> HttpServer::routeTable()
                              HttpReply (HttpServer::*fn)(const HttpRequest &)) {
         return Route{method, QString::fromUtf16(pattern), Access::Public, [this, fn](const HttpRequest &r) {
                          return (this->*fn)(r);
+                     }};
+    };
+    // Carrier webhooks (engine/carrier/webhooks.h): Twilio's check X-Twilio-Signature themselves; the simulator's
+    // take an account's HTTP Basic credentials.
+    const auto carrier = [this](HttpMethod method, const char16_t *pattern, Access access) {
+        return Route{method, QString::fromUtf16(pattern), access, [this](const HttpRequest &r) {
+                         return WebhookRoute::handle(m_webhooks, r);
                      }};
     };
     // clang-format off
@@ -193,6 +207,12 @@ QList<HttpServer::Route> HttpServer::routeTable()
         api(M::Get,    u"/v1/Services/{ServiceSid:KS}/Sessions/{SessionSid:KC}/Participants/{ParticipantSid:KP}/MessageInteractions/{Sid:KI}", &RestApi::fetchMessageInteraction),
 
         api(M::Get,    u"/v1/Debugger/Events",                                          &RestApi::listDebuggerEvents),
+
+        carrier(M::Post, u"/carrier/twilio/sms",                                        Access::Public),
+        carrier(M::Post, u"/carrier/twilio/voice",                                      Access::Public),
+        carrier(M::Post, u"/carrier/twilio/status",                                     Access::Public),
+        carrier(M::Post, u"/carrier/simulator/sms",                                     Access::Account),
+        carrier(M::Post, u"/carrier/simulator/voice",                                   Access::Account),
 
         open(M::Get,   u"/healthz",                                                     &HttpServer::healthz),
         open(M::Get,   u"/metrics",                                                     &HttpServer::metricsPage),

@@ -17,7 +17,9 @@ class Clock;
 class Debugger;
 class GuardedTcpServer;
 class Metrics;
+class CarrierWebhooks;
 class Proxy;
+class Router;
 class RateLimiter;
 class RestApi;
 
@@ -70,6 +72,10 @@ public:
     const QList<Route> &routes() const { return m_routes; }
     const Metrics &metrics() const { return *m_metrics; }
 
+    // The carrier side, when the engine has one: webhooks for /carrier/… and the router MessageInteractions send
+    // through. Without it those paths answer 404 and MessageInteractions are refused.
+    void setCarrier(CarrierWebhooks *webhooks, Router *router);
+
     // The transport calls this for every complete request; public so tests can drive routing without sockets.
     HttpReply handle(HttpRequest request);
 
@@ -104,6 +110,7 @@ private:
 
     Proxy &m_proxy;
     Debugger *m_debugger;
+    CarrierWebhooks *m_webhooks = nullptr;
     const Clock &m_clock;
     HttpConfig m_config;
     std::unique_ptr<RestApi> m_api;

@@ -11,6 +11,7 @@
 #include "formdata.h"
 #include "jsonviews.h"
 #include "proxy/proxy.h"
+#include "routing/router.h"
 
 namespace Maskline {
 
@@ -475,46 +476,16 @@ HttpReply RestApi::createMessageInteraction(const HttpRequest &r)
             QStringLiteral("The concatenated message body exceeds the %1 character limit").arg(MAX_MESSAGE_BODY)));
     }
 
-    const Result<Session> session = m_proxy.fetchSession(r.account.sid, r.arg(0), r.arg(1));
-    if (!session) {
-        return HttpReply::error(session.error());
+    if (!m_router) {
+        return HttpReply::error(ApiError::make(80502, 503,
+                                               QStringLiteral("No carrier is configured on this server: messages "
+                                                              "cannot be sent")));
     }
-    const Result<Participant> participant = m_proxy.fetchParticipant(r.account.sid, r.arg(0), r.arg(1), r.arg(2));
-    if (!participant) {
-        return HttpReply::error(participant.error());
-    }
-    if (!session->isActive()) {
-        return HttpReply::error(ApiError::make(
-            80607, 400,
-            QStringLiteral("Session %1 is %2: messages cannot be sent into it").arg(session->sid, session->status)));
-    }
-    if (session->mode == SessionMode::VOICE_ONLY) {
-        return HttpReply::error(ApiError::make(
-            80910, 400, QStringLiteral("Session %1 is voice-only: messages cannot be sent into it").arg(session->sid)));
-    }
-    if (participant->dateDeleted.isValid()) {
-        return HttpReply::error(ApiError::make(
-            80405, 400, QStringLiteral("Participant %1 was removed from the session").arg(participant->sid)));
-    }
-
-    // Outbound-only: the addressed participant receives the text on their identifier from their proxy number. The
-    // carrier send joins here once routing exists; until then the message is recorded as queued.
-    Interaction interaction;
-    interaction.sid = Sid::generate(Sid::INTERACTION);
-    interaction.accountSid = r.account.sid;
-    interaction.serviceSid = session->serviceSid;
-    interaction.sessionSid = session->sid;
-    interaction.participantSid = participant->sid;
-    interaction.type = QStringLiteral("message");
-    interaction.data =
-        QString::fromUtf8(QJsonDocument(QJsonObject{{QStringLiteral("body"), body}}).toJson(QJsonDocument::Compact));
-    interaction.outbound.participantSid = participant->sid;
-    interaction.outbound.resourceSid = Sid::generate(Sid::MESSAGE);
-    interaction.outbound.resourceStatus = QStringLiteral("queued");
-    interaction.outbound.resourceType = QStringLiteral("Message");
-    interaction.dateCreated = m_proxy.clock().now();
-    interaction.dateUpdated = interaction.dateCreated;
-    return replyWith(m_proxy.recordInteraction(interaction), 200, r.baseUrl, JsonViews::messageInteraction);
+    // The addressed participant receives the text on their identifier from their proxy number, through the same
+    // outbox and carrier as forwarded traffic (closed 80607, voice-only 80910, removed participant 80405).
+    return replyWith(m_router->sendMessageInteraction(r.account.sid, r.arg(0), r.arg(1), r.arg(2), body, {},
+                                                      r.baseUrl),
+                     200, r.baseUrl, JsonViews::messageInteraction);
 }
 
 } // namespace Maskline

@@ -8,6 +8,7 @@ namespace Maskline {
 
 class Debugger;
 class Proxy;
+class Router;
 
 // The Proxy v1 REST operations (twilio_proxy_v1.json, 25 operations): form parameters in, Proxy calls, schema JSON
 // out. No transport here: the server matches the route, authenticates and rate-limits, then calls one of these with
@@ -63,12 +64,16 @@ public:
     // Maskline extension: the account's debugger events, Monitor-Alert shaped (docs/api.md).
     HttpReply listDebuggerEvents(const HttpRequest &r);
 
+    // MessageInteractions send through the engine's router (none: they are refused).
+    void setRouter(Router *router) { m_router = router; }
+
 private:
     // Callback URLs may not point at Maskline itself: a base URL learnt from a request's Host header counts as own.
     void rememberOwnBase(const HttpRequest &r);
 
     Proxy &m_proxy;
     Debugger *m_debugger;
+    Router *m_router = nullptr;
     int m_learntBases = 0;
 };
 

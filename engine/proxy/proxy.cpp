@@ -1363,7 +1363,21 @@ Result<Page<Interaction>> Proxy::listInteractions(const QString &accountSid, con
     });
 }
 
-Result<Interaction> Proxy::recordInteraction(const Interaction &interaction)
+Result<Interaction> Proxy::updateInteractionLegStatus(const QString &interactionSid, bool outbound,
+                                                      const QString &resourceStatus, const QString &resourceSid,
+                                                      const QString &data)
+{
+    InteractionLeg leg;
+    leg.resourceStatus = resourceStatus;
+    leg.resourceSid = resourceSid;
+    return updateInteractionLeg(interactionSid, outbound, leg, data);
+}
+
+// ---- Traffic support (issue 4: routing, expiry, retention) ----------------------------------------------------------
+// Added by the routing work; the methods above are unchanged. recordInteraction(interaction, alsoInTransaction) is
+// the same as recordInteraction(interaction) plus the caller's work in the same transaction.
+
+Result<Interaction> Proxy::recordInteraction(const Interaction &interaction, const InTransaction &alsoInTransaction)
 {
     return guarded([&]() -> Result<Interaction> {
         ProxyTxn txn(*this);
@@ -1402,7 +1416,6 @@ Result<Interaction> Proxy::recordInteraction(const Interaction &interaction)
             .bind(u":c"_s, now.toMSecsSinceEpoch())
             .bind(u":u"_s, now.toMSecsSinceEpoch())
             .exec();
-        // First interaction: open -> in-progress. Every interaction slides the TTL deadline.
         Session s = *session;
         if (s.status == SessionStatus::OPEN) {
             s.status = SessionStatus::IN_PROGRESS;
@@ -1423,17 +1436,96 @@ Result<Interaction> Proxy::recordInteraction(const Interaction &interaction)
             .bind(u":u"_s, now.toMSecsSinceEpoch())
             .bind(u":sid"_s, s.sid)
             .exec();
+        auto stored = loadInteraction(txn.db(), i.sid);
+        if (alsoInTransaction) {
+            if (auto st = alsoInTransaction(txn.db(), *stored); !st) {
+                return st.error(); // the transaction rolls back: no interaction without its follow-up work
+            }
+        }
         txn.changed(Change::Kind::Interaction, Change::Op::Added, i.sid, s.sid);
         txn.changed(Change::Kind::Session, Change::Op::Updated, s.sid, s.serviceSid);
-        auto stored = loadInteraction(txn.db(), i.sid);
         txn.commit();
         return *stored;
     });
 }
 
-Result<Interaction> Proxy::updateInteractionLegStatus(const QString &interactionSid, bool outbound,
-                                                      const QString &resourceStatus, const QString &resourceSid,
-                                                      const QString &data)
+Result<Session> Proxy::closeSession(const QString &sessionSid, const QString &reason)
+{
+    return guarded([&]() -> Result<Session> {
+        ProxyTxn txn(*this);
+        auto session = loadSessionBySid(txn.db(), sessionSid);
+        if (!session) {
+            return notFound(u"/Sessions/"_s + sessionSid);
+        }
+        if (!session->isActive()) {
+            return *session;
+        }
+        const QDateTime now = m_clock.now();
+        const QList<Participant> participants = sessionParticipants(txn.db(), sessionSid);
+        QSet<QString> numbers;
+        for (const Participant &p : participants) {
+            numbers.insert(p.proxyIdentifierSid);
+        }
+        SqlQuery(txn.db(), u"UPDATE participants SET routable = 0 WHERE session_sid = :s"_s)
+            .bind(u":s"_s, sessionSid)
+            .exec();
+        SqlQuery(txn.db(),
+                 u"UPDATE sessions SET status = :st, closed_reason = :cr, date_ended = :de, expires_at = NULL, "
+                 u"date_updated = :u WHERE sid = :sid"_s)
+            .bind(u":st"_s, SessionStatus::CLOSED)
+            .bind(u":cr"_s, nullIfEmpty(reason))
+            .bind(u":de"_s, now.toMSecsSinceEpoch())
+            .bind(u":u"_s, now.toMSecsSinceEpoch())
+            .bind(u":sid"_s, sessionSid)
+            .exec();
+        restoreRoutes(txn.db(), participants, txn);
+        recomputeInUse(txn.db(), numbers);
+        for (const QString &n : std::as_const(numbers)) {
+            if (!n.isEmpty()) {
+                txn.changed(Change::Kind::PhoneNumber, Change::Op::Updated, n, session->serviceSid);
+            }
+        }
+        for (const Participant &p : participants) {
+            if (p.routable) {
+                txn.changed(Change::Kind::Participant, Change::Op::Updated, p.sid, sessionSid);
+            }
+        }
+        txn.changed(Change::Kind::Session, Change::Op::Updated, sessionSid, session->serviceSid);
+        auto stored = loadSessionBySid(txn.db(), sessionSid);
+        txn.commit();
+        return *stored;
+    });
+}
+
+Result<QStringList> Proxy::purgeClosedSessions(const QDateTime &endedBefore, int limit)
+{
+    return guarded([&]() -> Result<QStringList> {
+        ProxyTxn txn(*this);
+        SqlQuery q(txn.db(), u"SELECT sid, service_sid FROM sessions WHERE status = :closed AND date_ended IS NOT NULL "
+                             u"AND date_ended < :before ORDER BY date_ended LIMIT :limit"_s);
+        q.bind(u":closed"_s, SessionStatus::CLOSED)
+            .bind(u":before"_s, endedBefore.toMSecsSinceEpoch())
+            .bind(u":limit"_s, std::max(1, limit))
+            .exec();
+        QList<std::pair<QString, QString>> doomed;
+        while (q.next()) {
+            doomed.append({q.value(0).toString(), q.value(1).toString()});
+        }
+        QStringList deleted;
+        for (const auto &[sid, serviceSid] : std::as_const(doomed)) {
+            // Participants and interactions go with the session (ON DELETE CASCADE). A closed session holds no
+            // routing key and counts in no in_use, so nothing else changes.
+            SqlQuery(txn.db(), u"DELETE FROM sessions WHERE sid = :sid"_s).bind(u":sid"_s, sid).exec();
+            txn.changed(Change::Kind::Session, Change::Op::Removed, sid, serviceSid);
+            deleted.append(sid);
+        }
+        txn.commit();
+        return deleted;
+    });
+}
+
+Result<Interaction> Proxy::updateInteractionLeg(const QString &interactionSid, bool outbound, const InteractionLeg &leg,
+                                                const QString &data)
 {
     return guarded([&]() -> Result<Interaction> {
         ProxyTxn txn(*this);
@@ -1442,21 +1534,30 @@ Result<Interaction> Proxy::updateInteractionLegStatus(const QString &interaction
             return notFound(u"/Interactions/"_s + interactionSid);
         }
         const QString prefix = outbound ? u"outbound"_s : u"inbound"_s;
-        QString sql = u"UPDATE interactions SET "_s + prefix + u"_resource_status = :st, date_updated = :u"_s;
-        if (!resourceSid.isEmpty()) {
-            sql += u", "_s + prefix + u"_resource_sid = :rs"_s;
+        QList<std::pair<QString, QString>> sets;
+        if (!leg.resourceSid.isEmpty()) {
+            sets.append({prefix + u"_resource_sid"_s, leg.resourceSid});
+        }
+        if (!leg.resourceStatus.isEmpty()) {
+            sets.append({prefix + u"_resource_status"_s, leg.resourceStatus});
+        }
+        if (!leg.resourceType.isEmpty()) {
+            sets.append({prefix + u"_resource_type"_s, leg.resourceType});
+        }
+        if (!leg.resourceUrl.isEmpty()) {
+            sets.append({prefix + u"_resource_url"_s, leg.resourceUrl});
         }
         if (!data.isEmpty()) {
-            sql += u", data = :d"_s;
+            sets.append({u"data"_s, data});
         }
-        sql += u" WHERE sid = :sid"_s;
-        SqlQuery q(txn.db(), sql);
-        q.bind(u":st"_s, resourceStatus).bind(u":u"_s, m_clock.nowMs()).bind(u":sid"_s, interactionSid);
-        if (!resourceSid.isEmpty()) {
-            q.bind(u":rs"_s, resourceSid);
+        QString sql = u"UPDATE interactions SET date_updated = :u"_s;
+        for (qsizetype n = 0; n < sets.size(); ++n) {
+            sql += u", "_s + sets.at(n).first + u" = :v"_s + QString::number(n);
         }
-        if (!data.isEmpty()) {
-            q.bind(u":d"_s, data);
+        SqlQuery q(txn.db(), sql + u" WHERE sid = :sid"_s);
+        q.bind(u":u"_s, m_clock.nowMs()).bind(u":sid"_s, interactionSid);
+        for (qsizetype n = 0; n < sets.size(); ++n) {
+            q.bind(u":v"_s + QString::number(n), sets.at(n).second);
         }
         q.exec();
         txn.changed(Change::Kind::Interaction, Change::Op::Updated, interactionSid, i->sessionSid);

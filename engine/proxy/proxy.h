@@ -9,6 +9,8 @@
 #include <QSqlDatabase>
 #include <QStringList>
 
+#include <functional>
+
 namespace Maskline {
 
 class Database;
@@ -95,15 +97,33 @@ public:
     Result<Page<Interaction>> listInteractions(const QString &accountSid, const QString &serviceSid,
                                                const QString &sessionSid, const PageRequest &page,
                                                const QString &participantSid = {});
-    // Records an interaction produced by traffic or by a MessageInteraction; moves the session open -> in-progress,
-    // sets date_started / date_last_interaction and slides the TTL deadline.
-    Result<Interaction> recordInteraction(const Interaction &interaction);
     Result<Interaction> updateInteractionLegStatus(const QString &interactionSid, bool outbound,
                                                    const QString &resourceStatus, const QString &resourceSid = {},
                                                    const QString &data = {});
 
     Database &database() { return m_db; }
     const Clock &clock() const { return m_clock; }
+
+    // ---- Traffic support (issue 4: routing, expiry, retention) ------------------------------------------------------
+    // Work that must commit together with a recorded interaction (the carrier send queued in the outbox): it runs in
+    // recordInteraction's transaction after the interaction row is written. An error from it rolls everything back
+    // and is returned.
+    using InTransaction = std::function<Status(const QSqlDatabase &db, const Interaction &recorded)>;
+    // Records an interaction produced by traffic or by a MessageInteraction; moves the session open -> in-progress,
+    // sets date_started / date_last_interaction and slides the TTL deadline.
+    Result<Interaction> recordInteraction(const Interaction &interaction, const InTransaction &alsoInTransaction = {});
+    // Closes an active session for a reason other than the API (expiry: "ttl" / "date_expiry"): status closed,
+    // closed_reason, date_ended, its participants give up their routing keys (a participant that lost its key to
+    // this session under allow_participant_conflict gets it back) and in_use is recomputed. A session that is not
+    // active comes back unchanged.
+    Result<Session> closeSession(const QString &sessionSid, const QString &reason);
+    // Retention (reference §4.4): deletes at most `limit` sessions closed before `endedBefore`, with their
+    // participants and interactions; returns the deleted sessions' SIDs.
+    Result<QStringList> purgeClosedSessions(const QDateTime &endedBefore, int limit = 500);
+    // Sets the non-empty resource fields of `leg` (sid, status, type, url; not the participant) on the inbound or
+    // outbound leg, and `data` when non-empty, in one update.
+    Result<Interaction> updateInteractionLeg(const QString &interactionSid, bool outbound, const InteractionLeg &leg,
+                                             const QString &data = {});
 
 Q_SIGNALS:
     // Emitted after each commit, on the engine thread, with everything that transaction changed.

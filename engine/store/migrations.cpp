@@ -175,11 +175,37 @@ Migration debuggerAndOutbox()
             }};
 }
 
+Migration simulatorTraffic()
+{
+    return {3,
+            QStringLiteral("traffic carried by the built-in simulator carrier"),
+            {
+                // What the simulator carrier sent and what was injected into it, so the console can show masked
+                // traffic without a real carrier. media_urls is a JSON array.
+                QStringLiteral(R"(CREATE TABLE simulator_traffic (
+                    id %ID%,
+                    sid TEXT NOT NULL UNIQUE,
+                    kind TEXT NOT NULL,
+                    direction TEXT NOT NULL,
+                    from_number TEXT NOT NULL,
+                    to_number TEXT NOT NULL,
+                    body TEXT,
+                    media_urls TEXT,
+                    status TEXT NOT NULL,
+                    account_sid TEXT,
+                    service_sid TEXT,
+                    session_sid TEXT,
+                    interaction_sid TEXT,
+                    date_created %TIME% NOT NULL))"),
+                QStringLiteral("CREATE INDEX simulator_traffic_interaction ON simulator_traffic(interaction_sid)"),
+            }};
+}
+
 } // namespace
 
 QList<Migration> all()
 {
-    return {initialSchema(), debuggerAndOutbox()};
+    return {initialSchema(), debuggerAndOutbox(), simulatorTraffic()};
 }
 
 int latestVersion()

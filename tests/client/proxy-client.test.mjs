@@ -517,7 +517,14 @@ describe('the twilio client against maskline-server', () => {
     assert.equal(sent.inboundResourceSid, null);
     assert.equal(sent.outboundParticipantSid, state.alice.sid);
     assert.equal(sent.outboundResourceType, 'Message');
-    assertSid(sent.outboundResourceSid, 'SM', 'messageInteraction.outboundResourceSid');
+    // The carrier send is durable and asynchronous: the message SID is null until the outbox has sent it.
+    assert.equal(sent.outboundResourceStatus, 'queued');
+    let delivered = sent;
+    for (let i = 0; i < 50 && !delivered.outboundResourceSid; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      delivered = await messages(sent.sid).fetch();
+    }
+    assertSid(delivered.outboundResourceSid, 'SM', 'messageInteraction.outboundResourceSid');
     assert.equal(sent.url, `${state.alice.url}/MessageInteractions/${sent.sid}`);
 
     const listed = await messages.list();

@@ -18,6 +18,8 @@
 #include <QTest>
 #include <QUrlQuery>
 
+#include "callbacks/outbox.h"
+#include "carrier/simulatorcarrier.h"
 #include "contractchecker.h"
 #include "core/clock.h"
 #include "core/sid.h"
@@ -28,6 +30,7 @@
 #include "http/ratelimiter.h"
 #include "http/restapi.h"
 #include "proxy/proxy.h"
+#include "routing/router.h"
 #include "store/database.h"
 
 using namespace Maskline;
@@ -95,6 +98,9 @@ private:
     std::unique_ptr<Database> m_db;
     std::unique_ptr<Debugger> m_debugger;
     std::unique_ptr<Proxy> m_proxy;
+    std::unique_ptr<Outbox> m_outbox;
+    std::unique_ptr<SimulatorCarrier> m_carrier;
+    std::unique_ptr<Router> m_router;
     std::unique_ptr<HttpServer> m_server;
     QNetworkAccessManager m_nam;
     Testing::ContractChecker m_checker;
@@ -287,6 +293,12 @@ private Q_SLOTS:
         config.port = 0;
         config.rateLimitPerSecond = 0; // the throttling test runs its own server
         m_server = std::make_unique<HttpServer>(*m_proxy, m_debugger.get(), m_clock, config);
+        // MessageInteractions send through the router, here with the simulator carrier.
+        m_outbox = std::make_unique<Outbox>(*m_db, m_clock);
+        m_carrier = std::make_unique<SimulatorCarrier>(*m_db, m_clock);
+        m_router = std::make_unique<Router>(*m_proxy, *m_carrier, *m_outbox, m_debugger.get());
+        m_server->setCarrier(nullptr, m_router.get());
+        m_outbox->start();
         QVERIFY2(m_server->listen(), qPrintable(m_server->errorString()));
         QVERIFY(m_server->port() != 0);
         QCOMPARE(m_server->baseUrl(), u"http://127.0.0.1:%1"_s.arg(m_server->port()));
@@ -941,7 +953,8 @@ private Q_SLOTS:
         QCOMPARE(r.str(u"outbound_participant_sid"_s), f.p1);
         QCOMPARE(r.str(u"outbound_resource_type"_s), u"Message"_s);
         QCOMPARE(r.str(u"outbound_resource_status"_s), u"queued"_s);
-        QVERIFY(Sid::isValid(r.str(u"outbound_resource_sid"_s), Sid::MESSAGE));
+        // The send is durable and asynchronous: the carrier's message SID arrives once the outbox has sent it.
+        QVERIFY(r.json.value(u"outbound_resource_sid"_s).isNull());
         QVERIFY(r.json.value(u"inbound_participant_sid"_s).isNull());
         QVERIFY(r.json.value(u"inbound_resource_status"_s).isNull());
         QCOMPARE(QJsonDocument::fromJson(r.str(u"data"_s).toUtf8()).object().value(u"body"_s).toString(),
@@ -951,6 +964,9 @@ private Q_SLOTS:
         r = call("GET", base1 + u'/' + ki);
         QCOMPARE(r.status, 200);
         QCOMPARE(r.str(u"sid"_s), ki);
+        // The simulator carrier accepts and delivers it; the interaction then names the message.
+        QTRY_VERIFY(Sid::isValid(call("GET", base1 + u'/' + ki).str(u"outbound_resource_sid"_s), Sid::MESSAGE));
+        QCOMPARE(call("GET", base1 + u'/' + ki).str(u"outbound_resource_status"_s), u"delivered"_s);
 
         r = call("GET", base1);
         QCOMPARE(r.status, 200);

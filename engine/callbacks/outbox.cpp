@@ -1,0 +1,373 @@
+#include "outbox.h"
+
+#include <algorithm>
+
+#include <QLoggingCategory>
+#include <QPointer>
+
+#include "proxy/rows.h"
+#include "store/database.h"
+#include "store/sqlquery.h"
+
+Q_LOGGING_CATEGORY(lcOutbox, "maskline.callbacks.outbox")
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace Maskline {
+
+namespace {
+
+const QString COLUMNS = u"id, kind, account_sid, service_sid, session_sid, interaction_sid, dedupe_key, url, payload, "
+                        u"state, attempts, next_attempt_at, last_error, date_created, date_updated"_s;
+const QString PENDING = u"pending"_s;
+const QString SENDING = u"sending"_s;
+const QString DONE = u"done"_s;
+const QString FAILED = u"failed"_s;
+constexpr int MAX_ERROR_TEXT = 2000;
+
+QString str(const SqlQuery &q, int i)
+{
+    const QVariant v = q.value(i);
+    return v.isNull() ? QString() : v.toString();
+}
+
+OutboxItem readItem(const SqlQuery &q)
+{
+    OutboxItem item;
+    item.id = q.value(0).toLongLong();
+    item.kind = str(q, 1);
+    item.accountSid = str(q, 2);
+    item.serviceSid = str(q, 3);
+    item.sessionSid = str(q, 4);
+    item.interactionSid = str(q, 5);
+    item.dedupeKey = str(q, 6);
+    item.url = str(q, 7);
+    item.payload = str(q, 8);
+    item.state = str(q, 9);
+    item.attempts = q.value(10).toInt();
+    item.nextAttemptAt = Rows::toTime(q.value(11));
+    item.lastError = str(q, 12);
+    item.dateCreated = Rows::toTime(q.value(13));
+    item.dateUpdated = Rows::toTime(q.value(14));
+    return item;
+}
+
+} // namespace
+
+Outbox::Outbox(Database &db, const Clock &clock, OutboxConfig config, QObject *parent)
+    : QObject(parent)
+    , m_db(db)
+    , m_clock(clock)
+    , m_config(config)
+{
+    m_config.maxAttempts = std::max(1, m_config.maxAttempts);
+    m_config.maxInFlight = std::max(1, m_config.maxInFlight);
+    m_timer.setSingleShot(true);
+    connect(&m_timer, &QTimer::timeout, this, [this]() { processDue(); });
+}
+
+Outbox::~Outbox() = default;
+
+void Outbox::registerHandler(const QString &kind, Handler handler)
+{
+    m_handlers.insert(kind, std::move(handler));
+}
+
+bool Outbox::enqueue(const QSqlDatabase &db, const OutboxItem &item, const QDateTime &now)
+{
+    const QDateTime due = item.nextAttemptAt.isValid() ? item.nextAttemptAt : now;
+    // ON CONFLICT DO NOTHING (SQLite >= 3.24 and PostgreSQL alike) keeps the caller's transaction usable when the
+    // dedupe key exists, which a failed plain INSERT would not on PostgreSQL.
+    SqlQuery q(db,
+               u"INSERT INTO outbox (kind, account_sid, service_sid, session_sid, interaction_sid, dedupe_key, url, "
+               u"payload, state, attempts, next_attempt_at, date_created, date_updated) VALUES (:k, :a, :s, :ks, "
+               u":i, :d, :url, :p, 'pending', 0, :n, :c, :u) ON CONFLICT (dedupe_key) DO NOTHING"_s);
+    q.bind(u":k"_s, item.kind)
+        .bind(u":a"_s, nullIfEmpty(item.accountSid))
+        .bind(u":s"_s, nullIfEmpty(item.serviceSid))
+        .bind(u":ks"_s, nullIfEmpty(item.sessionSid))
+        .bind(u":i"_s, nullIfEmpty(item.interactionSid))
+        .bind(u":d"_s, nullIfEmpty(item.dedupeKey))
+        .bind(u":url"_s, item.url)
+        .bind(u":p"_s, item.payload)
+        .bind(u":n"_s, due.toMSecsSinceEpoch())
+        .bind(u":c"_s, now.toMSecsSinceEpoch())
+        .bind(u":u"_s, now.toMSecsSinceEpoch())
+        .exec();
+    return q.numRowsAffected() == 1;
+}
+
+void Outbox::start()
+{
+    m_running = true;
+    poke();
+}
+
+void Outbox::stop()
+{
+    m_running = false;
+    m_timer.stop();
+}
+
+void Outbox::poke()
+{
+    if (m_running) {
+        m_timer.start(0);
+    }
+}
+
+qint64 Outbox::retryDelayMs(int attempts) const
+{
+    qint64 delay = m_config.firstRetryDelayMs;
+    for (int i = 1; i < attempts && delay < m_config.maxRetryDelayMs; ++i) {
+        delay *= 2;
+    }
+    return std::min(delay, m_config.maxRetryDelayMs);
+}
+
+int Outbox::processDue()
+{
+    // A handler that completes synchronously calls finish() from inside this loop; finish() only pokes, so the
+    // loop is never re-entered and the set of claimed ids stays consistent.
+    if (m_processing || m_handlers.isEmpty()) {
+        return 0;
+    }
+    m_processing = true;
+    int started = 0;
+    try {
+        const QSqlDatabase db = m_db.connection();
+        const qint64 now = m_clock.nowMs();
+        // Pending items that are due, and claims that lapsed (an attempt that never finished: a crash).
+        SqlQuery q(db, u"SELECT "_s + COLUMNS +
+                           u" FROM outbox WHERE state IN ('pending', 'sending') AND "_s
+                           u"next_attempt_at <= :now AND "_s +
+                           kindsClause() + u" ORDER BY next_attempt_at, id LIMIT :limit"_s);
+        q.bind(u":now"_s, now);
+        bindKinds(q);
+        q.bind(u":limit"_s, m_config.maxInFlight + int(m_inFlight.size()));
+        q.exec();
+        QList<OutboxItem> due;
+        while (q.next()) {
+            OutboxItem item = readItem(q);
+            if (!m_inFlight.contains(item.id)) {
+                due.append(item);
+            }
+        }
+        for (OutboxItem item : std::as_const(due)) {
+            if (int(m_inFlight.size()) >= m_config.maxInFlight) {
+                break;
+            }
+            // Claim: only one worker wins the conditional update, however many nodes share the store.
+            const qint64 claimUntil = now + m_config.claimMs;
+            SqlQuery claim(db,
+                           u"UPDATE outbox SET state = 'sending', attempts = attempts + 1, next_attempt_at = :until, "
+                           u"date_updated = :now WHERE id = :id AND state = :state AND attempts = :attempts"_s);
+            claim.bind(u":until"_s, claimUntil)
+                .bind(u":now"_s, now)
+                .bind(u":id"_s, item.id)
+                .bind(u":state"_s, item.state)
+                .bind(u":attempts"_s, item.attempts)
+                .exec();
+            if (claim.numRowsAffected() != 1) {
+                continue;
+            }
+            if (item.state == SENDING) {
+                qCWarning(lcOutbox).noquote() << "outbox item" << item.id << "(" << item.kind
+                                              << ") was claimed but never finished (the process stopped?); "
+                                                 "attempting it again";
+            }
+            item.state = SENDING;
+            item.attempts += 1;
+            item.nextAttemptAt = Time::fromMs(claimUntil);
+            m_inFlight.insert(item.id);
+            ++started;
+            const Handler &handler = m_handlers[item.kind];
+            QPointer<Outbox> self(this);
+            handler.deliver(item, [self, item](const Attempt &attempt) {
+                if (self) {
+                    self->finish(item, attempt);
+                }
+            });
+        }
+    } catch (const StoreError &e) {
+        qCWarning(lcOutbox).noquote() << "outbox unavailable, will try again:" << e.message();
+    }
+    m_processing = false;
+    armTimer();
+    return started;
+}
+
+void Outbox::finish(const OutboxItem &item, const Attempt &attempt)
+{
+    m_inFlight.remove(item.id);
+    const qint64 now = m_clock.nowMs();
+    QString state;
+    qint64 next = now;
+    bool gaveUp = false;
+    bool exhausted = false;
+    switch (attempt.verdict) {
+    case Verdict::Done:
+        state = DONE;
+        break;
+    case Verdict::Fail:
+        state = FAILED;
+        gaveUp = true;
+        break;
+    case Verdict::Retry:
+        if (item.attempts >= m_config.maxAttempts) {
+            state = FAILED;
+            gaveUp = true;
+            exhausted = true;
+        } else {
+            state = PENDING;
+            next = now + retryDelayMs(item.attempts);
+        }
+        break;
+    }
+    bool stored = false;
+    try {
+        SqlQuery q(m_db.connection(), u"UPDATE outbox SET state = :state, next_attempt_at = :next, last_error = :err, "
+                                      u"date_updated = :now WHERE id = :id AND state = 'sending' AND attempts = :a"_s);
+        q.bind(u":state"_s, state)
+            .bind(u":next"_s, next)
+            .bind(u":err"_s, nullIfEmpty(attempt.error.left(MAX_ERROR_TEXT)))
+            .bind(u":now"_s, now)
+            .bind(u":id"_s, item.id)
+            .bind(u":a"_s, item.attempts)
+            .exec();
+        stored = q.numRowsAffected() == 1;
+    } catch (const StoreError &e) {
+        // The claim lapses and the item is attempted again: at-least-once rather than lost.
+        qCWarning(lcOutbox).noquote() << "could not record the result of outbox item" << item.id << ":" << e.message();
+    }
+    if (!stored) {
+        qCWarning(lcOutbox) << "outbox item" << item.id << "was re-claimed before its attempt finished";
+    } else {
+        if (state == PENDING) {
+            qCInfo(lcOutbox).noquote() << "outbox item" << item.id << "(" << item.kind << ") attempt" << item.attempts
+                                       << "failed, retrying in" << retryDelayMs(item.attempts)
+                                       << "ms:" << attempt.error;
+        }
+        if (gaveUp) {
+            qCWarning(lcOutbox).noquote() << "outbox item" << item.id << "(" << item.kind << ") given up after"
+                                          << item.attempts << "attempt(s):" << attempt.error;
+            const auto handler = m_handlers.constFind(item.kind);
+            if (handler != m_handlers.cend() && handler->gaveUp) {
+                OutboxItem finished = item;
+                finished.state = state;
+                finished.lastError = attempt.error;
+                handler->gaveUp(finished, attempt.error, exhausted);
+            }
+        }
+        Q_EMIT attemptFinished(item.id, state);
+    }
+    poke();
+}
+
+QString Outbox::kindsClause() const
+{
+    QStringList placeholders;
+    for (qsizetype i = 0; i < m_handlers.size(); ++i) {
+        placeholders.append(u":kind%1"_s.arg(i));
+    }
+    return u"kind IN ("_s + placeholders.join(u", "_s) + u')';
+}
+
+void Outbox::bindKinds(SqlQuery &q) const
+{
+    qsizetype i = 0;
+    for (auto it = m_handlers.cbegin(); it != m_handlers.cend(); ++it, ++i) {
+        q.bind(u":kind%1"_s.arg(i), it.key());
+    }
+}
+
+void Outbox::armTimer()
+{
+    if (!m_running) {
+        return;
+    }
+    qint64 wait = m_config.idleCheckMs;
+    try {
+        if (m_handlers.isEmpty()) {
+            m_timer.start(int(wait));
+            return;
+        }
+        SqlQuery q(m_db.connection(),
+                   u"SELECT MIN(next_attempt_at) FROM outbox WHERE state IN ('pending', 'sending') AND "_s +
+                       kindsClause());
+        bindKinds(q);
+        q.exec();
+        if (q.next() && !q.value(0).isNull()) {
+            wait = std::clamp(q.value(0).toLongLong() - m_clock.nowMs(), qint64(0), m_config.idleCheckMs);
+        }
+    } catch (const StoreError &e) {
+        qCWarning(lcOutbox).noquote() << "outbox unavailable:" << e.message();
+    }
+    // Due work waiting only for a free slot is started when an attempt finishes (finish() pokes).
+    if (wait == 0 && int(m_inFlight.size()) >= m_config.maxInFlight) {
+        wait = m_config.idleCheckMs;
+    }
+    // A short floor, so a store that keeps failing is not polled in a tight loop.
+    m_timer.start(int(std::max<qint64>(wait, 20)));
+}
+
+std::optional<OutboxItem> Outbox::find(qint64 id)
+{
+    try {
+        SqlQuery q(m_db.connection(), u"SELECT "_s + COLUMNS + u" FROM outbox WHERE id = :id"_s);
+        q.bind(u":id"_s, id).exec();
+        if (q.next()) {
+            return readItem(q);
+        }
+    } catch (const StoreError &e) {
+        qCWarning(lcOutbox).noquote() << e.message();
+    }
+    return std::nullopt;
+}
+
+std::optional<OutboxItem> Outbox::findByDedupeKey(const QString &key)
+{
+    try {
+        SqlQuery q(m_db.connection(), u"SELECT "_s + COLUMNS + u" FROM outbox WHERE dedupe_key = :k"_s);
+        q.bind(u":k"_s, key).exec();
+        if (q.next()) {
+            return readItem(q);
+        }
+    } catch (const StoreError &e) {
+        qCWarning(lcOutbox).noquote() << e.message();
+    }
+    return std::nullopt;
+}
+
+QList<OutboxItem> Outbox::items(const QString &kind)
+{
+    QList<OutboxItem> result;
+    try {
+        SqlQuery q(m_db.connection(), u"SELECT "_s + COLUMNS + u" FROM outbox"_s +
+                                          (kind.isEmpty() ? QString() : u" WHERE kind = :k"_s) + u" ORDER BY id"_s);
+        if (!kind.isEmpty()) {
+            q.bind(u":k"_s, kind);
+        }
+        q.exec();
+        while (q.next()) {
+            result.append(readItem(q));
+        }
+    } catch (const StoreError &e) {
+        qCWarning(lcOutbox).noquote() << e.message();
+    }
+    return result;
+}
+
+int Outbox::purgeFinished(const QDateTime &before)
+{
+    try {
+        SqlQuery q(m_db.connection(), u"DELETE FROM outbox WHERE state IN ('done', 'failed') AND date_updated < :t"_s);
+        q.bind(u":t"_s, before.toMSecsSinceEpoch()).exec();
+        return q.numRowsAffected();
+    } catch (const StoreError &e) {
+        qCWarning(lcOutbox).noquote() << "could not purge the outbox:" << e.message();
+        return 0;
+    }
+}
+
+} // namespace Maskline

@@ -1,0 +1,135 @@
+#pragma once
+
+#include <functional>
+#include <optional>
+
+#include <QDateTime>
+#include <QHash>
+#include <QObject>
+#include <QSet>
+#include <QSqlDatabase>
+#include <QString>
+#include <QTimer>
+
+#include "core/clock.h"
+
+namespace Maskline {
+
+class Database;
+class SqlQuery;
+
+// One unit of durable outgoing work (table `outbox`): a carrier send now, status / intercept / out-of-session
+// callbacks in the next issue. `kind` picks the handler; `payload` is the handler's JSON; `url` says where it goes.
+struct OutboxItem
+{
+    qint64 id = 0;
+    QString kind;
+    QString accountSid;
+    QString serviceSid;
+    QString sessionSid;
+    QString interactionSid;
+    QString dedupeKey; // unique when set: the same work is never queued twice
+    QString url;
+    QString payload;
+    QString state; // pending | sending | done | failed
+    int attempts = 0;
+    QDateTime nextAttemptAt; // pending: when to try; sending: when the claim lapses
+    QString lastError;
+    QDateTime dateCreated;
+    QDateTime dateUpdated;
+};
+
+struct OutboxConfig
+{
+    int maxAttempts = 8;             // 1 try + 7 retries: 2+4+…+128 s ≈ 4 min of retrying, then given up
+    qint64 firstRetryDelayMs = 2000; // doubles after each failure…
+    qint64 maxRetryDelayMs = 300000; // …up to 5 min
+    qint64 claimMs = 120000;         // an attempt not finished by then is considered lost (crash) and redone
+    int maxInFlight = 4;
+    qint64 idleCheckMs = 30000; // re-check the table at least this often (other nodes, clock changes)
+};
+
+// The durable outbox. Work is written in the same transaction as what caused it (enqueue() on the caller's
+// connection), so it exists if and only if that commit happened; the worker then delivers it through the handler
+// registered for its kind, retrying with exponential backoff, and survives restarts because its state is the table.
+//
+// Guarantees: an item with a dedupe key is queued at most once (UNIQUE index). An item is attempted by one worker at a
+// time (claimed by a conditional UPDATE, so several nodes may share one PostgreSQL store). A delivered item is never
+// delivered again. The one gap no carrier API lets us close: if the process dies after handing a request to the
+// network but before recording the answer, the item is attempted again once its claim lapses (at-least-once there).
+class Outbox final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(Outbox)
+
+public:
+    enum class Verdict
+    {
+        Done,  // delivered
+        Retry, // transient failure: try again later (given up once attempts reach maxAttempts)
+        Fail,  // permanent failure: give up now
+    };
+    struct Attempt
+    {
+        Verdict verdict = Verdict::Done;
+        QString error;
+    };
+    using Complete = std::function<void(const Attempt &)>;
+    struct Handler
+    {
+        // Starts one attempt; must call complete exactly once (it may do so before returning).
+        std::function<void(const OutboxItem &item, Complete complete)> deliver;
+        // Called once when the item is given up: a Fail verdict (exhausted == false) or too many Retry verdicts.
+        std::function<void(const OutboxItem &item, const QString &error, bool exhausted)> gaveUp;
+    };
+
+    Outbox(Database &db, const Clock &clock, OutboxConfig config = {}, QObject *parent = nullptr);
+    ~Outbox() override;
+
+    const OutboxConfig &config() const { return m_config; }
+    void registerHandler(const QString &kind, Handler handler);
+
+    // Queues `item` on `db` (the caller's open transaction). False when an item with the same dedupe key exists
+    // already, in which case nothing was written. Throws StoreError.
+    static bool enqueue(const QSqlDatabase &db, const OutboxItem &item, const QDateTime &now);
+
+    // Resumes the queue (items left pending by an earlier run are attempted) and keeps processing until stop().
+    void start();
+    void stop();
+    // Something was queued: look at the table soon (on the next turn of the event loop).
+    void poke();
+    // Claims and starts every item that is due now (up to maxInFlight); returns how many were started. Tests call
+    // it after moving a ManualClock; the running worker calls it from its timer.
+    int processDue();
+    int inFlight() const { return int(m_inFlight.size()); }
+    // The wait before attempt n+1 after attempt n failed: firstRetryDelayMs * 2^(n-1), capped.
+    qint64 retryDelayMs(int attempts) const;
+
+    std::optional<OutboxItem> find(qint64 id);
+    std::optional<OutboxItem> findByDedupeKey(const QString &key);
+    QList<OutboxItem> items(const QString &kind = {});
+    // Deletes finished (done / failed) items last updated before `before`; returns how many.
+    int purgeFinished(const QDateTime &before);
+
+Q_SIGNALS:
+    // After an attempt's result is stored: state is done, pending (will retry) or failed.
+    void attemptFinished(qint64 id, const QString &state);
+
+private:
+    void finish(const OutboxItem &item, const Attempt &attempt);
+    void armTimer();
+    // "kind IN (:kind0, …)" over the kinds with a handler: items of other kinds wait for theirs.
+    QString kindsClause() const;
+    void bindKinds(SqlQuery &q) const;
+
+    Database &m_db;
+    const Clock &m_clock;
+    OutboxConfig m_config;
+    QHash<QString, Handler> m_handlers;
+    QSet<qint64> m_inFlight;
+    QTimer m_timer;
+    bool m_running = false;
+    bool m_processing = false;
+};
+
+} // namespace Maskline

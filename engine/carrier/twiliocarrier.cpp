@@ -1,0 +1,155 @@
+#include "twiliocarrier.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QLoggingCategory>
+#include <QNetworkReply>
+#include <QNetworkRequest>
+#include <QPointer>
+#include <QUrl>
+
+#include "twiml.h"
+
+Q_LOGGING_CATEGORY(lcTwilio, "maskline.carrier.twilio")
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace Maskline {
+
+namespace {
+
+// Only the start of an answer is read: the sid and status come first, an error body is short.
+constexpr qint64 MAX_RESPONSE_BYTES = 256 * 1024;
+
+QString encode(const QString &value)
+{
+    return QString::fromLatin1(value.toUtf8().toPercentEncoding());
+}
+
+QString trimmedBase(QString url)
+{
+    while (url.endsWith(u'/')) {
+        url.chop(1);
+    }
+    return url;
+}
+
+// Twilio's error body: {"code": 21211, "message": "…", "more_info": "…", "status": 400}.
+QString describeRefusal(int httpStatus, const QByteArray &body)
+{
+    QString text = u"HTTP %1"_s.arg(httpStatus);
+    const QJsonObject error = QJsonDocument::fromJson(body).object();
+    const int code = error.value(u"code"_s).toInt();
+    const QString message = error.value(u"message"_s).toString();
+    if (code != 0) {
+        text += u", Twilio error %1"_s.arg(code);
+    }
+    if (!message.isEmpty()) {
+        text += u": "_s + message.left(500);
+    }
+    return text;
+}
+
+} // namespace
+
+TwilioCarrier::TwilioCarrier(TwilioConfig config, QObject *parent)
+    : Carrier(parent)
+    , m_config(std::move(config))
+{
+    m_config.apiUrl = trimmedBase(m_config.apiUrl);
+}
+
+TwilioCarrier::~TwilioCarrier() = default;
+
+QByteArray TwilioCarrier::messageForm(const OutboundMessage &message)
+{
+    QStringList fields{u"From="_s + encode(message.from), u"To="_s + encode(message.to)};
+    if (!message.body.isEmpty()) {
+        fields.append(u"Body="_s + encode(message.body));
+    }
+    for (const QString &url : message.mediaUrls) {
+        fields.append(u"MediaUrl="_s + encode(url));
+    }
+    if (!message.statusCallback.isEmpty()) {
+        fields.append(u"StatusCallback="_s + encode(message.statusCallback));
+    }
+    return fields.join(u'&').toLatin1();
+}
+
+QString TwilioCarrier::messagesEndpoint() const
+{
+    return m_config.apiUrl + u"/2010-04-01/Accounts/"_s + encode(m_config.accountSid) + u"/Messages.json"_s;
+}
+
+void TwilioCarrier::sendMessage(const OutboundMessage &message, SendDone done)
+{
+    const QUrl url(messagesEndpoint());
+    QNetworkRequest request(url);
+    request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/x-www-form-urlencoded"));
+    request.setRawHeader("Accept", "application/json");
+    request.setRawHeader("User-Agent", "maskline/" MASKLINE_VERSION);
+    request.setRawHeader("Authorization",
+                         "Basic " + (m_config.accountSid + u':' + m_config.authToken).toUtf8().toBase64());
+    request.setTransferTimeout(m_config.requestTimeoutMs);
+    // A redirect of a POST is a misconfigured --twilio-api-url, not something to follow with our credentials.
+    request.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
+
+    QNetworkReply *reply = m_network.post(request, messageForm(message));
+    const QString accountSid = m_config.accountSid;
+    const QString apiUrl = m_config.apiUrl;
+    connect(reply, &QNetworkReply::finished, this, [reply, done = std::move(done), accountSid, apiUrl]() {
+        reply->deleteLater();
+        SendOutcome outcome;
+        const QVariant statusAttr = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute);
+        const QByteArray body = reply->isOpen() ? reply->read(MAX_RESPONSE_BYTES) : QByteArray();
+        if (!statusAttr.isValid()) {
+            outcome.kind = SendOutcome::Kind::Retry;
+            outcome.error = reply->error() == QNetworkReply::OperationCanceledError
+                                ? u"no answer from %1 within the time limit"_s.arg(apiUrl)
+                                : u"cannot reach %1: %2"_s.arg(apiUrl, reply->errorString());
+            done(outcome);
+            return;
+        }
+        const int status = statusAttr.toInt();
+        outcome.httpStatus = status;
+        if (status >= 200 && status < 300) {
+            const QJsonObject json = QJsonDocument::fromJson(body).object();
+            outcome.kind = SendOutcome::Kind::Accepted;
+            outcome.resourceSid = json.value(u"sid"_s).toString();
+            outcome.resourceStatus = json.value(u"status"_s).toString(u"queued"_s);
+            if (!outcome.resourceSid.isEmpty()) {
+                outcome.resourceUrl =
+                    u"%1/2010-04-01/Accounts/%2/Messages/%3.json"_s.arg(apiUrl, accountSid, outcome.resourceSid);
+            } else {
+                qCWarning(lcTwilio) << "Messages API accepted a message but returned no sid";
+            }
+        } else if (status >= 500 || status == 429 || status == 408) {
+            outcome.kind = SendOutcome::Kind::Retry;
+            outcome.error = describeRefusal(status, body);
+        } else {
+            outcome.kind = SendOutcome::Kind::Rejected;
+            outcome.error = describeRefusal(status, body);
+        }
+        done(outcome);
+    });
+}
+
+CallAnswer TwilioCarrier::bridgeCall(const CallBridge &bridge)
+{
+    CallAnswer answer;
+    answer.twiml = Twiml::dial({bridge.callerId, bridge.number, bridge.statusCallback});
+    answer.outboundResourceStatus = u"initiated"_s;
+    return answer;
+}
+
+QString TwilioCarrier::resourceUrl(const QString &collection, const QString &resourceSid,
+                                   const QString &carrierAccountSid) const
+{
+    if (resourceSid.isEmpty()) {
+        return {};
+    }
+    const QString account = carrierAccountSid.isEmpty() ? m_config.accountSid : carrierAccountSid;
+    return u"%1/2010-04-01/Accounts/%2/%3/%4.json"_s.arg(m_config.apiUrl, account, collection, resourceSid);
+}
+
+} // namespace Maskline

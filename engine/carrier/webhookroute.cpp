@@ -1,0 +1,51 @@
+#include "webhookroute.h"
+
+#include "core/apierror.h"
+#include "webhooks.h"
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace Maskline::WebhookRoute {
+
+namespace {
+
+QString carrierBase(const HttpRequest &request)
+{
+    QString base = request.baseUrl;
+    if (request.baseFromHost && base.startsWith(u"http://"_s) &&
+        request.header("x-forwarded-proto").trimmed().compare("https", Qt::CaseInsensitive) == 0) {
+        base = u"https://"_s + base.mid(7);
+    }
+    return base;
+}
+
+} // namespace
+
+QString carrierUrl(const HttpRequest &request)
+{
+    return carrierBase(request) + request.path + (request.query.isEmpty() ? QString() : u'?' + request.query);
+}
+
+HttpReply handle(CarrierWebhooks *webhooks, const HttpRequest &request)
+{
+    if (!webhooks) {
+        return HttpReply::error(ApiError::notFound(request.path));
+    }
+    WebhookRequest w;
+    w.method = methodName(request.method);
+    w.path = request.path;
+    w.url = carrierUrl(request);
+    w.baseUrl = carrierBase(request);
+    w.headers = request.headers;
+    w.form = FormData::parse(request.body).items();
+    w.query = FormData::parse(request.query.toUtf8()).items();
+    w.body = request.body;
+    w.accountSid = request.account.sid;
+    const WebhookResponse response = webhooks->handle(w);
+    if (response.status == 204) {
+        return HttpReply::noContent();
+    }
+    return HttpReply::text(response.status, response.contentType, response.body);
+}
+
+} // namespace Maskline::WebhookRoute

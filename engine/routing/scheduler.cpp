@@ -1,0 +1,135 @@
+#include "scheduler.h"
+
+#include <QLoggingCategory>
+
+#include "callbacks/outbox.h"
+#include "debugger/debugger.h"
+#include "proxy/proxy.h"
+#include "proxy/rows.h"
+#include "store/database.h"
+#include "store/sqlquery.h"
+
+Q_LOGGING_CATEGORY(lcScheduler, "maskline.routing.scheduler")
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace Maskline {
+
+namespace {
+
+constexpr int BATCH = 500;
+constexpr qint64 MS_PER_DAY = 24LL * 3600 * 1000;
+
+} // namespace
+
+Scheduler::Scheduler(Proxy &proxy, Debugger *debugger, Outbox *outbox, SchedulerConfig config, QObject *parent)
+    : QObject(parent)
+    , m_proxy(proxy)
+    , m_debugger(debugger)
+    , m_outbox(outbox)
+    , m_config(config)
+{
+    connect(&m_expiryTimer, &QTimer::timeout, this, [this]() { runExpiry(); });
+    connect(&m_retentionTimer, &QTimer::timeout, this, [this]() { runRetention(); });
+}
+
+Scheduler::~Scheduler() = default;
+
+void Scheduler::start()
+{
+    runExpiry();
+    runRetention();
+    m_expiryTimer.start(std::max(100, m_config.expiryIntervalMs));
+    m_retentionTimer.start(std::max(1000, m_config.retentionIntervalMs));
+}
+
+void Scheduler::stop()
+{
+    m_expiryTimer.stop();
+    m_retentionTimer.stop();
+}
+
+QString Scheduler::expiryReason(const Session &session, const QDateTime &now)
+{
+    return session.dateExpiry.isValid() && session.dateExpiry <= now ? u"date_expiry"_s : u"ttl"_s;
+}
+
+QStringList Scheduler::runExpiry()
+{
+    QStringList closed;
+    const QDateTime now = m_proxy.clock().now();
+    try {
+        for (;;) {
+            QList<Session> due;
+            {
+                SqlQuery q(m_proxy.database().connection(),
+                           u"SELECT "_s + Rows::SESSION_COLUMNS +
+                               u" FROM sessions WHERE expires_at IS NOT NULL AND expires_at <= :now AND status IN "
+                               u"(:open, :busy) ORDER BY expires_at, id LIMIT :limit"_s);
+                q.bind(u":now"_s, now.toMSecsSinceEpoch())
+                    .bind(u":open"_s, SessionStatus::OPEN)
+                    .bind(u":busy"_s, SessionStatus::IN_PROGRESS)
+                    .bind(u":limit"_s, BATCH)
+                    .exec();
+                while (q.next()) {
+                    due.append(Rows::session(q));
+                }
+            }
+            int progress = 0;
+            for (const Session &s : std::as_const(due)) {
+                auto result = m_proxy.closeSession(s.sid, expiryReason(s, now));
+                if (!result) {
+                    qCWarning(lcScheduler).noquote()
+                        << "could not close expired session" << s.sid << ":" << result.error().message;
+                    continue;
+                }
+                ++progress;
+                closed.append(s.sid);
+            }
+            if (due.size() < BATCH || progress == 0) {
+                break;
+            }
+        }
+    } catch (const StoreError &e) {
+        qCWarning(lcScheduler).noquote() << "expiry sweep failed, will try again:" << e.message();
+    }
+    if (!closed.isEmpty()) {
+        qCInfo(lcScheduler) << "closed" << closed.size() << "expired session(s)";
+        Q_EMIT sessionsExpired(closed);
+    }
+    return closed;
+}
+
+QStringList Scheduler::runRetention()
+{
+    const QDateTime now = m_proxy.clock().now();
+    QStringList purged;
+    if (m_config.sessionRetentionDays > 0) {
+        const QDateTime cutoff = now.addMSecs(-m_config.sessionRetentionDays * MS_PER_DAY);
+        for (;;) {
+            auto batch = m_proxy.purgeClosedSessions(cutoff, BATCH);
+            if (!batch) {
+                qCWarning(lcScheduler).noquote() << "retention sweep failed:" << batch.error().message;
+                break;
+            }
+            purged += *batch;
+            if (batch->size() < BATCH) {
+                break;
+            }
+        }
+        if (m_outbox) {
+            m_outbox->purgeFinished(cutoff);
+        }
+    }
+    if (m_debugger && m_config.debuggerRetentionDays > 0) {
+        m_debugger->purgeOlderThan(now.addMSecs(-m_config.debuggerRetentionDays * MS_PER_DAY));
+    }
+    if (!purged.isEmpty()) {
+        qCInfo(lcScheduler) << "deleted" << purged.size() << "session(s) closed more than"
+                            << m_config.sessionRetentionDays << "days ago";
+        Q_EMIT sessionsPurged(purged);
+    }
+    return purged;
+}
+
+} // namespace Maskline

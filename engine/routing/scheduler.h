@@ -1,0 +1,65 @@
+#pragma once
+
+#include <QDateTime>
+#include <QObject>
+#include <QString>
+#include <QStringList>
+#include <QTimer>
+
+#include "proxy/types.h"
+
+namespace Maskline {
+
+class Debugger;
+class Outbox;
+class Proxy;
+
+struct SchedulerConfig
+{
+    int expiryIntervalMs = 5000;       // how often expired sessions are looked for
+    int retentionIntervalMs = 3600000; // how often the retention sweep runs
+    int sessionRetentionDays = 90;     // closed sessions are deleted this long after date_ended (reference §4.4)
+    int debuggerRetentionDays = 30;    // debugger events older than this are deleted; 0 keeps them
+};
+
+// The engine's background sweeps, all driven by the injectable clock, so tests call runExpiry() / runRetention()
+// after moving a ManualClock instead of sleeping. The timers only decide how often they run.
+class Scheduler final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(Scheduler)
+
+public:
+    Scheduler(Proxy &proxy, Debugger *debugger, Outbox *outbox, SchedulerConfig config = {}, QObject *parent = nullptr);
+    ~Scheduler() override;
+
+    const SchedulerConfig &config() const { return m_config; }
+
+    void start(); // runs both sweeps once, then on their timers
+    void stop();
+
+    // Closes every active session whose deadline (expires_at: date_expiry, else last activity + ttl) has passed,
+    // with closed_reason "date_expiry" or "ttl". Returns the closed sessions' SIDs.
+    QStringList runExpiry();
+    // Deletes sessions closed more than sessionRetentionDays ago (with participants and interactions), debugger
+    // events older than debuggerRetentionDays, and finished outbox items as old as the sessions. Returns the deleted
+    // sessions' SIDs.
+    QStringList runRetention();
+
+    // "date_expiry" when the session's absolute deadline has passed, else "ttl" (the inactivity deadline).
+    static QString expiryReason(const Session &session, const QDateTime &now);
+
+Q_SIGNALS:
+    void sessionsExpired(const QStringList &sessionSids);
+    void sessionsPurged(const QStringList &sessionSids);
+
+private:
+    Proxy &m_proxy;
+    Debugger *m_debugger;
+    Outbox *m_outbox;
+    SchedulerConfig m_config;
+    QTimer m_expiryTimer;
+    QTimer m_retentionTimer;
+};
+
+} // namespace Maskline

@@ -1,0 +1,253 @@
+// Issue 4's "done when", against the real binary: maskline-server --carrier twilio --twilio-api-url <fake Twilio>.
+// A signed SMS webhook from participant A to its proxy number produces exactly one Messages API request From=B's
+// proxy number To=B; the interaction is listed by the REST API and the session is in-progress; a STOP from A
+// produces none. Everything goes over real sockets: REST, the webhook, and the carrier's API call.
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QNetworkRequest>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QUrl>
+
+#include "carrier/signature.h"
+#include "faketwilio.h"
+#include "http/formdata.h"
+
+using namespace Maskline;
+using namespace Maskline::Testing;
+using namespace Qt::Literals::StringLiterals;
+
+namespace {
+
+const QString ACCOUNT = u"AC11111111111111111111111111111111"_s;
+const QString TOKEN = u"22222222222222222222222222222222"_s;
+const QString TWILIO_SID = u"AC0123456789abcdef0123456789abcdef"_s;
+const QString TWILIO_TOKEN = u"f00df00df00df00df00df00df00df00d"_s;
+const QString A = u"+14155550101"_s;
+const QString B = u"+14155550202"_s;
+const QString POOL = u"+14155559999"_s;
+
+struct Reply
+{
+    int status = 0;
+    QByteArray body;
+    QJsonObject json() const { return QJsonDocument::fromJson(body).object(); }
+};
+
+QByteArray form(const QList<std::pair<QString, QString>> &fields)
+{
+    QStringList parts;
+    for (const auto &[k, v] : fields) {
+        parts.append(FormData::encodeComponent(k) + u'=' + FormData::encodeComponent(v));
+    }
+    return parts.join(u'&').toLatin1();
+}
+
+} // namespace
+
+class TestCarrierEndToEnd final : public QObject
+{
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_dir;
+    FakeTwilio m_twilio;
+    QProcess m_server;
+    QString m_base;
+    QNetworkAccessManager m_network;
+
+    Reply send(const QByteArray &method, const QString &path, const QByteArray &body = {},
+               const QList<std::pair<QByteArray, QByteArray>> &headers = {}, bool basicAuth = true)
+    {
+        QNetworkRequest request(QUrl(m_base + path));
+        if (basicAuth) {
+            request.setRawHeader("Authorization", "Basic " + (ACCOUNT + u':' + TOKEN).toLatin1().toBase64());
+        }
+        if (!body.isEmpty() || method == "POST") {
+            request.setHeader(QNetworkRequest::ContentTypeHeader,
+                              QByteArrayLiteral("application/x-www-form-urlencoded"));
+        }
+        for (const auto &[name, value] : headers) {
+            request.setRawHeader(name, value);
+        }
+        QNetworkReply *reply = m_network.sendCustomRequest(request, method, body);
+        if (!QTest::qWaitFor([reply]() { return reply->isFinished(); }, 10000)) {
+            qWarning("request timed out");
+        }
+        Reply r;
+        r.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        r.body = reply->readAll();
+        reply->deleteLater();
+        return r;
+    }
+
+    Reply webhook(const QList<std::pair<QString, QString>> &fields, bool sign = true)
+    {
+        const QString path = u"/carrier/twilio/sms"_s;
+        // No --public-url: the URL Twilio used is rebuilt from the Host header, which is our base URL.
+        const QByteArray signature = TwilioSignature::compute(TWILIO_TOKEN, m_base + path, fields);
+        QList<std::pair<QByteArray, QByteArray>> headers;
+        if (sign) {
+            headers.append({"X-Twilio-Signature", signature});
+        }
+        return send("POST", path, form(fields), headers, false);
+    }
+
+    static QList<std::pair<QString, QString>> sms(const QString &body, const QString &sid)
+    {
+        return {{u"ToCountry"_s, u"US"_s},
+                {u"SmsMessageSid"_s, sid},
+                {u"NumMedia"_s, u"0"_s},
+                {u"SmsSid"_s, sid},
+                {u"SmsStatus"_s, u"received"_s},
+                {u"Body"_s, body},
+                {u"To"_s, POOL},
+                {u"MessageSid"_s, sid},
+                {u"AccountSid"_s, TWILIO_SID},
+                {u"From"_s, A},
+                {u"ApiVersion"_s, u"2010-04-01"_s}};
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(u"MASKLINE_ACCOUNT_SID"_s, ACCOUNT);
+        env.insert(u"MASKLINE_AUTH_TOKEN"_s, TOKEN);
+        env.insert(u"MASKLINE_TWILIO_AUTH_TOKEN"_s, TWILIO_TOKEN);
+        env.remove(u"MASKLINE_CONFIG"_s);
+        env.remove(u"MASKLINE_PUBLIC_URL"_s);
+        m_server.setProcessEnvironment(env);
+        m_server.setProcessChannelMode(QProcess::SeparateChannels);
+        m_server.start(QStringLiteral(MASKLINE_SERVER_BINARY),
+                       {u"--db"_s, m_dir.filePath(u"e2e.db"_s), u"--listen"_s, u"127.0.0.1:0"_s, u"--rate-limit"_s,
+                        u"off"_s, u"--carrier"_s, u"twilio"_s, u"--twilio-api-url"_s, m_twilio.url(),
+                        u"--twilio-account-sid"_s, TWILIO_SID});
+        QVERIFY2(m_server.waitForStarted(10000), qPrintable(m_server.errorString()));
+        static const QRegularExpression listening(u"listening on (http://\\S+)"_s);
+        QString output;
+        QVERIFY2(QTest::qWaitFor(
+                     [&]() {
+                         output += QString::fromUtf8(m_server.readAllStandardOutput());
+                         return listening.match(output).hasMatch() || m_server.state() == QProcess::NotRunning;
+                     },
+                     20000),
+                 "the server did not start");
+        const auto match = listening.match(output);
+        QVERIFY2(match.hasMatch(), qPrintable(output + QString::fromUtf8(m_server.readAllStandardError())));
+        m_base = match.captured(1);
+    }
+
+    void cleanupTestCase()
+    {
+        if (m_server.state() != QProcess::NotRunning) {
+            m_server.terminate();
+            if (!m_server.waitForFinished(10000)) {
+                m_server.kill();
+                m_server.waitForFinished(5000);
+            }
+        }
+    }
+
+    void maskedSmsEndToEnd()
+    {
+        Reply service = send("POST", u"/v1/Services"_s, form({{u"UniqueName"_s, u"rides"_s}}));
+        QCOMPARE(service.status, 201);
+        const QString ks = service.json().value(u"sid"_s).toString();
+        QCOMPARE(send("POST", u"/v1/Services/%1/PhoneNumbers"_s.arg(ks), form({{u"PhoneNumber"_s, POOL}})).status, 201);
+        Reply session = send("POST", u"/v1/Services/%1/Sessions"_s.arg(ks),
+                             form({{u"UniqueName"_s, u"ride-42"_s},
+                                   {u"Participants"_s, u"{\"Identifier\":\"%1\"}"_s.arg(A)},
+                                   {u"Participants"_s, u"{\"Identifier\":\"%1\"}"_s.arg(B)}}));
+        QCOMPARE(session.status, 201);
+        const QString kc = session.json().value(u"sid"_s).toString();
+        QCOMPARE(session.json().value(u"status"_s).toString(), u"open"_s);
+        const Reply participants = send("GET", u"/v1/Services/%1/Sessions/%2/Participants"_s.arg(ks, kc));
+        QString bProxy;
+        for (const QJsonValue &p : participants.json().value(u"participants"_s).toArray()) {
+            if (p.toObject().value(u"identifier"_s).toString() == B) {
+                bProxy = p.toObject().value(u"proxy_identifier"_s).toString();
+            }
+        }
+        QCOMPARE(bProxy, POOL);
+
+        // A texts their proxy number; Twilio calls our webhook, signed.
+        const Reply answer = webhook(sms(u"I'm outside"_s, u"SM00000000000000000000000000000001"_s));
+        QCOMPARE(answer.status, 200);
+        QVERIFY(answer.body.contains("<Response/>"));
+        QTRY_COMPARE_WITH_TIMEOUT(m_twilio.requests.size(), 1, 10000);
+        const FakeTwilio::Request sent = m_twilio.requests.first();
+        QCOMPARE(sent.target, "/2010-04-01/Accounts/" + TWILIO_SID.toLatin1() + "/Messages.json");
+        QCOMPARE(sent.header("authorization"),
+                 "Basic " + QByteArray(TWILIO_SID.toLatin1() + ':' + TWILIO_TOKEN.toLatin1()).toBase64());
+        const FormData fields = FormData::parse(sent.body);
+        QCOMPARE(fields.value(u"From"_s).value_or(QString()), bProxy);
+        QCOMPARE(fields.value(u"To"_s).value_or(QString()), B);
+        QCOMPARE(fields.value(u"Body"_s).value_or(QString()), u"I'm outside"_s);
+        QVERIFY(fields.value(u"StatusCallback"_s)
+                    .value_or(QString())
+                    .startsWith(m_base + u"/carrier/twilio/status?interaction=KI"_s));
+
+        // The interaction is listed by the REST API, with the carrier's SID once the send was recorded.
+        QJsonArray interactions;
+        QTRY_VERIFY_WITH_TIMEOUT(
+            [&]() {
+                interactions = send("GET", u"/v1/Services/%1/Sessions/%2/Interactions"_s.arg(ks, kc))
+                                   .json()
+                                   .value(u"interactions"_s)
+                                   .toArray();
+                return interactions.size() == 1 &&
+                       interactions.first().toObject().value(u"outbound_resource_sid"_s).toString().toLatin1() ==
+                           m_twilio.sidsIssued.value(0);
+            }(),
+            10000);
+        const QJsonObject i = interactions.first().toObject();
+        QCOMPARE(i.value(u"type"_s).toString(), u"message"_s);
+        QCOMPARE(i.value(u"inbound_resource_sid"_s).toString(), u"SM00000000000000000000000000000001"_s);
+        QCOMPARE(i.value(u"outbound_resource_status"_s).toString(), u"queued"_s);
+        QCOMPARE(send("GET", u"/v1/Services/%1/Sessions/%2"_s.arg(ks, kc)).json().value(u"status"_s).toString(),
+                 u"in-progress"_s);
+
+        // The carrier reports delivery through the StatusCallback it was given.
+        const QString callback = fields.value(u"StatusCallback"_s).value_or(QString());
+        const QList<std::pair<QString, QString>> status{
+            {u"MessageSid"_s, QString::fromLatin1(m_twilio.sidsIssued.first())}, {u"MessageStatus"_s, u"delivered"_s}};
+        QCOMPARE(send("POST", callback.mid(m_base.size()), form(status),
+                      {{"X-Twilio-Signature", TwilioSignature::compute(TWILIO_TOKEN, callback, status)}}, false)
+                     .status,
+                 204);
+        QCOMPARE(send("GET", u"/v1/Services/%1/Sessions/%2/Interactions"_s.arg(ks, kc))
+                     .json()
+                     .value(u"interactions"_s)
+                     .toArray()
+                     .first()
+                     .toObject()
+                     .value(u"outbound_resource_status"_s)
+                     .toString(),
+                 u"delivered"_s);
+
+        // STOP from A: answered, never forwarded.
+        QCOMPARE(webhook(sms(u"Stop"_s, u"SM00000000000000000000000000000002"_s)).status, 200);
+        // An unsigned webhook is refused.
+        QCOMPARE(webhook(sms(u"forged"_s, u"SM00000000000000000000000000000003"_s), false).status, 403);
+        // The same message again (a carrier retry) is not sent twice.
+        QCOMPARE(webhook(sms(u"I'm outside"_s, u"SM00000000000000000000000000000001"_s)).status, 200);
+        QTest::qWait(1500);
+        QCOMPARE(m_twilio.requests.size(), 1);
+        QCOMPARE(send("GET", u"/v1/Services/%1/Sessions/%2/Interactions"_s.arg(ks, kc))
+                     .json()
+                     .value(u"interactions"_s)
+                     .toArray()
+                     .size(),
+                 1);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCarrierEndToEnd)
+#include "tst_carrierendtoend.moc"
