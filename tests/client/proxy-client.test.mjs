@@ -83,7 +83,9 @@ function serverPath() {
 function startServer(dbDir) {
   const child = spawn(
     serverPath(),
-    ['--db', path.join(dbDir, 'maskline.db'), '--listen', '127.0.0.1:0', '--rate-limit', 'off'],
+    // MASKLINE_TEST_DB runs the same walk on another store, e.g. PostgreSQL (tests/pg/with-postgres.sh).
+    ['--db', process.env.MASKLINE_TEST_DB || path.join(dbDir, 'maskline.db'), '--listen', '127.0.0.1:0',
+      '--rate-limit', 'off'],
     {
       env: { ...process.env, MASKLINE_ACCOUNT_SID: ACCOUNT_SID, MASKLINE_AUTH_TOKEN: AUTH_TOKEN },
       stdio: ['ignore', 'pipe', 'pipe'],
