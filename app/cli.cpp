@@ -1,8 +1,7 @@
 #include "cli.h"
 
-#include "core/sid.h"
-#include "proxy/proxy.h"
-#include "store/database.h"
+#include <cstdio>
+#include <utility>
 
 #include <QFile>
 #include <QProcessEnvironment>
@@ -10,7 +9,9 @@
 #include <QTextStream>
 #include <QUrl>
 
-#include <cstdio>
+#include "core/sid.h"
+#include "proxy/proxy.h"
+#include "store/database.h"
 
 using namespace Qt::Literals::StringLiterals;
 
@@ -31,41 +32,66 @@ struct Option
 const QList<Option> &options()
 {
     static const QList<Option> list{
-        {u"db"_s, u"MASKLINE_DB"_s, u"store/db"_s,
+        {u"db"_s,
+         u"MASKLINE_DB"_s,
+         u"store/db"_s,
          u"The store: a SQLite file (default: %1) or postgresql://user:pass@host:port/db."_s.arg(
              StoreConfig::defaultSqlitePath()),
-         u"path"_s, {}},
+         u"path"_s,
+         {}},
         {u"listen"_s, u"MASKLINE_LISTEN"_s, u"http/listen"_s,
          u"Address and port of the HTTP API and carrier webhooks; port 0 picks a free one."_s, u"host:port"_s,
          u"127.0.0.1:8080"_s},
-        {u"public-url"_s, u"MASKLINE_PUBLIC_URL"_s, u"http/public_url"_s,
+        {u"public-url"_s,
+         u"MASKLINE_PUBLIC_URL"_s,
+         u"http/public_url"_s,
          u"The base URL clients and the carrier use to reach this server (for absolute URLs in responses and "
          u"signature checks); default: derived from each request's Host header."_s,
-         u"url"_s, {}},
+         u"url"_s,
+         {}},
         {u"rate-limit"_s, u"MASKLINE_RATE_LIMIT"_s, u"http/rate_limit"_s,
          u"Requests per second per endpoint per Service before 429 (bursts of 5x over 5 s); 'off' disables."_s,
          u"N|off"_s, u"30"_s},
         {u"debugger-retention-days"_s, u"MASKLINE_DEBUGGER_RETENTION_DAYS"_s, u"debugger/retention_days"_s,
          u"Days debugger events are kept."_s, u"days"_s, u"30"_s},
         {u"session-retention-days"_s, u"MASKLINE_SESSION_RETENTION_DAYS"_s, u"store/session_retention_days"_s,
-         u"Days a closed session is kept (with its participants and interactions) before it is deleted."_s,
-         u"days"_s, u"90"_s},
-        {u"carrier"_s, u"MASKLINE_CARRIER"_s, u"carrier/kind"_s,
+         u"Days a closed session is kept (with its participants and interactions) before it is deleted."_s, u"days"_s,
+         u"90"_s},
+        {u"carrier"_s,
+         u"MASKLINE_CARRIER"_s,
+         u"carrier/kind"_s,
          u"The carrier that carries masked traffic: 'twilio', or 'simulator' (built in; nothing leaves the "
          u"machine). Default: twilio when Twilio credentials are set, else simulator."_s,
-         u"simulator|twilio"_s, {}},
+         u"simulator|twilio"_s,
+         {}},
         {u"twilio-api-url"_s, u"MASKLINE_TWILIO_API_URL"_s, u"carrier/twilio_api_url"_s,
-         u"Base URL of Twilio's REST API (tests point it at a fake Twilio)."_s,
-         u"url"_s, u"https://api.twilio.com"_s},
-        {u"twilio-account-sid"_s, u"MASKLINE_TWILIO_ACCOUNT_SID"_s, u"carrier/twilio_account_sid"_s,
-         u"The Twilio account (AC…) whose numbers are in the pools."_s, u"AC…"_s, {}},
-        {u"twilio-auth-token"_s, u"MASKLINE_TWILIO_AUTH_TOKEN"_s, u"carrier/twilio_auth_token"_s,
+         u"Base URL of Twilio's REST API (tests point it at a fake Twilio)."_s, u"url"_s, u"https://api.twilio.com"_s},
+        {u"twilio-account-sid"_s,
+         u"MASKLINE_TWILIO_ACCOUNT_SID"_s,
+         u"carrier/twilio_account_sid"_s,
+         u"The Twilio account (AC…) whose numbers are in the pools."_s,
+         u"AC…"_s,
+         {}},
+        {u"twilio-auth-token"_s,
+         u"MASKLINE_TWILIO_AUTH_TOKEN"_s,
+         u"carrier/twilio_auth_token"_s,
          u"That account's auth token: sends messages and checks X-Twilio-Signature. Prefer the environment "
          u"variable, which other users cannot read from the process list."_s,
-         u"token"_s, {}},
+         u"token"_s,
+         {}},
         {u"webhook-signature"_s, u"MASKLINE_WEBHOOK_SIGNATURE"_s, u"carrier/webhook_signature"_s,
-         u"Check X-Twilio-Signature on /carrier/twilio/* requests; 'off' is for local testing only."_s,
-         u"on|off"_s, u"on"_s},
+         u"Check X-Twilio-Signature on /carrier/twilio/* requests; 'off' is for local testing only."_s, u"on|off"_s,
+         u"on"_s},
+        {u"intercept-timeout-ms"_s, u"MASKLINE_INTERCEPT_TIMEOUT_MS"_s, u"callbacks/intercept_timeout_ms"_s,
+         u"How long traffic waits for a Service's intercept callback before it is let through anyway."_s, u"ms"_s,
+         u"5000"_s},
+        {u"out-of-session-timeout-ms"_s, u"MASKLINE_OUT_OF_SESSION_TIMEOUT_MS"_s,
+         u"callbacks/out_of_session_timeout_ms"_s,
+         u"How long a call waits for a Service's out-of-session callback before it is rejected (keep it under "
+         u"Twilio's 15 s webhook timeout; a message is asked again later)."_s,
+         u"ms"_s, u"10000"_s},
+        {u"callback-timeout-ms"_s, u"MASKLINE_CALLBACK_TIMEOUT_MS"_s, u"callbacks/status_timeout_ms"_s,
+         u"How long a status callback may take before it counts as failed and is retried."_s, u"ms"_s, u"10000"_s},
     };
     return list;
 }
@@ -89,8 +115,8 @@ QString valueOf(const QCommandLineParser &parser, const QSettings *ini, const Op
 
 void addEngineOptions(QCommandLineParser &parser)
 {
-    parser.addOption({u"config"_s, u"An INI file with defaults for the options below (env: MASKLINE_CONFIG)."_s,
-                      u"file"_s});
+    parser.addOption(
+        {u"config"_s, u"An INI file with defaults for the options below (env: MASKLINE_CONFIG)."_s, u"file"_s});
     for (const Option &o : options()) {
         parser.addOption({o.name, o.description + u" (env: %1)"_s.arg(o.env), o.valueName, o.defaultValue});
     }
@@ -181,6 +207,15 @@ Parsed engineConfig(const QCommandLineParser &parser)
         result.error = u"--session-retention-days expects a whole number of days"_s;
         return result;
     }
+    for (const auto &[name, into] : {std::pair{u"intercept-timeout-ms"_s, &config.callbacks.interceptTimeoutMs},
+                                     std::pair{u"out-of-session-timeout-ms"_s, &config.callbacks.outOfSessionTimeoutMs},
+                                     std::pair{u"callback-timeout-ms"_s, &config.callbacks.statusTimeoutMs}}) {
+        *into = get(name).toInt(&ok);
+        if (!ok || *into < 100 || *into > 60000) {
+            result.error = u"--%1 expects milliseconds from 100 to 60000, not '%2'"_s.arg(name, get(name));
+            return result;
+        }
+    }
 
     TwilioConfig &twilio = config.carrier.twilio;
     twilio.apiUrl = get(u"twilio-api-url"_s);
@@ -188,8 +223,8 @@ Parsed engineConfig(const QCommandLineParser &parser)
         twilio.apiUrl.chop(1);
     }
     const QUrl apiUrl(twilio.apiUrl, QUrl::StrictMode);
-    if (!apiUrl.isValid() || apiUrl.host().isEmpty()
-        || (apiUrl.scheme() != u"https"_s && apiUrl.scheme() != u"http"_s)) {
+    if (!apiUrl.isValid() || apiUrl.host().isEmpty() ||
+        (apiUrl.scheme() != u"https"_s && apiUrl.scheme() != u"http"_s)) {
         result.error = u"--twilio-api-url expects an http or https URL, not '%1'"_s.arg(twilio.apiUrl);
         return result;
     }
@@ -249,7 +284,8 @@ int runAccountCommand(const QCommandLineParser &parser, const QStringList &args,
             err << "maskline-server: " << account.error().message << "\n";
             return 1;
         }
-        out << "sid " << account->sid << "\n" << "token " << account->authToken << "\n";
+        out << "sid " << account->sid << "\n"
+            << "token " << account->authToken << "\n";
         return 0;
     }
     auto accounts = proxy.listAccounts();

@@ -1,9 +1,9 @@
 #pragma once
 
-#include "enginehost.h"
-
 #include <QCommandLineParser>
 #include <QStringList>
+
+#include "enginehost.h"
 
 namespace Maskline::Cli {
 

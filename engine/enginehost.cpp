@@ -1,5 +1,7 @@
 #include "enginehost.h"
 
+#include <QLoggingCategory>
+
 #include "carrier/simulatorcarrier.h"
 #include "carrier/webhooks.h"
 #include "proxy/proxy.h"
@@ -7,8 +9,6 @@
 #include "store/database.h"
 #include "store/sqlquery.h"
 #include "store/storelock.h"
-
-#include <QLoggingCategory>
 
 Q_LOGGING_CATEGORY(lcEngine, "maskline.engine")
 
@@ -79,6 +79,10 @@ void EngineHost::start()
         RouterConfig routerConfig;
         routerConfig.publicUrl = m_config.http.publicUrl;
         m_router = std::make_unique<Router>(*m_proxy, *m_carrier, *m_outbox, m_debugger.get(), routerConfig);
+        // The Service's status, intercept and out-of-session callbacks; without them routing behaves as if no
+        // Service had callback URLs.
+        m_callbacks = std::make_unique<Callbacks>(*m_proxy, *m_router, *m_outbox, m_debugger.get(), m_config.callbacks);
+        m_router->setHooks(m_callbacks.get());
         WebhookConfig webhookConfig;
         webhookConfig.verifySignatures = m_config.carrier.verifyWebhookSignatures;
         m_webhooks = std::make_unique<CarrierWebhooks>(*m_router, webhookConfig);
@@ -103,7 +107,8 @@ void EngineHost::start()
             own.append(m_config.http.publicUrl);
         }
         m_proxy->setOwnBaseUrls(own);
-        // Pending carrier sends left by an earlier run are resumed here; expiry and retention start sweeping.
+        // Pending carrier sends and callbacks left by an earlier run are resumed here; expiry and retention start
+        // sweeping.
         m_outbox->start();
         m_scheduler->start();
         qCInfo(lcEngine).noquote() << "engine started on" << m_config.store.describe() << "with the"
@@ -127,6 +132,10 @@ void EngineHost::stop()
     }
     m_webhooks.reset();
     m_scheduler.reset();
+    if (m_router) {
+        m_router->setHooks(nullptr);
+    }
+    m_callbacks.reset(); // callbacks in flight are dropped; their outbox items are attempted again after a restart
     m_router.reset();
     m_carrier.reset(); // aborts sends in flight; their outbox items are attempted again after a restart
     m_outbox.reset();

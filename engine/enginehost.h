@@ -1,5 +1,12 @@
 #pragma once
 
+#include <memory>
+
+#include <QObject>
+#include <QPointer>
+#include <QString>
+
+#include "callbacks/callbacks.h"
 #include "callbacks/outbox.h"
 #include "carrier/twiliocarrier.h"
 #include "core/clock.h"
@@ -8,12 +15,6 @@
 #include "proxy/types.h"
 #include "routing/scheduler.h"
 #include "store/storeconfig.h"
-
-#include <QObject>
-#include <QPointer>
-#include <QString>
-
-#include <memory>
 
 namespace Maskline {
 
@@ -46,6 +47,7 @@ struct EngineConfig
     int sessionRetentionDays = 90; // closed sessions are deleted this many days after they ended
     CarrierConfig carrier;
     OutboxConfig outbox;
+    CallbacksConfig callbacks;
     int expiryIntervalMs = 5000; // how often expired sessions are looked for
 };
 
@@ -68,6 +70,7 @@ public:
     Router *router() const { return m_router.get(); }
     Carrier *carrier() const { return m_carrier.get(); }
     Outbox *outbox() const { return m_outbox.get(); }
+    Callbacks *callbacks() const { return m_callbacks.get(); }
     Scheduler *scheduler() const { return m_scheduler.get(); }
     QString listenUrl() const;
 
@@ -92,6 +95,7 @@ private:
     std::unique_ptr<Outbox> m_outbox;
     std::unique_ptr<Carrier> m_carrier;
     std::unique_ptr<Router> m_router;
+    std::unique_ptr<Callbacks> m_callbacks;
     std::unique_ptr<Scheduler> m_scheduler;
     std::unique_ptr<CarrierWebhooks> m_webhooks;
     std::unique_ptr<HttpServer> m_http;

@@ -18,7 +18,11 @@ namespace Maskline {
 namespace {
 
 const QString COLUMNS = u"id, kind, account_sid, service_sid, session_sid, interaction_sid, dedupe_key, url, payload, "
-                        u"state, attempts, next_attempt_at, last_error, date_created, date_updated"_s;
+                        u"state, attempts, next_attempt_at, last_error, date_created, date_updated, order_key"_s;
+// An item is first in line when no earlier item with its order key is still open (pending or in flight).
+const QString FIRST_IN_LINE = u"(order_key IS NULL OR NOT EXISTS (SELECT 1 FROM outbox AS earlier WHERE "
+                              u"earlier.order_key = outbox.order_key AND earlier.id < outbox.id AND "
+                              u"earlier.state IN ('pending', 'sending')))"_s;
 const QString PENDING = u"pending"_s;
 const QString SENDING = u"sending"_s;
 const QString DONE = u"done"_s;
@@ -49,6 +53,7 @@ OutboxItem readItem(const SqlQuery &q)
     item.lastError = str(q, 12);
     item.dateCreated = Rows::toTime(q.value(13));
     item.dateUpdated = Rows::toTime(q.value(14));
+    item.orderKey = str(q, 15);
     return item;
 }
 
@@ -80,8 +85,8 @@ bool Outbox::enqueue(const QSqlDatabase &db, const OutboxItem &item, const QDate
     // dedupe key exists, which a failed plain INSERT would not on PostgreSQL.
     SqlQuery q(db,
                u"INSERT INTO outbox (kind, account_sid, service_sid, session_sid, interaction_sid, dedupe_key, url, "
-               u"payload, state, attempts, next_attempt_at, date_created, date_updated) VALUES (:k, :a, :s, :ks, "
-               u":i, :d, :url, :p, 'pending', 0, :n, :c, :u) ON CONFLICT (dedupe_key) DO NOTHING"_s);
+               u"payload, state, attempts, next_attempt_at, date_created, date_updated, order_key) VALUES (:k, :a, "
+               u":s, :ks, :i, :d, :url, :p, 'pending', 0, :n, :c, :u, :o) ON CONFLICT (dedupe_key) DO NOTHING"_s);
     q.bind(u":k"_s, item.kind)
         .bind(u":a"_s, nullIfEmpty(item.accountSid))
         .bind(u":s"_s, nullIfEmpty(item.serviceSid))
@@ -93,6 +98,7 @@ bool Outbox::enqueue(const QSqlDatabase &db, const OutboxItem &item, const QDate
         .bind(u":n"_s, due.toMSecsSinceEpoch())
         .bind(u":c"_s, now.toMSecsSinceEpoch())
         .bind(u":u"_s, now.toMSecsSinceEpoch())
+        .bind(u":o"_s, nullIfEmpty(item.orderKey))
         .exec();
     return q.numRowsAffected() == 1;
 }
@@ -125,6 +131,39 @@ qint64 Outbox::retryDelayMs(int attempts) const
     return std::min(delay, m_config.maxRetryDelayMs);
 }
 
+int Outbox::inFlight(const QString &kind) const
+{
+    int n = 0;
+    for (auto it = m_inFlight.cbegin(); it != m_inFlight.cend(); ++it) {
+        n += it.value() == kind ? 1 : 0;
+    }
+    return n;
+}
+
+int Outbox::limitFor(const QString &kind) const
+{
+    const auto handler = m_handlers.constFind(kind);
+    return handler != m_handlers.cend() && handler->maxInFlight > 0 ? handler->maxInFlight : m_config.maxInFlight;
+}
+
+qint64 Outbox::claimFor(const QString &kind) const
+{
+    const auto handler = m_handlers.constFind(kind);
+    return handler != m_handlers.cend() && handler->claimMs > 0 ? handler->claimMs : m_config.claimMs;
+}
+
+QStringList Outbox::kindsWithRoom() const
+{
+    QStringList kinds;
+    for (auto it = m_handlers.cbegin(); it != m_handlers.cend(); ++it) {
+        if (inFlight(it.key()) < limitFor(it.key())) {
+            kinds.append(it.key());
+        }
+    }
+    kinds.sort();
+    return kinds;
+}
+
 int Outbox::processDue()
 {
     // A handler that completes synchronously calls finish() from inside this loop; finish() only pokes, so the
@@ -137,57 +176,60 @@ int Outbox::processDue()
     try {
         const QSqlDatabase db = m_db.connection();
         const qint64 now = m_clock.nowMs();
-        // Pending items that are due, and claims that lapsed (an attempt that never finished: a crash).
-        SqlQuery q(db, u"SELECT "_s + COLUMNS +
-                           u" FROM outbox WHERE state IN ('pending', 'sending') AND "_s
-                           u"next_attempt_at <= :now AND "_s +
-                           kindsClause() + u" ORDER BY next_attempt_at, id LIMIT :limit"_s);
-        q.bind(u":now"_s, now);
-        bindKinds(q);
-        q.bind(u":limit"_s, m_config.maxInFlight + int(m_inFlight.size()));
-        q.exec();
-        QList<OutboxItem> due;
-        while (q.next()) {
-            OutboxItem item = readItem(q);
-            if (!m_inFlight.contains(item.id)) {
-                due.append(item);
-            }
-        }
-        for (OutboxItem item : std::as_const(due)) {
-            if (int(m_inFlight.size()) >= m_config.maxInFlight) {
-                break;
-            }
-            // Claim: only one worker wins the conditional update, however many nodes share the store.
-            const qint64 claimUntil = now + m_config.claimMs;
-            SqlQuery claim(db,
-                           u"UPDATE outbox SET state = 'sending', attempts = attempts + 1, next_attempt_at = :until, "
-                           u"date_updated = :now WHERE id = :id AND state = :state AND attempts = :attempts"_s);
-            claim.bind(u":until"_s, claimUntil)
-                .bind(u":now"_s, now)
-                .bind(u":id"_s, item.id)
-                .bind(u":state"_s, item.state)
-                .bind(u":attempts"_s, item.attempts)
-                .exec();
-            if (claim.numRowsAffected() != 1) {
-                continue;
-            }
-            if (item.state == SENDING) {
-                qCWarning(lcOutbox).noquote() << "outbox item" << item.id << "(" << item.kind
-                                              << ") was claimed but never finished (the process stopped?); "
-                                                 "attempting it again";
-            }
-            item.state = SENDING;
-            item.attempts += 1;
-            item.nextAttemptAt = Time::fromMs(claimUntil);
-            m_inFlight.insert(item.id);
-            ++started;
-            const Handler &handler = m_handlers[item.kind];
-            QPointer<Outbox> self(this);
-            handler.deliver(item, [self, item](const Attempt &attempt) {
-                if (self) {
-                    self->finish(item, attempt);
+        // One query per kind, so a kind whose slots are all busy never crowds the others out of a shared LIMIT.
+        for (const QString &kind : kindsWithRoom()) {
+            const int room = limitFor(kind) - inFlight(kind);
+            // Pending items that are due, and claims that lapsed (an attempt that never finished: a crash); of an
+            // ordered line, only its first open item.
+            SqlQuery q(db, u"SELECT "_s + COLUMNS +
+                               u" FROM outbox WHERE kind = :kind AND state IN ('pending', 'sending') AND "
+                               u"next_attempt_at <= :now AND "_s +
+                               FIRST_IN_LINE + u" ORDER BY next_attempt_at, id LIMIT :limit"_s);
+            q.bind(u":kind"_s, kind).bind(u":now"_s, now).bind(u":limit"_s, room + inFlight(kind));
+            q.exec();
+            QList<OutboxItem> due;
+            while (q.next()) {
+                OutboxItem item = readItem(q);
+                if (!m_inFlight.contains(item.id)) {
+                    due.append(item);
                 }
-            });
+            }
+            for (OutboxItem item : std::as_const(due)) {
+                if (inFlight(kind) >= limitFor(kind)) {
+                    break;
+                }
+                // Claim: only one worker wins the conditional update, however many nodes share the store.
+                const qint64 claimUntil = now + claimFor(kind);
+                SqlQuery claim(db, u"UPDATE outbox SET state = 'sending', attempts = attempts + 1, next_attempt_at = "
+                                   u":until, date_updated = :now WHERE id = :id AND state = :state AND attempts = "
+                                   u":attempts"_s);
+                claim.bind(u":until"_s, claimUntil)
+                    .bind(u":now"_s, now)
+                    .bind(u":id"_s, item.id)
+                    .bind(u":state"_s, item.state)
+                    .bind(u":attempts"_s, item.attempts)
+                    .exec();
+                if (claim.numRowsAffected() != 1) {
+                    continue;
+                }
+                if (item.state == SENDING) {
+                    qCWarning(lcOutbox).noquote() << "outbox item" << item.id << "(" << item.kind
+                                                  << ") was claimed but never finished (the process stopped?); "
+                                                     "attempting it again";
+                }
+                item.state = SENDING;
+                item.attempts += 1;
+                item.nextAttemptAt = Time::fromMs(claimUntil);
+                m_inFlight.insert(item.id, item.kind);
+                ++started;
+                const Handler &handler = m_handlers[item.kind];
+                QPointer<Outbox> self(this);
+                handler.deliver(item, [self, item](const Attempt &attempt) {
+                    if (self) {
+                        self->finish(item, attempt);
+                    }
+                });
+            }
         }
     } catch (const StoreError &e) {
         qCWarning(lcOutbox).noquote() << "outbox unavailable, will try again:" << e.message();
@@ -264,23 +306,6 @@ void Outbox::finish(const OutboxItem &item, const Attempt &attempt)
     poke();
 }
 
-QString Outbox::kindsClause() const
-{
-    QStringList placeholders;
-    for (qsizetype i = 0; i < m_handlers.size(); ++i) {
-        placeholders.append(u":kind%1"_s.arg(i));
-    }
-    return u"kind IN ("_s + placeholders.join(u", "_s) + u')';
-}
-
-void Outbox::bindKinds(SqlQuery &q) const
-{
-    qsizetype i = 0;
-    for (auto it = m_handlers.cbegin(); it != m_handlers.cend(); ++it, ++i) {
-        q.bind(u":kind%1"_s.arg(i), it.key());
-    }
-}
-
 void Outbox::armTimer()
 {
     if (!m_running) {
@@ -288,24 +313,27 @@ void Outbox::armTimer()
     }
     qint64 wait = m_config.idleCheckMs;
     try {
-        if (m_handlers.isEmpty()) {
-            m_timer.start(int(wait));
-            return;
-        }
-        SqlQuery q(m_db.connection(),
-                   u"SELECT MIN(next_attempt_at) FROM outbox WHERE state IN ('pending', 'sending') AND "_s +
-                       kindsClause());
-        bindKinds(q);
-        q.exec();
-        if (q.next() && !q.value(0).isNull()) {
-            wait = std::clamp(q.value(0).toLongLong() - m_clock.nowMs(), qint64(0), m_config.idleCheckMs);
+        // The earliest item that could start: of a kind with a free slot, and first in its line. Work waiting only
+        // for a slot, or behind an earlier item, is started when that attempt finishes (finish() pokes).
+        const QStringList kinds = kindsWithRoom();
+        if (!kinds.isEmpty()) {
+            QStringList placeholders;
+            for (qsizetype i = 0; i < kinds.size(); ++i) {
+                placeholders.append(u":kind%1"_s.arg(i));
+            }
+            SqlQuery q(m_db.connection(), u"SELECT MIN(next_attempt_at) FROM outbox WHERE state IN ('pending', "
+                                          u"'sending') AND kind IN ("_s +
+                                              placeholders.join(u", "_s) + u") AND "_s + FIRST_IN_LINE);
+            for (qsizetype i = 0; i < kinds.size(); ++i) {
+                q.bind(placeholders.at(i), kinds.at(i));
+            }
+            q.exec();
+            if (q.next() && !q.value(0).isNull()) {
+                wait = std::clamp(q.value(0).toLongLong() - m_clock.nowMs(), qint64(0), m_config.idleCheckMs);
+            }
         }
     } catch (const StoreError &e) {
         qCWarning(lcOutbox).noquote() << "outbox unavailable:" << e.message();
-    }
-    // Due work waiting only for a free slot is started when an attempt finishes (finish() pokes).
-    if (wait == 0 && int(m_inFlight.size()) >= m_config.maxInFlight) {
-        wait = m_config.idleCheckMs;
     }
     // A short floor, so a store that keeps failing is not polled in a tight loop.
     m_timer.start(int(std::max<qint64>(wait, 20)));

@@ -18,8 +18,9 @@ namespace Maskline {
 class Database;
 class SqlQuery;
 
-// One unit of durable outgoing work (table `outbox`): a carrier send now, status / intercept / out-of-session
-// callbacks in the next issue. `kind` picks the handler; `payload` is the handler's JSON; `url` says where it goes.
+// One unit of durable outgoing work (table `outbox`): a carrier send, or a status / intercept / out-of-session
+// callback (engine/callbacks/callbacks.h). `kind` picks the handler; `payload` is the handler's JSON; `url` says
+// where it goes.
 struct OutboxItem
 {
     qint64 id = 0;
@@ -29,6 +30,10 @@ struct OutboxItem
     QString sessionSid;
     QString interactionSid;
     QString dedupeKey; // unique when set: the same work is never queued twice
+    // When set, items with the same key are attempted one at a time in the order they were queued (head of line):
+    // a later item waits while an earlier one is pending or in flight, including its retries. Given up items stop
+    // holding the line.
+    QString orderKey;
     QString url;
     QString payload;
     QString state; // pending | sending | done | failed
@@ -81,6 +86,9 @@ public:
         std::function<void(const OutboxItem &item, Complete complete)> deliver;
         // Called once when the item is given up: a Fail verdict (exhausted == false) or too many Retry verdicts.
         std::function<void(const OutboxItem &item, const QString &error, bool exhausted)> gaveUp;
+        int maxInFlight = 0; // attempts of this kind at once; 0: OutboxConfig::maxInFlight. Kinds never wait for
+                             // each other's slots (a slow callback server cannot hold up carrier sends).
+        qint64 claimMs = 0;  // how long an attempt may run before it is considered lost; 0: OutboxConfig::claimMs
     };
 
     Outbox(Database &db, const Clock &clock, OutboxConfig config = {}, QObject *parent = nullptr);
@@ -98,10 +106,12 @@ public:
     void stop();
     // Something was queued: look at the table soon (on the next turn of the event loop).
     void poke();
-    // Claims and starts every item that is due now (up to maxInFlight); returns how many were started. Tests call
-    // it after moving a ManualClock; the running worker calls it from its timer.
+    // Claims and starts every item that is due now (up to each kind's maxInFlight, first in line for ordered items);
+    // returns how many were started. Tests call it after moving a ManualClock; the running worker calls it from its
+    // timer.
     int processDue();
     int inFlight() const { return int(m_inFlight.size()); }
+    int inFlight(const QString &kind) const;
     // The wait before attempt n+1 after attempt n failed: firstRetryDelayMs * 2^(n-1), capped.
     qint64 retryDelayMs(int attempts) const;
 
@@ -118,15 +128,16 @@ Q_SIGNALS:
 private:
     void finish(const OutboxItem &item, const Attempt &attempt);
     void armTimer();
-    // "kind IN (:kind0, …)" over the kinds with a handler: items of other kinds wait for theirs.
-    QString kindsClause() const;
-    void bindKinds(SqlQuery &q) const;
+    int limitFor(const QString &kind) const;
+    qint64 claimFor(const QString &kind) const;
+    // The kinds with a handler and a free slot: items of other kinds wait for theirs.
+    QStringList kindsWithRoom() const;
 
     Database &m_db;
     const Clock &m_clock;
     OutboxConfig m_config;
     QHash<QString, Handler> m_handlers;
-    QSet<qint64> m_inFlight;
+    QHash<qint64, QString> m_inFlight; // id -> kind
     QTimer m_timer;
     bool m_running = false;
     bool m_processing = false;

@@ -26,10 +26,11 @@ QString carrierUrl(const HttpRequest &request)
     return carrierBase(request) + request.path + (request.query.isEmpty() ? QString() : u'?' + request.query);
 }
 
-HttpReply handle(CarrierWebhooks *webhooks, const HttpRequest &request)
+void handle(CarrierWebhooks *webhooks, const HttpRequest &request, std::function<void(HttpReply reply)> respond)
 {
     if (!webhooks) {
-        return HttpReply::error(ApiError::notFound(request.path));
+        respond(HttpReply::error(ApiError::notFound(request.path)));
+        return;
     }
     WebhookRequest w;
     w.method = methodName(request.method);
@@ -41,11 +42,13 @@ HttpReply handle(CarrierWebhooks *webhooks, const HttpRequest &request)
     w.query = FormData::parse(request.query.toUtf8()).items();
     w.body = request.body;
     w.accountSid = request.account.sid;
-    const WebhookResponse response = webhooks->handle(w);
-    if (response.status == 204) {
-        return HttpReply::noContent();
-    }
-    return HttpReply::text(response.status, response.contentType, response.body);
+    webhooks->handle(w, [respond = std::move(respond)](const WebhookResponse &response) {
+        if (response.status == 204) {
+            respond(HttpReply::noContent());
+            return;
+        }
+        respond(HttpReply::text(response.status, response.contentType, response.body));
+    });
 }
 
 } // namespace Maskline::WebhookRoute

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <functional>
+
 #include "http/httpmessage.h"
 
 namespace Maskline {
@@ -10,7 +12,8 @@ class CarrierWebhooks;
 // carrier configured) the carrier paths answer 404.
 namespace WebhookRoute {
 
-HttpReply handle(CarrierWebhooks *webhooks, const HttpRequest &request);
+// Answers through `respond`, exactly once: at once, or when a call's callbacks have decided.
+void handle(CarrierWebhooks *webhooks, const HttpRequest &request, std::function<void(HttpReply reply)> respond);
 
 // The URL of `request` as the carrier saw it: the public base (--public-url, else http://{Host}, made https:// when
 // a TLS-terminating proxy says X-Forwarded-Proto: https) + the path + the query, both byte for byte as received.

@@ -1,5 +1,8 @@
 #include "webhooks.h"
 
+#include <memory>
+#include <optional>
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -73,6 +76,8 @@ QString outcomeName(RouteResult::Outcome outcome)
         return u"blocked"_s;
     case RouteResult::Outcome::Failed:
         return u"failed"_s;
+    case RouteResult::Outcome::Pending:
+        return u"pending"_s;
     }
     return u"failed"_s;
 }
@@ -145,32 +150,46 @@ bool CarrierWebhooks::signatureValid(const WebhookRequest &request) const
 
 WebhookResponse CarrierWebhooks::handle(const WebhookRequest &request)
 {
+    auto answer = std::make_shared<std::optional<WebhookResponse>>();
+    handle(request, [answer](const WebhookResponse &r) { *answer = r; });
+    if (*answer) {
+        return **answer;
+    }
+    return plain(503, u"this request waits for a callback; use the asynchronous handle()"_s);
+}
+
+void CarrierWebhooks::handle(const WebhookRequest &request, Done done)
+{
     if (request.path == SIMULATOR_SMS || request.path == SIMULATOR_VOICE) {
-        return simulator(request, request.path == SIMULATOR_VOICE);
+        simulator(request, request.path == SIMULATOR_VOICE, done);
+        return;
     }
     const bool twilio = request.path == TWILIO_SMS || request.path == TWILIO_VOICE || request.path == TWILIO_STATUS;
     if (!twilio) {
-        return plain(404, u"no carrier webhook at %1"_s.arg(request.path.left(200)));
+        done(plain(404, u"no carrier webhook at %1"_s.arg(request.path.left(200))));
+        return;
     }
     if (request.method != u"POST"_s) {
-        return plain(405, u"carrier webhooks are POST requests"_s);
+        done(plain(405, u"carrier webhooks are POST requests"_s));
+        return;
     }
     // Checked before anything is read or written: a request that fails it changes nothing.
     if (!signatureValid(request)) {
         qCWarning(lcWebhooks).noquote() << "refused" << request.path << "with a"
                                         << (request.header("x-twilio-signature").isEmpty() ? "missing" : "wrong")
                                         << "X-Twilio-Signature for" << request.url.left(300);
-        return plain(403, m_router.carrier().webhookSigningKey().isEmpty()
-                              ? u"X-Twilio-Signature cannot be checked: no Twilio auth token is configured"_s
-                              : u"X-Twilio-Signature is missing or does not match this request"_s);
+        done(plain(403, m_router.carrier().webhookSigningKey().isEmpty()
+                            ? u"X-Twilio-Signature cannot be checked: no Twilio auth token is configured"_s
+                            : u"X-Twilio-Signature is missing or does not match this request"_s));
+        return;
     }
     if (request.path == TWILIO_SMS) {
-        return twilioSms(request);
+        done(twilioSms(request));
+    } else if (request.path == TWILIO_VOICE) {
+        twilioVoice(request, done);
+    } else {
+        done(twilioStatus(request));
     }
-    if (request.path == TWILIO_VOICE) {
-        return twilioVoice(request);
-    }
-    return twilioStatus(request);
 }
 
 WebhookResponse CarrierWebhooks::twilioSms(const WebhookRequest &request)
@@ -190,6 +209,7 @@ WebhookResponse CarrierWebhooks::twilioSms(const WebhookRequest &request)
     m.carrierAccountSid = carrierAccount(request);
     m.callbackBase = request.baseUrl;
     m.carrierParams = request.form;
+    m.requestUrl = request.url;
     const RouteResult result = m_router.routeMessage(m);
     if (result.outcome == RouteResult::Outcome::Failed) {
         return twiml(Twiml::empty(), 500); // nothing was recorded: the carrier may retry
@@ -197,23 +217,27 @@ WebhookResponse CarrierWebhooks::twilioSms(const WebhookRequest &request)
     return twiml(result.twiml);
 }
 
-WebhookResponse CarrierWebhooks::twilioVoice(const WebhookRequest &request)
+void CarrierWebhooks::twilioVoice(const WebhookRequest &request, const Done &done)
 {
     InboundCall c;
     c.from = request.formValue(u"From"_s);
     c.to = request.formValue(u"To"_s);
     c.callSid = request.formValue(u"CallSid"_s);
     if (c.to.isEmpty() || !Router::isCarrierSid(c.callSid)) {
-        return plain(400, u"an incoming-call webhook needs To and a CallSid"_s);
+        done(plain(400, u"an incoming-call webhook needs To and a CallSid"_s));
+        return;
     }
     c.carrierAccountSid = carrierAccount(request);
     c.callbackBase = request.baseUrl;
     c.carrierParams = request.form;
-    const RouteResult result = m_router.routeCall(c);
-    if (result.outcome == RouteResult::Outcome::Failed) {
-        return twiml(Twiml::reject(), 500);
-    }
-    return twiml(result.twiml);
+    c.requestUrl = request.url;
+    m_router.routeCall(c, [done](const RouteResult &result) {
+        if (result.outcome == RouteResult::Outcome::Failed) {
+            done(twiml(Twiml::reject(), 500));
+            return;
+        }
+        done(twiml(result.twiml));
+    });
 }
 
 WebhookResponse CarrierWebhooks::twilioStatus(const WebhookRequest &request)
@@ -247,64 +271,71 @@ WebhookResponse CarrierWebhooks::twilioStatus(const WebhookRequest &request)
     return {204, QByteArray(), QByteArray()};
 }
 
-WebhookResponse CarrierWebhooks::simulator(const WebhookRequest &request, bool voice)
+void CarrierWebhooks::simulator(const WebhookRequest &request, bool voice, const Done &done)
 {
     if (request.accountSid.isEmpty()) {
-        return json(401, {{u"code"_s, 20003}, {u"message"_s, u"Authenticate"_s}, {u"status"_s, 401}});
+        done(json(401, {{u"code"_s, 20003}, {u"message"_s, u"Authenticate"_s}, {u"status"_s, 401}}));
+        return;
     }
     if (m_router.carrier().name() != u"simulator"_s) {
-        return json(404, {{u"code"_s, 20404},
-                          {u"message"_s,
-                           u"The simulator is not the active carrier (it is %1); traffic can only be "
-                           u"injected while Maskline runs with --carrier simulator"_s.arg(m_router.carrier().name())},
-                          {u"status"_s, 404}});
+        done(json(404, {{u"code"_s, 20404},
+                        {u"message"_s,
+                         u"The simulator is not the active carrier (it is %1); traffic can only be "
+                         u"injected while Maskline runs with --carrier simulator"_s.arg(m_router.carrier().name())},
+                        {u"status"_s, 404}}));
+        return;
     }
     const QString from = request.formValue(u"From"_s);
     const QString to = request.formValue(u"To"_s);
     if (from.isEmpty() || to.isEmpty()) {
-        return json(400, {{u"code"_s, 80701}, {u"message"_s, u"From and To are required"_s}, {u"status"_s, 400}});
+        done(json(400, {{u"code"_s, 80701}, {u"message"_s, u"From and To are required"_s}, {u"status"_s, 400}}));
+        return;
     }
-    RouteResult result;
+    const auto report = [done](const RouteResult &result) {
+        QJsonArray codes;
+        for (const int code : std::as_const(result.debuggerCodes)) {
+            codes.append(code);
+        }
+        done(json(result.outcome == RouteResult::Outcome::Failed ? 500 : 200,
+                  {{u"outcome"_s, outcomeName(result.outcome)},
+                   {u"interaction_sid"_s,
+                    result.interaction.sid.isEmpty() ? QJsonValue() : QJsonValue(result.interaction.sid)},
+                   {u"session_sid"_s, result.sessionSid.isEmpty() ? QJsonValue() : QJsonValue(result.sessionSid)},
+                   {u"debugger_codes"_s, codes},
+                   {u"twiml"_s, QString::fromUtf8(result.twiml)},
+                   {u"detail"_s, result.detail}}));
+    };
     if (voice) {
         InboundCall c;
         c.from = from;
         c.to = to;
         c.callSid = request.formValue(u"CallSid"_s);
         if (!c.callSid.isEmpty() && !Router::isCarrierSid(c.callSid)) {
-            return json(400, {{u"code"_s, 80701}, {u"message"_s, u"CallSid is not a CA SID"_s}, {u"status"_s, 400}});
+            done(json(400, {{u"code"_s, 80701}, {u"message"_s, u"CallSid is not a CA SID"_s}, {u"status"_s, 400}}));
+            return;
         }
         c.onlyAccountSid = request.accountSid;
         c.callbackBase = request.baseUrl;
         c.carrierParams = request.form;
-        result = m_router.injectVoice(c);
-    } else {
-        InboundMessage m;
-        m.from = from;
-        m.to = to;
-        m.body = request.formValue(u"Body"_s);
-        m.messageSid = request.formValue(u"MessageSid"_s);
-        if (!m.messageSid.isEmpty() && !Router::isCarrierSid(m.messageSid)) {
-            return json(400,
-                        {{u"code"_s, 80701}, {u"message"_s, u"MessageSid is not an SM SID"_s}, {u"status"_s, 400}});
-        }
-        m.mediaUrls = mediaUrls(request);
-        m.onlyAccountSid = request.accountSid;
-        m.callbackBase = request.baseUrl;
-        m.carrierParams = request.form;
-        result = m_router.injectMessage(m);
+        c.requestUrl = request.url;
+        m_router.injectVoice(c, report);
+        return;
     }
-    QJsonArray codes;
-    for (const int code : std::as_const(result.debuggerCodes)) {
-        codes.append(code);
+    InboundMessage m;
+    m.from = from;
+    m.to = to;
+    m.body = request.formValue(u"Body"_s);
+    m.messageSid = request.formValue(u"MessageSid"_s);
+    if (!m.messageSid.isEmpty() && !Router::isCarrierSid(m.messageSid)) {
+        done(json(400, {{u"code"_s, 80701}, {u"message"_s, u"MessageSid is not an SM SID"_s}, {u"status"_s, 400}}));
+        return;
     }
-    return json(
-        result.outcome == RouteResult::Outcome::Failed ? 500 : 200,
-        {{u"outcome"_s, outcomeName(result.outcome)},
-         {u"interaction_sid"_s, result.interaction.sid.isEmpty() ? QJsonValue() : QJsonValue(result.interaction.sid)},
-         {u"session_sid"_s, result.sessionSid.isEmpty() ? QJsonValue() : QJsonValue(result.sessionSid)},
-         {u"debugger_codes"_s, codes},
-         {u"twiml"_s, QString::fromUtf8(result.twiml)},
-         {u"detail"_s, result.detail}});
+    m.mediaUrls = mediaUrls(request);
+    m.onlyAccountSid = request.accountSid;
+    m.callbackBase = request.baseUrl;
+    m.carrierParams = request.form;
+    m.requestUrl = request.url;
+    report(m_router.injectMessage(m));
 }
 
 } // namespace Maskline

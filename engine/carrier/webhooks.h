@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <utility>
 
 #include <QByteArray>
@@ -63,18 +64,24 @@ public:
     static const QString SIMULATOR_SMS;
     static const QString SIMULATOR_VOICE;
 
+    using Done = std::function<void(const WebhookResponse &response)>;
+
     CarrierWebhooks(Router &router, WebhookConfig config, QObject *parent = nullptr);
     ~CarrierWebhooks() override;
 
+    // Answers the carrier through `done`, exactly once: at once, except for a call that waits for its out-of-session
+    // or intercept callback (at most RouterConfig::callAnswerBudgetMs).
+    void handle(const WebhookRequest &request, Done done);
+    // For requests that are answered at once (tests); one that would wait gets 503 and routes on in the background.
     WebhookResponse handle(const WebhookRequest &request);
     Router &router() const { return m_router; }
 
 private:
     bool signatureValid(const WebhookRequest &request) const;
     WebhookResponse twilioSms(const WebhookRequest &request);
-    WebhookResponse twilioVoice(const WebhookRequest &request);
+    void twilioVoice(const WebhookRequest &request, const Done &done);
     WebhookResponse twilioStatus(const WebhookRequest &request);
-    WebhookResponse simulator(const WebhookRequest &request, bool voice);
+    void simulator(const WebhookRequest &request, bool voice, const Done &done);
 
     Router &m_router;
     WebhookConfig m_config;

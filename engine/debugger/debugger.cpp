@@ -50,6 +50,22 @@ DebuggerEvent readEvent(const SqlQuery &q)
 
 } // namespace
 
+Debugger::RequestScope::RequestScope(Debugger *debugger, const QString &method, const QString &url, const QString &path,
+                                     const QString &query, const QByteArray &variables)
+    : m_debugger(debugger)
+{
+    if (m_debugger) {
+        m_debugger->m_requests.append({method, url, path, query, variables});
+    }
+}
+
+Debugger::RequestScope::~RequestScope()
+{
+    if (m_debugger && !m_debugger->m_requests.isEmpty()) {
+        m_debugger->m_requests.removeLast();
+    }
+}
+
 Debugger::Debugger(Database &db, const Clock &clock, QObject *parent)
     : QObject(parent)
     , m_db(db)
@@ -74,6 +90,13 @@ DebuggerEvent Debugger::record(DebuggerEvent event)
     }
     if (!event.dateCreated.isValid()) {
         event.dateCreated = m_clock.now();
+    }
+    if (!m_requests.isEmpty() && event.requestUrl.isEmpty() && event.requestVariables.isEmpty()) {
+        constexpr qsizetype MAX_VARIABLES = 16 * 1024;
+        const RequestContext &request = m_requests.constLast();
+        event.requestMethod = request.method;
+        event.requestUrl = request.url + request.path + (request.query.isEmpty() ? QString() : u'?' + request.query);
+        event.requestVariables = QString::fromUtf8(request.variables.left(MAX_VARIABLES));
     }
     if (event.resourceSid.isEmpty()) {
         for (const QString *sid :

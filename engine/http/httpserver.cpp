@@ -4,6 +4,7 @@
 #include "core/apierror.h"
 #include "core/clock.h"
 #include "core/sid.h"
+#include "debugger/debugger.h"
 #include "metrics.h"
 #include "proxy/proxy.h"
 #include "ratelimiter.h"
@@ -15,12 +16,15 @@
 // QAbstractHttpServer, not QHttpServer: this file does its own routing (one table, 405 for a known path with another
 // method, typed SID arguments), so QHttpServer's router templates are neither needed nor compiled.
 #include <exception>
+#include <memory>
+#include <optional>
 
 #include <QAbstractHttpServer>
 #include <QElapsedTimer>
 #include <QHttpServerRequest>
 #include <QJsonObject>
 #include <QLoggingCategory>
+#include <QPointer>
 #include <QRegularExpression>
 #include <QTcpSocket>
 #include <QUrl>
@@ -55,8 +59,74 @@ HttpMethod fromQt(QHttpServerRequest::Method m)
     }
 }
 
+// The replies of one connection, in request order: a deferred reply holds back the replies of requests pipelined
+// after it until it is written. A child of the socket, so it goes when the connection goes (late replies are dropped).
+class ReplyQueue final : public QObject
+{
+public:
+    static constexpr QLatin1StringView NAME{"maskline-reply-queue"};
+
+    explicit ReplyQueue(QTcpSocket *socket)
+        : QObject(socket)
+        , m_socket(socket)
+    {
+        setObjectName(NAME);
+    }
+
+    // The connection's queue, made on its first request. (Found by name: this class has no meta-object of its own,
+    // so findChild<ReplyQueue *> would match any child, such as the connection's guard.)
+    static ReplyQueue *of(QTcpSocket *socket)
+    {
+        if (auto *existing = socket->findChild<QObject *>(NAME, Qt::FindDirectChildrenOnly)) {
+            return static_cast<ReplyQueue *>(existing);
+        }
+        return new ReplyQueue(socket);
+    }
+
+    quint64 reserve()
+    {
+        m_slots.append({m_next, {}, false, false});
+        return m_next++;
+    }
+
+    void fill(quint64 id, QByteArray wire, bool close)
+    {
+        for (Slot &slot : m_slots) {
+            if (slot.id == id && !slot.ready) {
+                slot.wire = std::move(wire);
+                slot.close = close;
+                slot.ready = true;
+                break;
+            }
+        }
+        while (!m_closing && !m_slots.isEmpty() && m_slots.constFirst().ready) {
+            const Slot slot = m_slots.takeFirst();
+            m_socket->write(slot.wire);
+            if (slot.close) {
+                // Nothing after a "Connection: close" reply is sent.
+                m_closing = true;
+                m_slots.clear();
+                m_socket->disconnectFromHost();
+            }
+        }
+    }
+
+private:
+    struct Slot
+    {
+        quint64 id;
+        QByteArray wire;
+        bool close;
+        bool ready;
+    };
+    QTcpSocket *m_socket;
+    QList<Slot> m_slots;
+    quint64 m_next = 0;
+    bool m_closing = false;
+};
+
 // Feeds complete requests from QAbstractHttpServer (which parsed them after the GuardedTcpServer let them through)
-// to HttpServer::handle() and writes the reply.
+// to HttpServer::handle() and writes the reply, now or when a deferred handler answers.
 class HttpBackend final : public QAbstractHttpServer
 {
 public:
@@ -79,11 +149,14 @@ protected:
         r.body = request.body();
         const bool close = r.header("connection").toLower().contains("close");
         const bool head = r.method == HttpMethod::Head;
-        const HttpReply reply = m_owner.handle(std::move(r));
-        socket->write(reply.toWire(close, !head));
-        if (close) {
-            socket->disconnectFromHost();
-        }
+        ReplyQueue *queue = ReplyQueue::of(socket);
+        const quint64 slot = queue->reserve();
+        QPointer<ReplyQueue> target(queue);
+        m_owner.handle(std::move(r), [target, slot, close, head](HttpReply reply) {
+            if (target) {
+                target->fill(slot, reply.toWire(close, !head), close);
+            }
+        });
         return true;
     }
 
@@ -156,21 +229,25 @@ QList<HttpServer::Route> HttpServer::routeTable()
 {
     using M = HttpMethod;
     const auto api = [this](HttpMethod method, const char16_t *pattern, HttpReply (RestApi::*fn)(const HttpRequest &)) {
-        return Route{method, QString::fromUtf16(pattern), Access::Account, [this, fn](const HttpRequest &r) {
-                         return (m_api.get()->*fn)(r);
-                     }};
+        return Route{method,
+                     QString::fromUtf16(pattern),
+                     Access::Account,
+                     [this, fn](const HttpRequest &r) { return (m_api.get()->*fn)(r); },
+                     {}};
     };
     const auto open = [this](HttpMethod method, const char16_t *pattern,
                              HttpReply (HttpServer::*fn)(const HttpRequest &)) {
-        return Route{method, QString::fromUtf16(pattern), Access::Public, [this, fn](const HttpRequest &r) {
-                         return (this->*fn)(r);
-                     }};
+        return Route{method,
+                     QString::fromUtf16(pattern),
+                     Access::Public,
+                     [this, fn](const HttpRequest &r) { return (this->*fn)(r); },
+                     {}};
     };
     // Carrier webhooks (engine/carrier/webhooks.h): Twilio's check X-Twilio-Signature themselves; the simulator's
     // take an account's HTTP Basic credentials.
     const auto carrier = [this](HttpMethod method, const char16_t *pattern, Access access) {
-        return Route{method, QString::fromUtf16(pattern), access, [this](const HttpRequest &r) {
-                         return WebhookRoute::handle(m_webhooks, r);
+        return Route{method, QString::fromUtf16(pattern), access, {}, [this](const HttpRequest &r, Respond respond) {
+                         WebhookRoute::handle(m_webhooks, r, std::move(respond));
                      }};
     };
     // clang-format off
@@ -365,21 +442,41 @@ Result<Account> HttpServer::authenticate(const HttpRequest &request)
 
 HttpReply HttpServer::handle(HttpRequest request)
 {
-    QElapsedTimer timer;
-    timer.start();
-    QString label = UNMATCHED;
-    HttpReply reply;
-    try {
-        reply = dispatch(request, label);
-    } catch (const std::exception &e) {
-        qCCritical(lcHttp) << "request failed:" << e.what();
-        reply = HttpReply::error(ApiError::make(80504, 500, QStringLiteral("Internal server error")));
+    auto answer = std::make_shared<std::optional<HttpReply>>();
+    handle(std::move(request), [answer](HttpReply reply) { *answer = std::move(reply); });
+    if (*answer) {
+        return **answer;
     }
-    m_metrics->record(label, methodName(request.method), reply.status, double(timer.nsecsElapsed()) / 1e9);
-    return reply;
+    return HttpReply::error(ApiError::make(20503, 503, QStringLiteral("The reply to this request is deferred")));
 }
 
-HttpReply HttpServer::dispatch(HttpRequest &request, QString &routeLabel)
+void HttpServer::handle(HttpRequest request, Respond respond)
+{
+    auto timer = std::make_shared<QElapsedTimer>();
+    timer->start();
+    auto label = std::make_shared<QString>(UNMATCHED);
+    auto answered = std::make_shared<bool>(false);
+    const QString method = methodName(request.method);
+    QPointer<HttpServer> self(this);
+    const Respond once = [self, respond = std::move(respond), timer, label, answered, method](HttpReply reply) {
+        if (*answered) {
+            return;
+        }
+        *answered = true;
+        if (self) {
+            self->m_metrics->record(*label, method, reply.status, double(timer->nsecsElapsed()) / 1e9);
+        }
+        respond(std::move(reply));
+    };
+    try {
+        dispatch(request, *label, once);
+    } catch (const std::exception &e) {
+        qCCritical(lcHttp) << "request failed:" << e.what();
+        once(HttpReply::error(ApiError::make(80504, 500, QStringLiteral("Internal server error"))));
+    }
+}
+
+void HttpServer::dispatch(HttpRequest &request, QString &routeLabel, const Respond &respond)
 {
     request.baseFromHost = m_config.publicUrl.isEmpty();
     request.baseUrl = publicBase(request);
@@ -393,18 +490,19 @@ HttpReply HttpServer::dispatch(HttpRequest &request, QString &routeLabel)
     if (needsAccount) {
         Result<Account> account = authenticate(request);
         if (!account) {
-            return HttpReply::error(account.error());
+            return respond(HttpReply::error(account.error()));
         }
         request.account = *account;
     }
     if (!found.route) {
         if (found.pathKnown && found.label.isEmpty()) {
-            return HttpReply::error(ApiError::methodNotAllowed())
-                .withHeader(QByteArrayLiteral("Allow"), found.allowed.join(QStringLiteral(", ")).toLatin1());
+            return respond(
+                HttpReply::error(ApiError::methodNotAllowed())
+                    .withHeader(QByteArrayLiteral("Allow"), found.allowed.join(QStringLiteral(", ")).toLatin1()));
         }
         constexpr qsizetype MAX_ECHO = 256; // the path is the client's: echo only a bounded part of it
-        return HttpReply::error(
-            ApiError::notFound(FormData::decodeComponent(request.path.toUtf8(), false).left(MAX_ECHO)));
+        return respond(HttpReply::error(
+            ApiError::notFound(FormData::decodeComponent(request.path.toUtf8(), false).left(MAX_ECHO))));
     }
 
     if (found.route->access == Access::Account) {
@@ -414,8 +512,9 @@ HttpReply HttpServer::dispatch(HttpRequest &request, QString &routeLabel)
         const RateLimiter::Decision decision = m_rateLimiter->acquire(
             request.account.sid + u' ' + methodName(request.method) + u' ' + found.label + u' ' + scope);
         if (!decision.allowed) {
-            return HttpReply::error(ApiError::tooManyRequests())
-                .withHeader(QByteArrayLiteral("Retry-After"), QByteArray::number(decision.retryAfterSeconds));
+            return respond(
+                HttpReply::error(ApiError::tooManyRequests())
+                    .withHeader(QByteArrayLiteral("Retry-After"), QByteArray::number(decision.retryAfterSeconds)));
         }
     }
 
@@ -430,7 +529,15 @@ HttpReply HttpServer::dispatch(HttpRequest &request, QString &routeLabel)
     } else {
         request.params = FormData::parse(request.query.toUtf8());
     }
-    return found.route->handler(request);
+    // Debugger events raised while this request is handled (pool and conflict warnings deep in the domain) carry
+    // the request that caused them.
+    const Debugger::RequestScope scope(m_debugger, methodName(request.method), request.baseUrl, request.path,
+                                       request.query, request.body);
+    if (found.route->deferred) {
+        found.route->deferred(request, respond);
+        return;
+    }
+    respond(found.route->handler(request));
 }
 
 HttpReply HttpServer::healthz(const HttpRequest &)

@@ -32,10 +32,13 @@ struct HttpConfig
     qint64 maxBodyBytes = 1 << 20; // larger request bodies get 413 (code 20413)
 };
 
-// The engine's HTTP front door: the Proxy v1 REST API, health and metrics, from ONE route table (httpserver.cpp,
-// HttpServer::routeTable). Requests are answered on this object's thread, one at a time, by calling Proxy
-// synchronously. Order of checks: body limit (at the socket, before buffering) -> HTTP Basic auth for /v1/… ->
-// route match (404 unknown path, 405 known path with another method) -> rate limit (429) -> handler.
+// The engine's HTTP front door: the Proxy v1 REST API, carrier webhooks, health and metrics, from ONE route table
+// (httpserver.cpp, HttpServer::routeTable). Requests are handled on this object's thread, one at a time. Most
+// handlers answer synchronously; a deferred one (a call's webhook waiting for an out-of-session or intercept
+// callback) answers later through its Respond, while the thread serves other requests. Replies on one connection
+// always leave in the order the requests came (pipelining). Order of checks: body limit (at the socket, before
+// buffering) -> HTTP Basic auth for /v1/… -> route match (404 unknown path, 405 known path with another method) ->
+// rate limit (429) -> handler.
 class HttpServer final : public QObject
 {
     Q_OBJECT
@@ -43,6 +46,11 @@ class HttpServer final : public QObject
 
 public:
     using Handler = std::function<HttpReply(const HttpRequest &)>;
+    // Answers the request, exactly once; later calls are ignored. Safe to call after the server or the connection
+    // went away (the reply is dropped).
+    using Respond = std::function<void(HttpReply reply)>;
+    // A handler that may answer later: it keeps `respond` and calls it when it has the answer.
+    using DeferredHandler = std::function<void(const HttpRequest &, Respond respond)>;
 
     enum class Access
     {
@@ -57,7 +65,8 @@ public:
         HttpMethod method;
         QString pattern;
         Access access;
-        Handler handler;
+        Handler handler;          // answers at once…
+        DeferredHandler deferred; // …or, when set instead, answers through its Respond
     };
 
     HttpServer(Proxy &proxy, Debugger *debugger, const Clock &clock, HttpConfig config, QObject *parent = nullptr);
@@ -76,7 +85,10 @@ public:
     // through. Without it those paths answer 404 and MessageInteractions are refused.
     void setCarrier(CarrierWebhooks *webhooks, Router *router);
 
-    // The transport calls this for every complete request; public so tests can drive routing without sockets.
+    // The transport calls this for every complete request; `respond` is called exactly once, possibly later.
+    void handle(HttpRequest request, Respond respond);
+    // For tests driving routing without sockets: the reply of a request that is answered at once; a deferred one
+    // that has not answered yet gets 503.
     HttpReply handle(HttpRequest request);
 
 private:
@@ -102,7 +114,7 @@ private:
 
     QList<Route> routeTable();
     Match match(HttpMethod method, const QString &encodedPath) const;
-    HttpReply dispatch(HttpRequest &request, QString &routeLabel);
+    void dispatch(HttpRequest &request, QString &routeLabel, const Respond &respond);
     Result<Account> authenticate(const HttpRequest &request);
     QString publicBase(const HttpRequest &request) const;
     HttpReply healthz(const HttpRequest &request);

@@ -483,8 +483,7 @@ HttpReply RestApi::createMessageInteraction(const HttpRequest &r)
     }
     // The addressed participant receives the text on their identifier from their proxy number, through the same
     // outbox and carrier as forwarded traffic (closed 80607, voice-only 80910, removed participant 80405).
-    return replyWith(m_router->sendMessageInteraction(r.account.sid, r.arg(0), r.arg(1), r.arg(2), body, {},
-                                                      r.baseUrl),
+    return replyWith(m_router->sendMessageInteraction(r.account.sid, r.arg(0), r.arg(1), r.arg(2), body, {}, r.baseUrl),
                      200, r.baseUrl, JsonViews::messageInteraction);
 }
 

@@ -1,15 +1,14 @@
 #include "proxy.h"
 
+#include <QSet>
+#include <QUrl>
+
+#include "core/sid.h"
+#include "debugger/debugger.h"
 #include "numberselector.h"
 #include "phonenumbers.h"
 #include "proxy_p.h"
 #include "rows.h"
-
-#include "core/sid.h"
-#include "debugger/debugger.h"
-
-#include <QSet>
-#include <QUrl>
 
 Q_LOGGING_CATEGORY(lcProxy, "maskline.proxy")
 
@@ -88,8 +87,8 @@ std::optional<Service> loadService(const QSqlDatabase &db, const QString &accoun
 std::optional<Session> loadSession(const QSqlDatabase &db, const QString &accountSid, const QString &serviceSid,
                                    const QString &sid)
 {
-    SqlQuery q(db, u"SELECT "_s + Rows::SESSION_COLUMNS
-                       + u" FROM sessions WHERE sid = :sid AND service_sid = :s AND account_sid = :a"_s);
+    SqlQuery q(db, u"SELECT "_s + Rows::SESSION_COLUMNS +
+                       u" FROM sessions WHERE sid = :sid AND service_sid = :s AND account_sid = :a"_s);
     q.bind(u":sid"_s, sid).bind(u":s"_s, serviceSid).bind(u":a"_s, accountSid).exec();
     if (!q.next()) {
         return std::nullopt;
@@ -119,8 +118,8 @@ std::optional<Participant> loadParticipant(const QSqlDatabase &db, const QString
 
 QList<Participant> sessionParticipants(const QSqlDatabase &db, const QString &sessionSid)
 {
-    SqlQuery q(db, u"SELECT "_s + Rows::PARTICIPANT_COLUMNS
-                       + u" FROM participants WHERE session_sid = :s ORDER BY id"_s);
+    SqlQuery q(db,
+               u"SELECT "_s + Rows::PARTICIPANT_COLUMNS + u" FROM participants WHERE session_sid = :s ORDER BY id"_s);
     q.bind(u":s"_s, sessionSid).exec();
     QList<Participant> result;
     while (q.next()) {
@@ -131,8 +130,7 @@ QList<Participant> sessionParticipants(const QSqlDatabase &db, const QString &se
 
 std::optional<PhoneNumber> loadNumber(const QSqlDatabase &db, const QString &column, const QString &value)
 {
-    SqlQuery q(db, u"SELECT "_s + Rows::PHONE_NUMBER_COLUMNS + u" FROM phone_numbers WHERE "_s + column
-                       + u" = :v"_s);
+    SqlQuery q(db, u"SELECT "_s + Rows::PHONE_NUMBER_COLUMNS + u" FROM phone_numbers WHERE "_s + column + u" = :v"_s);
     q.bind(u":v"_s, value).exec();
     if (!q.next()) {
         return std::nullopt;
@@ -159,8 +157,8 @@ void recomputeInUse(const QSqlDatabase &db, const QSet<QString> &numberSids)
         }
         SqlQuery(db, u"UPDATE phone_numbers SET in_use = (SELECT COUNT(DISTINCT p.session_sid) FROM participants p "
                      u"JOIN sessions s ON s.sid = p.session_sid WHERE p.proxy_identifier_sid = :sid AND "
-                     u"p.date_deleted IS NULL AND s.status IN "_s
-                         + ACTIVE_STATUSES_SQL + u") WHERE sid = :sid2"_s)
+                     u"p.date_deleted IS NULL AND s.status IN "_s +
+                         ACTIVE_STATUSES_SQL + u") WHERE sid = :sid2"_s)
             .bind(u":sid"_s, sid)
             .bind(u":sid2"_s, sid)
             .exec();
@@ -171,9 +169,9 @@ void recomputeInUse(const QSqlDatabase &db, const QSet<QString> &numberSids)
 std::optional<Participant> routeHolder(const QSqlDatabase &db, const QString &serviceSid, const QString &identifier,
                                        const QString &proxyIdentifier)
 {
-    SqlQuery q(db, u"SELECT "_s + Rows::PARTICIPANT_COLUMNS
-                       + u" FROM participants WHERE service_sid = :s AND identifier = :i AND proxy_identifier = :p "
-                         u"AND routable = 1"_s);
+    SqlQuery q(db, u"SELECT "_s + Rows::PARTICIPANT_COLUMNS +
+                       u" FROM participants WHERE service_sid = :s AND identifier = :i AND proxy_identifier = :p "
+                       u"AND routable = 1"_s);
     q.bind(u":s"_s, serviceSid).bind(u":i"_s, identifier).bind(u":p"_s, proxyIdentifier).exec();
     if (!q.next()) {
         return std::nullopt;
@@ -191,8 +189,8 @@ void restoreRoutes(const QSqlDatabase &db, const QList<Participant> &released, P
         }
         SqlQuery q(db, u"SELECT p.sid FROM participants p JOIN sessions s ON s.sid = p.session_sid WHERE "
                        u"p.service_sid = :s AND p.identifier = :i AND p.proxy_identifier = :p AND p.routable = 0 AND "
-                       u"p.date_deleted IS NULL AND s.status IN "_s
-                           + ACTIVE_STATUSES_SQL + u" ORDER BY p.id DESC LIMIT 1"_s);
+                       u"p.date_deleted IS NULL AND s.status IN "_s +
+                           ACTIVE_STATUSES_SQL + u" ORDER BY p.id DESC LIMIT 1"_s);
         q.bind(u":s"_s, p.serviceSid).bind(u":i"_s, p.identifier).bind(u":p"_s, p.proxyIdentifier).exec();
         if (q.next()) {
             const QString sid = q.value(0).toString();
@@ -222,8 +220,8 @@ Status validateCallbackUrl(const QString &param, const QString &url, const QStri
         }
         const int defaultPort = scheme == u"https"_s ? 443 : 80;
         const int ownDefault = own.scheme().toLower() == u"https"_s ? 443 : 80;
-        if (parsed.host().compare(own.host(), Qt::CaseInsensitive) == 0
-            && parsed.port(defaultPort) == own.port(ownDefault)) {
+        if (parsed.host().compare(own.host(), Qt::CaseInsensitive) == 0 &&
+            parsed.port(defaultPort) == own.port(ownDefault)) {
             return ApiError::invalidParameter(
                 param, u"'%1' points at this Maskline server itself; callbacks must go to your application"_s.arg(url));
         }
@@ -392,8 +390,8 @@ Result<Service> Proxy::fetchService(const QString &accountSid, const QString &si
                 return *s;
             }
         }
-        SqlQuery q(db, u"SELECT "_s + Rows::SERVICE_COLUMNS
-                           + u" FROM services WHERE account_sid = :a AND unique_name = :n"_s);
+        SqlQuery q(db, u"SELECT "_s + Rows::SERVICE_COLUMNS +
+                           u" FROM services WHERE account_sid = :a AND unique_name = :n"_s);
         q.bind(u":a"_s, accountSid).bind(u":n"_s, sidOrUniqueName).exec();
         if (q.next()) {
             return Rows::service(q);
@@ -493,9 +491,9 @@ Result<PhoneNumber> Proxy::createPhoneNumber(const QString &accountSid, const QS
                                               u"give either Sid (PN…) or PhoneNumber (E.164) of the number to add"_s);
         }
         if (!params.sid.isEmpty() && !Sid::isValid(params.sid, Sid::PHONE_NUMBER)) {
-            return ApiError::make(80407, 400,
-                                  u"Invalid Phone Number Sid '%1': a PN SID is PN followed by 32 hex digits"_s.arg(
-                                      params.sid));
+            return ApiError::make(
+                80407, 400,
+                u"Invalid Phone Number Sid '%1': a PN SID is PN followed by 32 hex digits"_s.arg(params.sid));
         }
         // Maskline has no separate inventory of account numbers: an account's numbers are its pool entries. A Sid
         // alone therefore names a number already in one of the account's pools; a Sid with a PhoneNumber adds the
@@ -511,9 +509,9 @@ Result<PhoneNumber> Proxy::createPhoneNumber(const QString &accountSid, const QS
         if (!params.phoneNumber.isEmpty()) {
             const PhoneNumbers::Info info = PhoneNumbers::parse(params.phoneNumber);
             if (!info.valid) {
-                return ApiError::make(80406, 400,
-                                      u"Invalid phone number '%1': give it in E.164 form, e.g. +14155550100"_s.arg(
-                                          params.phoneNumber));
+                return ApiError::make(
+                    80406, 400,
+                    u"Invalid phone number '%1': give it in E.164 form, e.g. +14155550100"_s.arg(params.phoneNumber));
             }
             e164 = info.e164;
         } else if (bySid) {
@@ -538,7 +536,8 @@ Result<PhoneNumber> Proxy::createPhoneNumber(const QString &accountSid, const QS
                                   u"PhoneNumber %1 is not available: it is bound to another number pool"_s.arg(e164));
         }
         if (bySid && bySid->phoneNumber != e164) {
-            return ApiError::invalidParameter(u"Sid"_s, u"%1 names %2, not %3"_s.arg(params.sid, bySid->phoneNumber, e164));
+            return ApiError::invalidParameter(u"Sid"_s,
+                                              u"%1 names %2, not %3"_s.arg(params.sid, bySid->phoneNumber, e164));
         }
         const QString newSid = params.sid.isEmpty() ? Sid::generate(Sid::PHONE_NUMBER) : params.sid;
         if (loadNumber(txn.db(), u"sid"_s, newSid)) {
@@ -583,11 +582,12 @@ Status Proxy::checkPoolCapacity(const QSqlDatabase &db, const QString &serviceSi
     const int count = q.next() ? q.value(0).toInt() : 0;
     const int limit = reserved ? MAX_RESERVED_NUMBERS : MAX_UNRESERVED_NUMBERS;
     if (count >= limit) {
-        return ApiError::make(80622, 400,
-                              u"The pool of Service %1 already has %2 %3 numbers, the maximum; a Proxy Service pool can "
-                              u"have up to 500 unreserved and 5000 reserved numbers"_s.arg(serviceSid)
-                                  .arg(count)
-                                  .arg(reserved ? u"reserved"_s : u"unreserved"_s));
+        return ApiError::make(
+            80622, 400,
+            u"The pool of Service %1 already has %2 %3 numbers, the maximum; a Proxy Service pool can "
+            u"have up to 500 unreserved and 5000 reserved numbers"_s.arg(serviceSid)
+                .arg(count)
+                .arg(reserved ? u"reserved"_s : u"unreserved"_s));
     }
     return Ok{};
 }
@@ -667,11 +667,11 @@ Status Proxy::deletePhoneNumber(const QString &accountSid, const QString &servic
         recomputeInUse(txn.db(), {sid});
         n = loadNumber(txn.db(), u"sid"_s, sid);
         if (n->inUse > 0) {
-            return ApiError::make(80611, 400,
-                                  u"The Proxy Number %1 cannot be removed from Service %2: %3 active Session(s) use it. "
-                                  u"Mark it reserved, wait until in_use is 0, then remove it."_s.arg(n->phoneNumber,
-                                                                                                       serviceSid)
-                                      .arg(n->inUse));
+            return ApiError::make(
+                80611, 400,
+                u"The Proxy Number %1 cannot be removed from Service %2: %3 active Session(s) use it. "
+                u"Mark it reserved, wait until in_use is 0, then remove it."_s.arg(n->phoneNumber, serviceSid)
+                    .arg(n->inUse));
         }
         SqlQuery(txn.db(), u"DELETE FROM phone_numbers WHERE sid = :sid"_s).bind(u":sid"_s, sid).exec();
         txn.changed(Change::Kind::PhoneNumber, Change::Op::Removed, sid, serviceSid);
@@ -696,8 +696,7 @@ Result<Page<PhoneNumber>> Proxy::listPhoneNumbers(const QString &accountSid, con
 // ---------------------------------------------------------------------------------------------------------------
 // Sessions
 
-Result<Session> Proxy::createSession(const QString &accountSid, const QString &serviceSid,
-                                     const SessionParams &params)
+Result<Session> Proxy::createSession(const QString &accountSid, const QString &serviceSid, const SessionParams &params)
 {
     return guarded([&]() -> Result<Session> {
         ProxyTxn txn(*this);
@@ -741,18 +740,18 @@ Result<Session> Proxy::createSession(const QString &accountSid, const QString &s
                 u"DateExpiry"_s, u"%1 is in the past; give a future date-time"_s.arg(Time::toIso(s.dateExpiry)));
         }
         if (params.participants.size() > 2) {
-            return ApiError::make(80609, 400,
-                                  u"A Session may have at most 2 participants; the request names %1"_s.arg(
-                                      params.participants.size()));
+            return ApiError::make(
+                80609, 400,
+                u"A Session may have at most 2 participants; the request names %1"_s.arg(params.participants.size()));
         }
         if (!s.uniqueName.isEmpty()) {
             SqlQuery q(txn.db(), u"SELECT sid FROM sessions WHERE service_sid = :s AND unique_name = :n"_s);
             q.bind(u":s"_s, serviceSid).bind(u":n"_s, s.uniqueName).exec();
             if (q.next()) {
-                return ApiError::make(80603, 400,
-                                      u"Session UniqueName must be unique: Session %1 of this Service is already named "
-                                      u"'%2' (closed Sessions keep their name until deleted)"_s.arg(
-                                          q.value(0).toString(), s.uniqueName));
+                return ApiError::make(
+                    80603, 400,
+                    u"Session UniqueName must be unique: Session %1 of this Service is already named "
+                    u"'%2' (closed Sessions keep their name until deleted)"_s.arg(q.value(0).toString(), s.uniqueName));
             }
         }
         if (s.status == SessionStatus::IN_PROGRESS) {
@@ -804,15 +803,15 @@ Result<Session> Proxy::fetchSession(const QString &accountSid, const QString &se
             }
             return notFound(sessionPath(serviceSid, sidOrUniqueName));
         }
-        SqlQuery q(db, u"SELECT "_s + Rows::SESSION_COLUMNS
-                           + u" FROM sessions WHERE service_sid = :s AND account_sid = :a AND unique_name = :n"_s);
+        SqlQuery q(db, u"SELECT "_s + Rows::SESSION_COLUMNS +
+                           u" FROM sessions WHERE service_sid = :s AND account_sid = :a AND unique_name = :n"_s);
         q.bind(u":s"_s, serviceSid).bind(u":a"_s, accountSid).bind(u":n"_s, sidOrUniqueName).exec();
         if (q.next()) {
             return Rows::session(q);
         }
-        return ApiError::make(80308, 404,
-                              u"Session with the unique name '%1' not found in Service %2"_s.arg(sidOrUniqueName,
-                                                                                                  serviceSid));
+        return ApiError::make(
+            80308, 404,
+            u"Session with the unique name '%1' not found in Service %2"_s.arg(sidOrUniqueName, serviceSid));
     });
 }
 
@@ -851,8 +850,7 @@ Result<Session> Proxy::updateSession(const QString &accountSid, const QString &s
                                       u"Session status change not supported: a closed Session cannot become open. To "
                                       u"re-open Session %1, set Status to in-progress."_s.arg(sid));
             } else if (target != SessionStatus::CLOSED) {
-                return ApiError::make(80608, 400,
-                                      u"Session status change not supported: closed -> %1"_s.arg(target));
+                return ApiError::make(80608, 400, u"Session status change not supported: closed -> %1"_s.arg(target));
             } else {
                 return ApiError::make(80607, 400,
                                       u"Session %1 is closed and cannot be updated; re-open it with "
@@ -897,10 +895,11 @@ Result<Session> Proxy::updateSession(const QString &accountSid, const QString &s
                 }
                 const bool allow = account.allowParticipantConflict && !params.failOnParticipantConflict;
                 if (!allow) {
-                    return ApiError::make(80604, 400,
-                                          u"Proxy identifier already in use with requested identifier: re-opening "
-                                          u"Session %1 would make %2 active on %3 twice (it is active in Session %4)"_s
-                                              .arg(sid, p.identifier, p.proxyIdentifier, holder->sessionSid));
+                    return ApiError::make(
+                        80604, 400,
+                        u"Proxy identifier already in use with requested identifier: re-opening "
+                        u"Session %1 would make %2 active on %3 twice (it is active in Session %4)"_s.arg(
+                            sid, p.identifier, p.proxyIdentifier, holder->sessionSid));
                 }
                 SqlQuery(txn.db(), u"UPDATE participants SET routable = 0 WHERE sid = :sid"_s)
                     .bind(u":sid"_s, holder->sid)
@@ -998,8 +997,7 @@ Status Proxy::deleteSession(const QString &accountSid, const QString &serviceSid
     });
 }
 
-Result<Page<Session>> Proxy::listSessions(const QString &accountSid, const QString &serviceSid,
-                                          const PageRequest &page)
+Result<Page<Session>> Proxy::listSessions(const QString &accountSid, const QString &serviceSid, const PageRequest &page)
 {
     return guarded([&]() -> Result<Page<Session>> {
         const QSqlDatabase db = m_db.connection();
@@ -1056,9 +1054,10 @@ Result<Participant> Proxy::addParticipant(ProxyTxn &txn, const Service &service,
     }
     const PhoneNumbers::Info info = PhoneNumbers::parse(params.identifier);
     if (!info.valid) {
-        return ApiError::make(80404, 400,
-                              u"Participant identifier '%1' does not appear to be a valid, reachable phone number; give "
-                              u"it in E.164 form, e.g. +14155550100"_s.arg(params.identifier));
+        return ApiError::make(
+            80404, 400,
+            u"Participant identifier '%1' does not appear to be a valid, reachable phone number; give "
+            u"it in E.164 form, e.g. +14155550100"_s.arg(params.identifier));
     }
     const QString identifier = PhoneNumbers::normalizeForMatching(info.e164);
 
@@ -1067,22 +1066,22 @@ Result<Participant> Proxy::addParticipant(ProxyTxn &txn, const Service &service,
     for (const Participant &p : existing) {
         if (p.identifier == identifier) {
             if (p.dateDeleted.isValid()) {
-                return ApiError::make(80612, 400,
-                                      u"Duplicate Entry: %1 was a participant of Session %2 and was removed; a removed "
-                                      u"identifier cannot be added to the same Session again"_s.arg(identifier,
-                                                                                                    session.sid));
+                return ApiError::make(
+                    80612, 400,
+                    u"Duplicate Entry: %1 was a participant of Session %2 and was removed; a removed "
+                    u"identifier cannot be added to the same Session again"_s.arg(identifier, session.sid));
             }
-            return ApiError::make(80103, 400,
-                                  u"The identifier %1 is already a participant in Session %2 (%3)"_s.arg(
-                                      identifier, session.sid, p.sid));
+            return ApiError::make(
+                80103, 400,
+                u"The identifier %1 is already a participant in Session %2 (%3)"_s.arg(identifier, session.sid, p.sid));
         }
         if (!p.dateDeleted.isValid()) {
             ++activeCount;
         }
     }
     if (activeCount >= 2) {
-        return ApiError::make(80609, 400,
-                              u"A Session may have at most 2 participants; Session %1 already has 2"_s.arg(session.sid));
+        return ApiError::make(
+            80609, 400, u"A Session may have at most 2 participants; Session %1 already has 2"_s.arg(session.sid));
     }
 
     SelectionRequest request{identifier, session.mode, service.geoMatchLevel, service.numberSelectionBehavior};
@@ -1114,21 +1113,21 @@ Result<Participant> Proxy::addParticipant(ProxyTxn &txn, const Service &service,
     }
 
     PoolCandidate chosen;
-    const bool explicitNumber = (params.proxyIdentifier && !params.proxyIdentifier->isEmpty())
-        || (params.proxyIdentifierSid && !params.proxyIdentifierSid->isEmpty());
+    const bool explicitNumber = (params.proxyIdentifier && !params.proxyIdentifier->isEmpty()) ||
+                                (params.proxyIdentifierSid && !params.proxyIdentifierSid->isEmpty());
     if (explicitNumber) {
         std::optional<PhoneNumber> number;
         if (params.proxyIdentifierSid && !params.proxyIdentifierSid->isEmpty()) {
             if (!Sid::isValid(*params.proxyIdentifierSid, Sid::PHONE_NUMBER)) {
-                return ApiError::make(80407, 400,
-                                      u"Invalid Phone Number Sid '%1' in ProxyIdentifierSid"_s.arg(
-                                          *params.proxyIdentifierSid));
+                return ApiError::make(
+                    80407, 400,
+                    u"Invalid Phone Number Sid '%1' in ProxyIdentifierSid"_s.arg(*params.proxyIdentifierSid));
             }
             number = loadNumber(db, u"sid"_s, *params.proxyIdentifierSid);
             if (!number || number->accountSid != service.accountSid) {
-                return ApiError::make(80301, 400,
-                                      u"Phone Number SID %1 is not associated with this account"_s.arg(
-                                          *params.proxyIdentifierSid));
+                return ApiError::make(
+                    80301, 400,
+                    u"Phone Number SID %1 is not associated with this account"_s.arg(*params.proxyIdentifierSid));
             }
         }
         if (params.proxyIdentifier && !params.proxyIdentifier->isEmpty()) {
@@ -1143,9 +1142,9 @@ Result<Participant> Proxy::addParticipant(ProxyTxn &txn, const Service &service,
                                       u"account"_s.arg(*params.proxyIdentifier));
             }
             if (number && number->sid != byNumber->sid) {
-                return ApiError::invalidParameter(u"ProxyIdentifier"_s,
-                                                  u"%1 and ProxyIdentifierSid %2 name different numbers"_s.arg(
-                                                      *params.proxyIdentifier, number->sid));
+                return ApiError::invalidParameter(
+                    u"ProxyIdentifier"_s,
+                    u"%1 and ProxyIdentifierSid %2 name different numbers"_s.arg(*params.proxyIdentifier, number->sid));
             }
             number = byNumber;
         }
@@ -1189,10 +1188,11 @@ Result<Participant> Proxy::addParticipant(ProxyTxn &txn, const Service &service,
                 e.serviceSid = service.sid;
                 e.sessionSid = session.sid;
                 e.resourceSid = session.sid;
-                e.message = u"Possible duplicate Participant: %1 was added on %2 to Session %3 while active on the same "
-                            u"number in Session %4. allow_participant_conflict let it through; traffic on that pair now "
-                            u"routes to %3. Send FailOnParticipantConflict=true to refuse."_s.arg(
-                                identifier, number->phoneNumber, session.sid, otherSession);
+                e.message =
+                    u"Possible duplicate Participant: %1 was added on %2 to Session %3 while active on the same "
+                    u"number in Session %4. allow_participant_conflict let it through; traffic on that pair now "
+                    u"routes to %3. Send FailOnParticipantConflict=true to refuse."_s.arg(
+                        identifier, number->phoneNumber, session.sid, otherSession);
                 m_debugger->record(e);
             }
         }
@@ -1316,8 +1316,8 @@ Result<Interaction> Proxy::fetchInteraction(const QString &accountSid, const QSt
 {
     return guarded([&]() -> Result<Interaction> {
         auto i = loadInteraction(m_db.connection(), sid);
-        if (!i || i->accountSid != accountSid || i->serviceSid != serviceSid || i->sessionSid != sessionSid
-            || (!participantSid.isEmpty() && i->participantSid != participantSid)) {
+        if (!i || i->accountSid != accountSid || i->serviceSid != serviceSid || i->sessionSid != sessionSid ||
+            (!participantSid.isEmpty() && i->participantSid != participantSid)) {
             return notFound(sessionPath(serviceSid, sessionSid) + u"/Interactions/"_s + sid);
         }
         return *i;
@@ -1525,7 +1525,7 @@ Result<QStringList> Proxy::purgeClosedSessions(const QDateTime &endedBefore, int
 }
 
 Result<Interaction> Proxy::updateInteractionLeg(const QString &interactionSid, bool outbound, const InteractionLeg &leg,
-                                                const QString &data)
+                                                const QString &data, const InTransaction &alsoInTransaction)
 {
     return guarded([&]() -> Result<Interaction> {
         ProxyTxn txn(*this);
@@ -1562,6 +1562,11 @@ Result<Interaction> Proxy::updateInteractionLeg(const QString &interactionSid, b
         q.exec();
         txn.changed(Change::Kind::Interaction, Change::Op::Updated, interactionSid, i->sessionSid);
         auto stored = loadInteraction(txn.db(), interactionSid);
+        if (alsoInTransaction) {
+            if (auto st = alsoInTransaction(txn.db(), *stored); !st) {
+                return st.error();
+            }
+        }
         txn.commit();
         return *stored;
     });

@@ -1,15 +1,14 @@
 #pragma once
 
-#include "types.h"
-
-#include "core/clock.h"
-#include "core/result.h"
+#include <functional>
 
 #include <QObject>
 #include <QSqlDatabase>
 #include <QStringList>
 
-#include <functional>
+#include "core/clock.h"
+#include "core/result.h"
+#include "types.h"
 
 namespace Maskline {
 
@@ -71,8 +70,7 @@ public:
 
     // Sessions (fetch also by unique name)
     Result<Session> createSession(const QString &accountSid, const QString &serviceSid, const SessionParams &params);
-    Result<Session> fetchSession(const QString &accountSid, const QString &serviceSid,
-                                 const QString &sidOrUniqueName);
+    Result<Session> fetchSession(const QString &accountSid, const QString &serviceSid, const QString &sidOrUniqueName);
     Result<Session> updateSession(const QString &accountSid, const QString &serviceSid, const QString &sid,
                                   const SessionParams &params);
     Status deleteSession(const QString &accountSid, const QString &serviceSid, const QString &sid);
@@ -121,9 +119,10 @@ public:
     // participants and interactions; returns the deleted sessions' SIDs.
     Result<QStringList> purgeClosedSessions(const QDateTime &endedBefore, int limit = 500);
     // Sets the non-empty resource fields of `leg` (sid, status, type, url; not the participant) on the inbound or
-    // outbound leg, and `data` when non-empty, in one update.
+    // outbound leg, and `data` when non-empty, in one update; `alsoInTransaction` runs in it with the updated
+    // interaction (the callbacks queue the status callback of a status change there).
     Result<Interaction> updateInteractionLeg(const QString &interactionSid, bool outbound, const InteractionLeg &leg,
-                                             const QString &data = {});
+                                             const QString &data = {}, const InTransaction &alsoInTransaction = {});
 
 Q_SIGNALS:
     // Emitted after each commit, on the engine thread, with everything that transaction changed.
@@ -133,8 +132,7 @@ private:
     friend class ProxyTxn;
     Status validateService(const QSqlDatabase &db, const Service &service);
     Status checkPoolCapacity(const QSqlDatabase &db, const QString &serviceSid, bool reserved);
-    void warnPoolNearLimit(const QSqlDatabase &db, const QString &accountSid, const QString &serviceSid,
-                           bool reserved);
+    void warnPoolNearLimit(const QSqlDatabase &db, const QString &accountSid, const QString &serviceSid, bool reserved);
     Result<Participant> addParticipant(ProxyTxn &txn, const Service &service, const Session &session,
                                        const ParticipantParams &params);
 

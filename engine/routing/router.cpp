@@ -1,5 +1,8 @@
 #include "router.h"
 
+#include <memory>
+
+#include <QDeadlineTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -49,16 +52,6 @@ QString messageData(const QString &body, const QStringList &mediaUrls)
         data.insert(u"media_urls"_s, QJsonArray::fromStringList(mediaUrls));
     }
     return jsonText(data);
-}
-
-QString formEncode(const CarrierParams &params)
-{
-    QStringList parts;
-    for (const auto &[name, value] : params) {
-        parts.append(QString::fromLatin1(name.toUtf8().toPercentEncoding()) + u'=' +
-                     QString::fromLatin1(value.toUtf8().toPercentEncoding()));
-    }
-    return parts.join(u'&');
 }
 
 // The key a number is matched on (reference §7): libphonenumber's E.164 with Mexico's '1' / Argentina's '9' taken
@@ -218,6 +211,13 @@ void Router::raise(RouteResult &result, DebuggerEvent event)
     if (event.sessionSid.isEmpty()) {
         event.sessionSid = result.sessionSid;
     }
+    // The carrier request that caused it (the webhook's URL and form), unless the event names another exchange.
+    if (event.requestUrl.isEmpty() && event.requestVariables.isEmpty() &&
+        (!result.requestUrl.isEmpty() || !result.requestVariables.isEmpty())) {
+        event.requestMethod = u"POST"_s;
+        event.requestUrl = result.requestUrl;
+        event.requestVariables = result.requestVariables;
+    }
     result.debuggerCodes.append(event.code);
     if (m_debugger) {
         m_debugger->record(event);
@@ -246,8 +246,7 @@ QString Router::statusCallbackUrl(const QString &base, const QString &interactio
     return root + path + u"?interaction="_s + interactionSid;
 }
 
-std::optional<Router::Target> Router::findTarget(bool isCall, const QString &from, const QString &to,
-                                                 const QString &onlyAccount, RouteResult &result)
+std::optional<PhoneNumber> Router::numberFor(const QString &to, const QString &onlyAccount)
 {
     const QSqlDatabase db = m_proxy.database().connection();
     const PhoneNumbers::Info toInfo = PhoneNumbers::parse(to);
@@ -268,6 +267,14 @@ std::optional<Router::Target> Router::findTarget(bool isCall, const QString &fro
     if (number && !onlyAccount.isEmpty() && number->accountSid != onlyAccount) {
         number.reset(); // another account's number is, to this caller, no number at all
     }
+    return number;
+}
+
+std::optional<Router::Target> Router::findTarget(bool isCall, const QString &from, const QString &to,
+                                                 const QString &onlyAccount, RouteResult &result)
+{
+    const QSqlDatabase db = m_proxy.database().connection();
+    const std::optional<PhoneNumber> number = numberFor(to, onlyAccount);
     if (!number) {
         result.outcome = RouteResult::Outcome::UnknownNumber;
         result.accountSid = onlyAccount;
@@ -308,31 +315,64 @@ std::optional<Router::Target> Router::findTarget(bool isCall, const QString &fro
 
 RouteResult Router::routeMessage(const InboundMessage &message)
 {
-    return route(false, message, {});
+    auto answer = std::make_shared<std::optional<RouteResult>>();
+    route(false, message, {}, [answer](const RouteResult &r) { *answer = r; });
+    if (*answer) {
+        return **answer;
+    }
+    // Hooks answer messages at once (their callbacks run through the outbox); this is only a safety net.
+    qCWarning(lcRouter) << "a routing hook did not answer a message at once";
+    RouteResult pending;
+    pending.outcome = RouteResult::Outcome::Pending;
+    pending.twiml = Twiml::empty();
+    return pending;
+}
+
+void Router::routeCall(const InboundCall &call, RouteDone done)
+{
+    route(true, {}, call, std::move(done));
 }
 
 RouteResult Router::routeCall(const InboundCall &call)
 {
-    return route(true, {}, call);
+    auto answer = std::make_shared<std::optional<RouteResult>>();
+    route(true, {}, call, [answer](const RouteResult &r) { *answer = r; });
+    if (*answer) {
+        return **answer;
+    }
+    RouteResult pending;
+    pending.outcome = RouteResult::Outcome::Pending;
+    pending.detail = u"call from %1 to %2 waits for a callback; routed() reports the outcome"_s.arg(call.from, call.to);
+    return pending;
 }
 
-RouteResult Router::route(bool isCall, const InboundMessage &message, const InboundCall &call)
+void Router::route(bool isCall, InboundMessage message, InboundCall call, RouteDone done, QList<int> priorCodes)
 {
+    bool handedOff = false; // `done` now belongs to a call waiting for its intercept decision
     RouteResult result;
     result.twiml = isCall ? Twiml::reject() : Twiml::empty();
-    const QString &from = isCall ? call.from : message.from;
-    const QString &to = isCall ? call.to : message.to;
+    result.debuggerCodes = priorCodes;
+    if (isCall && call.answerBy.isForever()) {
+        call.answerBy = QDeadlineTimer(std::max(0, m_config.callAnswerBudgetMs));
+    }
+    const QString from = isCall ? call.from : message.from;
+    const QString to = isCall ? call.to : message.to;
     const QString kind = isCall ? u"call"_s : u"message"_s;
-    QString resourceSid = isCall ? call.callSid : message.messageSid;
+    QString &resourceSid = isCall ? call.callSid : message.messageSid;
     if (resourceSid.isEmpty()) {
         resourceSid = Sid::generate(isCall ? Sid::CALL : Sid::MESSAGE);
     }
     const CarrierParams &params = isCall ? call.carrierParams : message.carrierParams;
+    result.requestUrl = isCall ? call.requestUrl : message.requestUrl;
+    result.requestVariables = formEncode(params);
+    const auto answer = [this, &done](const RouteResult &r) {
+        done(finish(r));
+    };
 
     try {
         auto target = findTarget(isCall, from, to, isCall ? call.onlyAccountSid : message.onlyAccountSid, result);
         if (!target) {
-            return finish(result);
+            return answer(result);
         }
         const QSqlDatabase db = m_proxy.database().connection();
         const Service &service = target->service;
@@ -345,9 +385,15 @@ RouteResult Router::route(bool isCall, const InboundMessage &message, const Inbo
             result.detail =
                 u"%1 %2 was routed before (interaction %3): not forwarded again"_s.arg(kind, resourceSid, seen->sid);
             if (isCall) {
+                if (auto waiting = m_waitingCalls.find(seen->sid); waiting != m_waitingCalls.end()) {
+                    waiting->append(done); // answered with the intercept's decision, not past it
+                    return;
+                }
+                const bool blocked =
+                    seen->outbound.resourceStatus == u"failed"_s && seen->outbound.resourceSid.isEmpty();
                 const QList<Participant> ps = participantsOf(db, seen->sessionSid);
                 for (const Participant &q : ps) {
-                    if (q.sid == seen->outbound.participantSid) {
+                    if (!blocked && q.sid == seen->outbound.participantSid) {
                         result.twiml = Twiml::dial({q.proxyIdentifier,
                                                     PhoneNumbers::toCarrierAddress(q.identifier, service.mxInsertOne,
                                                                                    service.arInsertNine, true),
@@ -355,7 +401,7 @@ RouteResult Router::route(bool isCall, const InboundMessage &message, const Inbo
                     }
                 }
             }
-            return finish(result);
+            return answer(result);
         }
 
         // Step 1: the active participant P with identifier == From on proxy number == To.
@@ -372,12 +418,12 @@ RouteResult Router::route(bool isCall, const InboundMessage &message, const Inbo
                 sender = Rows::participant(q);
             }
         }
-        if (!sender) {
-            return finish(outOfSession(*target, isCall, OutOfSessionContext::Reason::NoSession, params, result));
+        std::optional<Session> session;
+        if (sender) {
+            session = sessionBySid(db, sender->sessionSid);
         }
-        std::optional<Session> session = sessionBySid(db, sender->sessionSid);
         if (!session) {
-            return finish(outOfSession(*target, isCall, OutOfSessionContext::Reason::NoSession, params, result));
+            return outOfSession(*target, isCall, OutOfSessionContext::Reason::NoSession, message, call, result, done);
         }
         result.sessionSid = session->sid;
         // The expiry sweep runs every few seconds; a deadline that passed since is honoured here, not later.
@@ -387,16 +433,16 @@ RouteResult Router::route(bool isCall, const InboundMessage &message, const Inbo
             if (!closed) {
                 result.outcome = RouteResult::Outcome::Failed;
                 result.detail = closed.error().message;
-                return finish(result);
+                return answer(result);
             }
-            return finish(outOfSession(*target, isCall, OutOfSessionContext::Reason::Expired, params, result));
+            return outOfSession(*target, isCall, OutOfSessionContext::Reason::Expired, message, call, result, done);
         }
 
         // Step 3: the partner.
         const QList<Participant> participants = participantsOf(db, session->sid);
         const std::optional<Participant> partner = partnerOf(participants, sender->sid);
         if (!partner) {
-            return finish(outOfSession(*target, isCall, OutOfSessionContext::Reason::NoPartner, params, result));
+            return outOfSession(*target, isCall, OutOfSessionContext::Reason::NoPartner, message, call, result, done);
         }
 
         // Step 4: the session's mode.
@@ -408,12 +454,11 @@ RouteResult Router::route(bool isCall, const InboundMessage &message, const Inbo
             e.code = 80910;
             e.participantSid = sender->sid;
             e.resourceSid = resourceSid;
-            e.requestVariables = formEncode(params);
             e.message = u"Inbound message to voice-only session rejected: %1 texted %2, but Session %3 is voice-only, "
                         u"so the message was not forwarded. Create the Session with Mode message-only or "
                         u"voice-and-message to carry texts."_s.arg(from, to, session->sid);
             raise(result, e);
-            return finish(result);
+            return answer(result);
         }
         if (isCall && session->mode == SessionMode::MESSAGE_ONLY) {
             result.outcome = RouteResult::Outcome::ModeRejected;
@@ -423,15 +468,14 @@ RouteResult Router::route(bool isCall, const InboundMessage &message, const Inbo
             e.code = 80911;
             e.participantSid = sender->sid;
             e.resourceSid = resourceSid;
-            e.requestVariables = formEncode(params);
             e.message = u"Inbound call to message-only session rejected: %1 called %2, but Session %3 is "
                         u"message-only, so the call was rejected. Create the Session with Mode voice-only or "
                         u"voice-and-message to carry calls."_s.arg(from, to, session->sid);
             raise(result, e);
-            return finish(result);
+            return answer(result);
         }
 
-        // Step 5: opt-out keywords.
+        // Step 5: opt-out keywords (dropped: no interaction, so no callbacks either).
         if (!isCall) {
             const Keywords::Match keyword = Keywords::classify(message.body);
             if (Keywords::isDropped(keyword, target->account)) {
@@ -450,11 +494,12 @@ RouteResult Router::route(bool isCall, const InboundMessage &message, const Inbo
                                     ? u"; the account's SMS STOP filtering setting decided this"_s
                                     : QString());
                 raise(result, e);
-                return finish(result);
+                return answer(result);
             }
         }
 
-        // Step 6: the interaction.
+        // Step 6: the interaction. With an intercept callback it is recorded first (so the callback can name it and
+        // a client can fetch it), and forwarded only once the callback has let it through.
         Interaction interaction;
         interaction.sid = Sid::generate(Sid::INTERACTION);
         interaction.sessionSid = session->sid;
@@ -472,13 +517,11 @@ RouteResult Router::route(bool isCall, const InboundMessage &message, const Inbo
                                    m_carrier.resourceUrl(u"Messages"_s, resourceSid, carrierAccount)};
             interaction.outbound = {partner->sid, QString(), u"queued"_s, TYPE_MESSAGE, QString()};
         }
-        const bool allowed = m_hooks->intercept(service, interaction);
-        if (!allowed) {
-            interaction.outbound.resourceStatus = u"failed"_s;
-        }
+        const bool intercepting = m_hooks->intercepts(service);
 
         // Step 7 (messages): the send is queued in the interaction's own transaction, so it exists if and only if
-        // the interaction does, and a second copy of the same inbound message cannot queue a second send.
+        // the interaction does, and a second copy of the same inbound message cannot queue a second send. A held
+        // message's send travels with its intercept callback instead, and is queued when that lets it through.
         const QString base = isCall ? call.callbackBase : message.callbackBase;
         OutboundMessage outbound;
         outbound.from = partner->proxyIdentifier;
@@ -498,7 +541,7 @@ RouteResult Router::route(bool isCall, const InboundMessage &message, const Inbo
             if (!still.next() || still.value(0).toInt() == 0) {
                 return ApiError::make(80905, 409, u"the session was closed while the traffic was being routed"_s);
             }
-            if (!isCall && allowed) {
+            if (!isCall) {
                 OutboxItem item;
                 item.kind = SEND_MESSAGE_KIND;
                 item.accountSid = service.accountSid;
@@ -508,9 +551,15 @@ RouteResult Router::route(bool isCall, const InboundMessage &message, const Inbo
                 item.dedupeKey = u"inbound:%1:%2"_s.arg(service.accountSid, resourceSid);
                 item.url = m_carrier.messagesEndpoint();
                 item.payload = jsonText(outbound.toJson());
+                if (intercepting) {
+                    return m_hooks->holdMessage(tx, service, recorded, item);
+                }
                 if (!Outbox::enqueue(tx, item, m_proxy.clock().now())) {
                     return ApiError::make(DUPLICATE_MARKER, 409, u"message already queued"_s);
                 }
+            }
+            if (intercepting) {
+                return Ok{}; // a call is settled (and its status callback queued) once the intercept decided
             }
             return m_hooks->interactionRecorded(tx, service, recorded);
         };
@@ -522,84 +571,266 @@ RouteResult Router::route(bool isCall, const InboundMessage &message, const Inbo
                     result.interaction = *seen;
                 }
                 result.detail = u"message %1 was queued before: not forwarded again"_s.arg(resourceSid);
-                return finish(result);
+                return answer(result);
             }
             if (recorded.error().code == 80905) {
-                return finish(outOfSession(*target, isCall, OutOfSessionContext::Reason::Closed, params, result));
+                return outOfSession(*target, isCall, OutOfSessionContext::Reason::Closed, message, call, result, done);
             }
             result.outcome = RouteResult::Outcome::Failed;
             result.detail = u"%1 %2 could not be recorded: %3"_s.arg(kind, resourceSid, recorded.error().message);
             qCWarning(lcRouter).noquote() << result.detail;
-            return finish(result);
+            return answer(result);
         }
         result.interaction = *recorded;
 
-        if (!allowed) {
-            result.outcome = RouteResult::Outcome::Blocked;
-            result.detail =
-                u"%1 %2 blocked by the intercept callback (interaction %3)"_s.arg(kind, resourceSid, recorded->sid);
-            DebuggerEvent e;
-            e.code = 80909;
-            e.interactionSid = recorded->sid;
-            e.participantSid = sender->sid;
-            e.message = u"Inbound contact rejected: the intercept callback of Service %1 answered 403 for %2 %3 from "
-                        u"%4, so it was not forwarded (interaction %5)."_s.arg(service.sid, kind, resourceSid, from,
-                                                                               recorded->sid);
-            raise(result, e);
-            return finish(result);
-        }
-
-        result.outcome = RouteResult::Outcome::Forwarded;
-        if (isCall) {
-            CallBridge bridge;
-            bridge.from = from;
-            bridge.to = to;
-            bridge.callerId = partner->proxyIdentifier;
-            bridge.number =
-                PhoneNumbers::toCarrierAddress(partner->identifier, service.mxInsertOne, service.arInsertNine, true);
-            bridge.statusCallback = statusCallbackUrl(base, recorded->sid);
-            bridge.inboundCallSid = resourceSid;
-            bridge.accountSid = service.accountSid;
-            bridge.serviceSid = service.sid;
-            bridge.sessionSid = session->sid;
-            bridge.interactionSid = recorded->sid;
-            const CallAnswer answer = m_carrier.bridgeCall(bridge);
-            result.twiml = answer.twiml;
-            if (!answer.outboundResourceSid.isEmpty()) {
-                updateLeg(recorded->sid, true,
-                          {QString(), answer.outboundResourceSid, answer.outboundResourceStatus, QString(),
-                           m_carrier.resourceUrl(u"Calls"_s, answer.outboundResourceSid)});
-                if (auto fresh = interactionBy(db, u"sid"_s, recorded->sid)) {
-                    result.interaction = *fresh;
-                }
+        if (!isCall) {
+            if (intercepting) {
+                result.outcome = RouteResult::Outcome::Pending;
+                result.detail = u"message %1 from %2 to %3 (interaction %4) waits for the intercept callback of "
+                                u"Service %5"_s.arg(resourceSid, from, to, recorded->sid, service.sid);
+                return answer(result);
             }
-            result.detail = u"call %1 from %2 to %3 bridged to %4 from %5 (interaction %6)"_s.arg(
-                resourceSid, from, to, partner->identifier, partner->proxyIdentifier, recorded->sid);
-        } else {
+            result.outcome = RouteResult::Outcome::Forwarded;
             m_outbox.poke();
             result.detail = u"message %1 from %2 to %3 queued to %4 from %5 (interaction %6)"_s.arg(
                 resourceSid, from, to, partner->identifier, partner->proxyIdentifier, recorded->sid);
+            return answer(result);
         }
-        return finish(result);
+        if (!intercepting) {
+            return bridge(service, *partner, call, *recorded, result, done);
+        }
+        // The call waits for its intercept decision; the carrier's webhook is answered when it comes.
+        m_waitingCalls.insert(recorded->sid, QList<RouteDone>{done});
+        handedOff = true;
+        QPointer<Router> self(this);
+        m_hooks->interceptCall(service, *recorded, call.answerBy,
+                               [self, service, partner = *partner, call, interaction = *recorded,
+                                result](const InterceptDecision &decision) {
+                                   if (self) {
+                                       self->decideCall(service, partner, call, interaction, decision, result);
+                                   }
+                               });
     } catch (const StoreError &e) {
         result.outcome = RouteResult::Outcome::Failed;
         result.detail = u"%1 from %2 to %3 could not be routed: %4"_s.arg(kind, from, to, e.message());
         qCWarning(lcRouter).noquote() << result.detail;
-        return finish(result);
+        if (!handedOff) {
+            answer(result);
+        }
     }
 }
 
-RouteResult Router::outOfSession(const Target &target, bool isCall, OutOfSessionContext::Reason reason,
-                                 const CarrierParams &params, RouteResult result)
+void Router::decideCall(const Service &service, const Participant &partner, const InboundCall &call,
+                        const Interaction &recorded, const InterceptDecision &decision, RouteResult result)
+{
+    const QList<RouteDone> waiters = m_waitingCalls.take(recorded.sid);
+    const RouteDone answerAll = [waiters](const RouteResult &r) {
+        for (const RouteDone &waiter : waiters) {
+            waiter(r);
+        }
+    };
+    result.debuggerCodes += decision.debuggerCodes;
+    result.interaction = recorded;
+    // The "new interaction" status callback is queued in the transaction that settles the interaction.
+    const auto settle = [this, &service](const QSqlDatabase &tx, const Interaction &stored) {
+        return m_hooks->interactionRecorded(tx, service, stored);
+    };
+    if (!decision.allowed) {
+        InteractionLeg failed;
+        failed.resourceStatus = u"failed"_s;
+        if (auto blocked = m_proxy.updateInteractionLeg(recorded.sid, true, failed, {}, settle)) {
+            result.interaction = *blocked;
+        } else {
+            qCWarning(lcRouter).noquote()
+                << "cannot record that interaction" << recorded.sid << "was blocked:" << blocked.error().message;
+        }
+        result.outcome = RouteResult::Outcome::Blocked;
+        result.twiml = Twiml::reject();
+        result.detail = u"call %1 blocked by the intercept callback (interaction %2)"_s.arg(call.callSid, recorded.sid);
+        DebuggerEvent e;
+        e.code = 80909;
+        e.interactionSid = recorded.sid;
+        e.participantSid = recorded.inbound.participantSid;
+        e.resourceSid = recorded.sid;
+        e.requestMethod = u"POST"_s;
+        e.requestUrl = decision.requestUrl;
+        e.requestVariables = decision.requestVariables;
+        e.responseBody = decision.responseBody;
+        e.message = u"Inbound contact rejected: the intercept callback of Service %1 answered 403 for the call %2 "
+                    u"from %3 to %4, so it was rejected and not connected (interaction %5, Session %6)."_s.arg(
+                        service.sid, call.callSid, call.from, call.to, recorded.sid, recorded.sessionSid);
+        raise(result, e);
+        answerAll(finish(result));
+        return;
+    }
+    Interaction settled = recorded;
+    if (auto stored = m_proxy.updateInteractionLeg(recorded.sid, true, {}, {}, settle)) {
+        settled = *stored;
+    } else {
+        qCWarning(lcRouter).noquote() << "cannot settle interaction" << recorded.sid << ":" << stored.error().message;
+    }
+    bridge(service, partner, call, settled, result, answerAll);
+}
+
+void Router::bridge(const Service &service, const Participant &partner, const InboundCall &call,
+                    const Interaction &recorded, RouteResult result, const RouteDone &done)
+{
+    result.outcome = RouteResult::Outcome::Forwarded;
+    result.interaction = recorded;
+    CallBridge bridge;
+    bridge.from = call.from;
+    bridge.to = call.to;
+    bridge.callerId = partner.proxyIdentifier;
+    bridge.number = PhoneNumbers::toCarrierAddress(partner.identifier, service.mxInsertOne, service.arInsertNine, true);
+    bridge.statusCallback = statusCallbackUrl(call.callbackBase, recorded.sid);
+    bridge.inboundCallSid = call.callSid;
+    bridge.accountSid = service.accountSid;
+    bridge.serviceSid = service.sid;
+    bridge.sessionSid = recorded.sessionSid;
+    bridge.interactionSid = recorded.sid;
+    const CallAnswer answer = m_carrier.bridgeCall(bridge);
+    result.twiml = answer.twiml;
+    if (!answer.outboundResourceSid.isEmpty()) {
+        updateLeg(recorded.sid, true,
+                  {QString(), answer.outboundResourceSid, answer.outboundResourceStatus, QString(),
+                   m_carrier.resourceUrl(u"Calls"_s, answer.outboundResourceSid)});
+        try {
+            if (auto fresh = interactionBy(m_proxy.database().connection(), u"sid"_s, recorded.sid)) {
+                result.interaction = *fresh;
+            }
+        } catch (const StoreError &e) {
+            qCWarning(lcRouter).noquote() << "cannot read interaction" << recorded.sid << ":" << e.message();
+        }
+    }
+    result.detail = u"call %1 from %2 to %3 bridged to %4 from %5 (interaction %6)"_s.arg(
+        call.callSid, call.from, call.to, partner.identifier, partner.proxyIdentifier, recorded.sid);
+    done(finish(result));
+}
+
+bool Router::releaseMessage(const OutboxItem &send, const InterceptDecision &decision)
+{
+    RouteResult result;
+    result.accountSid = send.accountSid;
+    result.serviceSid = send.serviceSid;
+    result.sessionSid = send.sessionSid;
+    result.debuggerCodes = decision.debuggerCodes;
+    try {
+        const QSqlDatabase db = m_proxy.database().connection();
+        const std::optional<Interaction> current = interactionBy(db, u"sid"_s, send.interactionSid);
+        std::optional<Service> service;
+        {
+            SqlQuery q(db, u"SELECT "_s + Rows::SERVICE_COLUMNS + u" FROM services WHERE sid = :s"_s);
+            q.bind(u":s"_s, send.serviceSid).exec();
+            if (q.next()) {
+                service = Rows::service(q);
+            }
+        }
+        if (!current || !service) {
+            qCInfo(lcRouter).noquote() << "interaction" << send.interactionSid
+                                       << "was deleted while its intercept callback ran: nothing to forward";
+            return true;
+        }
+        result.interaction = *current;
+        const OutboundMessage message =
+            OutboundMessage::fromJson(QJsonDocument::fromJson(send.payload.toUtf8()).object());
+        const auto settle = [this, &service](const QSqlDatabase &tx, const Interaction &stored) {
+            return m_hooks->interactionRecorded(tx, *service, stored);
+        };
+        if (!decision.allowed) {
+            if (current->outbound.resourceStatus == u"failed"_s && current->outbound.resourceSid.isEmpty()) {
+                return true; // decided before (an attempt redone after a restart)
+            }
+            InteractionLeg failed;
+            failed.resourceStatus = u"failed"_s;
+            auto blocked = m_proxy.updateInteractionLeg(send.interactionSid, true, failed, {}, settle);
+            if (!blocked) {
+                qCWarning(lcRouter).noquote()
+                    << "cannot block interaction" << send.interactionSid << ":" << blocked.error().message;
+                return false;
+            }
+            result.interaction = *blocked;
+            result.outcome = RouteResult::Outcome::Blocked;
+            result.detail = u"message %1 blocked by the intercept callback (interaction %2)"_s.arg(
+                current->inbound.resourceSid, send.interactionSid);
+            DebuggerEvent e;
+            e.code = 80909;
+            e.interactionSid = send.interactionSid;
+            e.participantSid = current->inbound.participantSid;
+            e.resourceSid = send.interactionSid;
+            e.requestMethod = u"POST"_s;
+            e.requestUrl = decision.requestUrl;
+            e.requestVariables = decision.requestVariables;
+            e.responseBody = decision.responseBody;
+            e.message =
+                u"Inbound contact rejected: the intercept callback of Service %1 answered 403 for the message "
+                u"%2 in Session %3, so it was not forwarded to %4 (interaction %5)."_s.arg(
+                    send.serviceSid, current->inbound.resourceSid, send.sessionSid, message.to, send.interactionSid);
+            raise(result, e);
+            finish(result);
+            return true;
+        }
+        bool queued = false;
+        auto released = m_proxy.updateInteractionLeg(send.interactionSid, true, {}, {},
+                                                     [&](const QSqlDatabase &tx, const Interaction &stored) -> Status {
+                                                         queued = Outbox::enqueue(tx, send, m_proxy.clock().now());
+                                                         if (!queued) {
+                                                             return Ok{}; // released before
+                                                         }
+                                                         return settle(tx, stored);
+                                                     });
+        if (!released) {
+            qCWarning(lcRouter).noquote()
+                << "cannot release interaction" << send.interactionSid << ":" << released.error().message;
+            return false;
+        }
+        if (queued) {
+            m_outbox.poke();
+            result.interaction = *released;
+            result.outcome = RouteResult::Outcome::Forwarded;
+            result.detail = u"message %1 let through by the intercept callback: queued to %2 from %3 (interaction "
+                            u"%4)"_s.arg(current->inbound.resourceSid, message.to, message.from, send.interactionSid);
+            finish(result);
+        }
+        return true;
+    } catch (const StoreError &e) {
+        qCWarning(lcRouter).noquote() << "cannot release interaction" << send.interactionSid << ":" << e.message();
+        return false;
+    }
+}
+
+bool Router::isInSession(const QString &from, const QString &to, const QString &onlyAccountSid)
+{
+    try {
+        const std::optional<PhoneNumber> number = numberFor(to, onlyAccountSid);
+        if (!number) {
+            return false;
+        }
+        SqlQuery q(m_proxy.database().connection(),
+                   u"SELECT 1 FROM participants WHERE service_sid = :s AND identifier = :i AND proxy_identifier = :p "
+                   u"AND routable = 1"_s);
+        q.bind(u":s"_s, number->serviceSid).bind(u":i"_s, matchingKey(from)).bind(u":p"_s, number->phoneNumber).exec();
+        return q.next();
+    } catch (const StoreError &e) {
+        qCWarning(lcRouter).noquote() << e.message();
+        return false;
+    }
+}
+
+void Router::outOfSession(const Target &target, bool isCall, OutOfSessionContext::Reason reason,
+                          const InboundMessage &message, const InboundCall &call, RouteResult result,
+                          const RouteDone &done)
 {
     OutOfSessionContext context;
     context.reason = reason;
     context.isCall = isCall;
+    context.account = target.account;
     context.service = target.service;
     context.number = target.number;
-    context.carrierParams = params;
+    context.carrierParams = isCall ? call.carrierParams : message.carrierParams;
     context.from = target.from;
     context.to = target.to;
+    context.message = message;
+    context.call = call;
 
     // The sender's most recent session on this number: for 80904 and for the out-of-session callback's payload.
     const QSqlDatabase db = m_proxy.database().connection();
@@ -644,8 +875,6 @@ RouteResult Router::outOfSession(const Target &target, bool isCall, OutOfSession
                         context.previousSession ? context.previousSession->closedReason : u"ttl"_s, kind);
         raise(result, e);
     }
-
-    const std::optional<OutOfSessionAnswer> answer = m_hooks->outOfSession(context);
     if (context.reason == OutOfSessionContext::Reason::NoPartner) {
         result.outcome = RouteResult::Outcome::NoPartner;
         result.detail =
@@ -657,64 +886,114 @@ RouteResult Router::outOfSession(const Target &target, bool isCall, OutOfSession
             u"No Partner Participant Found: %1 sent a %2 to %3 in Session %4, which has no other "
             u"participant (it was never added or was removed), so it was %5. Add the other participant to "
             u"the Session."_s.arg(context.from, kind, context.to, sessionSid, isCall ? u"rejected"_s : u"dropped"_s);
-        e.requestVariables = formEncode(params);
         raise(result, e);
     } else {
         result.outcome = RouteResult::Outcome::OutOfSession;
         result.detail = u"%1 from %2 to %3: out-of-session"_s.arg(kind, context.from, context.to);
     }
-    if (answer && answer->handled) {
-        result.twiml = answer->twiml;
-        return result;
+
+    const bool handledBefore = isCall ? call.afterOutOfSession : message.afterOutOfSession;
+    if (!handledBefore) {
+        QPointer<Router> self(this);
+        const auto onAnswer = [self, context, result, done](const OutOfSessionAnswer &a) mutable {
+            if (!self) {
+                return;
+            }
+            result.debuggerCodes += a.debuggerCodes;
+            if (!a.detail.isEmpty()) {
+                result.detail = a.detail;
+            }
+            switch (a.action) {
+            case OutOfSessionAnswer::Action::Answer:
+                result.twiml = a.twiml;
+                if (a.pending) {
+                    result.outcome = RouteResult::Outcome::Pending;
+                }
+                done(self->finish(result));
+                return;
+            case OutOfSessionAnswer::Action::Reroute:
+                if (context.isCall) {
+                    InboundCall again = context.call;
+                    again.afterOutOfSession = true;
+                    self->route(true, {}, again, done, result.debuggerCodes);
+                } else {
+                    InboundMessage again = context.message;
+                    again.afterOutOfSession = true;
+                    self->route(false, again, {}, done, result.debuggerCodes);
+                }
+                return;
+            case OutOfSessionAnswer::Action::Reject:
+                result.twiml = context.isCall ? Twiml::reject() : Twiml::empty();
+                done(self->finish(result));
+                return;
+            case OutOfSessionAnswer::Action::Failed:
+                result.outcome = RouteResult::Outcome::Failed;
+                result.twiml = context.isCall ? Twiml::reject() : Twiml::empty();
+                done(self->finish(result));
+                return;
+            }
+        };
+        if (m_hooks->outOfSession(context, onAnswer)) {
+            return;
+        }
     }
-    if (context.reason == OutOfSessionContext::Reason::NoPartner) {
-        return result;
+    if (context.reason != OutOfSessionContext::Reason::NoPartner) {
+        outOfSessionWithoutHandler(context, result);
     }
+    done(finish(result));
+}
+
+void Router::outOfSessionWithoutHandler(const OutOfSessionContext &context, RouteResult &result)
+{
+    const QString sessionSid = context.previousSession ? context.previousSession->sid : QString();
     DebuggerEvent e;
-    e.requestVariables = formEncode(params);
     e.participantSid = context.inboundParticipant ? context.inboundParticipant->sid : QString();
     e.sessionSid = sessionSid;
     const QString why = context.reason == OutOfSessionContext::Reason::NoSession
                             ? u"has no active Session on that number"_s
                             : u"is not active on that number (their last Session, %1, is %2)"_s.arg(
                                   sessionSid, context.previousSession ? context.previousSession->status : QString());
-    if (isCall) {
+    const bool again = context.isCall ? context.call.afterOutOfSession : context.message.afterOutOfSession;
+    const QString handler = again ? u"the Session the out-of-session callback created for it does not route it either"_s
+                                  : u"Service %1 has no out-of-session callback"_s.arg(context.service.sid);
+    if (context.isCall) {
         e.code = 80902;
-        e.message = u"No Active Session: %1 called %2 but %3, and Service %4 has no out-of-session callback, so the "
-                    u"call was rejected. Create a Session with both participants, or set OutOfSessionCallbackUrl to "
-                    u"handle such calls."_s.arg(context.from, context.to, why, target.service.sid);
+        e.message = u"No Active Session: %1 called %2 but %3, and %4, so the call was rejected. Create a Session "
+                    u"with both participants, or set OutOfSessionCallbackUrl to handle such calls."_s.arg(
+                        context.from, context.to, why, handler);
     } else {
         e.code = 80905;
-        e.message = u"No valid proxy scenario: %1 texted %2 but %3, and Service %4 has no out-of-session callback, "
-                    u"so the message was dropped. Create a Session with both participants, or set "
-                    u"OutOfSessionCallbackUrl to handle such messages."_s.arg(context.from, context.to, why,
-                                                                              target.service.sid);
+        e.message = u"No valid proxy scenario: %1 texted %2 but %3, and %4, so the message was dropped. Create a "
+                    u"Session with both participants, or set OutOfSessionCallbackUrl to handle such messages."_s.arg(
+                        context.from, context.to, why, handler);
     }
     raise(result, e);
-    return result;
 }
 
 void Router::updateLeg(const QString &interactionSid, bool outbound, InteractionLeg leg, const QString &data)
 {
+    std::optional<Interaction> before;
     try {
-        if (!leg.resourceStatus.isEmpty()) {
-            const QSqlDatabase db = m_proxy.database().connection();
-            if (auto current = interactionBy(db, u"sid"_s, interactionSid)) {
-                const QString now = outbound ? current->outbound.resourceStatus : current->inbound.resourceStatus;
-                if (statusRank(leg.resourceStatus) < statusRank(now)) {
-                    leg.resourceStatus.clear(); // a late report of an earlier stage
-                }
+        before = interactionBy(m_proxy.database().connection(), u"sid"_s, interactionSid);
+        if (before && !leg.resourceStatus.isEmpty()) {
+            const QString now = outbound ? before->outbound.resourceStatus : before->inbound.resourceStatus;
+            if (statusRank(leg.resourceStatus) < statusRank(now)) {
+                leg.resourceStatus.clear(); // a late report of an earlier stage
             }
         }
     } catch (const StoreError &e) {
         qCWarning(lcRouter).noquote() << "cannot read interaction" << interactionSid << ":" << e.message();
     }
-    auto updated = m_proxy.updateInteractionLeg(interactionSid, outbound, leg, data);
+    auto updated = m_proxy.updateInteractionLeg(interactionSid, outbound, leg, data,
+                                                [&](const QSqlDatabase &tx, const Interaction &after) -> Status {
+                                                    if (!before) {
+                                                        return Ok{};
+                                                    }
+                                                    return m_hooks->interactionUpdated(tx, *before, after);
+                                                });
     if (!updated) {
         qCInfo(lcRouter).noquote() << "interaction" << interactionSid << "not updated:" << updated.error().message;
-        return;
     }
-    m_hooks->interactionUpdated(*updated);
 }
 
 void Router::deliverMessage(const OutboxItem &item, Outbox::Complete complete)
@@ -762,6 +1041,17 @@ void Router::gaveUpMessage(const OutboxItem &item, const QString &error, bool ex
     e.interactionSid = item.interactionSid;
     e.requestMethod = u"POST"_s;
     e.requestUrl = item.url;
+    CarrierParams sent{{u"From"_s, message.from}, {u"To"_s, message.to}};
+    if (!message.body.isEmpty()) {
+        sent.append({u"Body"_s, message.body});
+    }
+    for (const QString &url : message.mediaUrls) {
+        sent.append({u"MediaUrl"_s, url});
+    }
+    if (!message.statusCallback.isEmpty()) {
+        sent.append({u"StatusCallback"_s, message.statusCallback});
+    }
+    e.requestVariables = formEncode(sent);
     e.responseBody = error;
     if (exhausted) {
         // 80502 "Internal Server Error from Downstream": the carrier kept failing (5xx, timeouts, unreachable).
@@ -863,7 +1153,15 @@ RouteResult Router::injectCall(const QString &from, const QString &to)
     c.from = from;
     c.to = to;
     c.carrierParams = {{u"From"_s, from}, {u"To"_s, to}};
-    return injectVoice(c);
+    auto answer = std::make_shared<std::optional<RouteResult>>();
+    injectVoice(c, [answer](const RouteResult &r) { *answer = r; });
+    if (*answer) {
+        return **answer;
+    }
+    RouteResult pending;
+    pending.outcome = RouteResult::Outcome::Pending;
+    pending.detail = u"call from %1 to %2 waits for a callback; routed() reports the outcome"_s.arg(from, to);
+    return pending;
 }
 
 RouteResult Router::injectMessage(InboundMessage message)
@@ -897,33 +1195,36 @@ RouteResult Router::injectMessage(InboundMessage message)
     return result;
 }
 
-RouteResult Router::injectVoice(InboundCall call)
+void Router::injectVoice(InboundCall call, RouteDone done)
 {
     auto *simulator = qobject_cast<SimulatorCarrier *>(&m_carrier);
     if (!simulator) {
         RouteResult refused;
         refused.twiml = Twiml::reject();
         refused.detail = u"injected traffic is refused: the carrier is %1, not the simulator"_s.arg(m_carrier.name());
-        return refused;
+        done(refused);
+        return;
     }
     if (call.callSid.isEmpty()) {
         call.callSid = Sid::generate(Sid::CALL);
     }
-    RouteResult result = routeCall(call);
-    SimulatorRecord record;
-    record.sid = call.callSid;
-    record.kind = u"call"_s;
-    record.from = call.from;
-    record.to = call.to;
-    record.status = result.forwarded() ? u"completed"_s : u"failed"_s;
-    record.accountSid = result.accountSid;
-    record.serviceSid = result.serviceSid;
-    record.sessionSid = result.sessionSid;
-    record.interactionSid = result.interaction.sid;
-    if (result.outcome != RouteResult::Outcome::Duplicate) {
-        simulator->recordInbound(record);
-    }
-    return result;
+    QPointer<SimulatorCarrier> carrier(simulator);
+    routeCall(call, [carrier, call, done = std::move(done)](const RouteResult &result) {
+        if (carrier && result.outcome != RouteResult::Outcome::Duplicate) {
+            SimulatorRecord record;
+            record.sid = call.callSid;
+            record.kind = u"call"_s;
+            record.from = call.from;
+            record.to = call.to;
+            record.status = result.forwarded() ? u"completed"_s : u"failed"_s;
+            record.accountSid = result.accountSid;
+            record.serviceSid = result.serviceSid;
+            record.sessionSid = result.sessionSid;
+            record.interactionSid = result.interaction.sid;
+            carrier->recordInbound(record);
+        }
+        done(result);
+    });
 }
 
 Result<Interaction> Router::sendMessageInteraction(const QString &accountSid, const QString &serviceSid,

@@ -4,6 +4,7 @@
 #include <utility>
 
 #include <QByteArray>
+#include <QHash>
 #include <QList>
 #include <QMetaType>
 #include <QObject>
@@ -14,6 +15,7 @@
 #include "core/result.h"
 #include "proxy/types.h"
 #include "routinghooks.h"
+#include "traffic.h"
 
 namespace Maskline {
 
@@ -21,34 +23,6 @@ class Carrier;
 class Debugger;
 class Proxy;
 struct DebuggerEvent;
-
-using CarrierParams = QList<std::pair<QString, QString>>;
-
-// An inbound SMS/MMS as the carrier delivered it (reference §8.1).
-struct InboundMessage
-{
-    QString from;
-    QString to;
-    QString body;
-    QStringList mediaUrls;       // MediaUrl0…MediaUrl{NumMedia-1}
-    QString messageSid;          // SM…/MM…; generated when empty (simulator)
-    QString carrierAccountSid;   // the webhook's AccountSid (for the inbound resource URL)
-    QString callbackBase;        // the public base URL the carrier used; status callbacks go there
-    CarrierParams carrierParams; // every webhook parameter, for the out-of-session callback
-    QString onlyAccountSid;      // when set, only this account's pool numbers are routed (simulator HTTP endpoint)
-};
-
-// An inbound call as the carrier delivered it (reference §8.2).
-struct InboundCall
-{
-    QString from;
-    QString to;
-    QString callSid; // CA…; generated when empty (simulator)
-    QString carrierAccountSid;
-    QString callbackBase;
-    CarrierParams carrierParams;
-    QString onlyAccountSid;
-};
 
 // A status callback from the carrier (reference §8.2, §8.4): a message's MessageStatus or a call leg's CallStatus.
 struct StatusReport
@@ -61,38 +35,14 @@ struct StatusReport
     QString errorCode;
 };
 
-// What routing did with one piece of inbound traffic, and what to answer the carrier.
-struct RouteResult
-{
-    enum class Outcome
-    {
-        Forwarded,     // interaction recorded; the message is queued for sending / the call is bridged
-        Duplicate,     // this MessageSid / CallSid was routed before (a carrier retry): nothing new happened
-        UnknownNumber, // To is not in any pool (80905)
-        OutOfSession,  // the sender is not active on that number (80905 message / 80902 call; 80904 if expired)
-        NoPartner,     // the session has nobody to forward to (80614)
-        ModeRejected,  // 80910 SMS into voice-only / 80911 call into message-only
-        OptOut,        // an opt-out/opt-in keyword that is not forwarded (80901)
-        Blocked,       // the intercept hook refused it (80909)
-        Failed,        // the store failed (80501)
-    };
-    Outcome outcome = Outcome::Failed;
-    QByteArray twiml;         // the answer for the carrier's webhook
-    Interaction interaction;  // when one was recorded (Forwarded, Duplicate, Blocked)
-    QList<int> debuggerCodes; // the events raised, in order
-    QString accountSid;
-    QString serviceSid;
-    QString sessionSid;
-    QString detail; // one line for logs and the console
-
-    bool forwarded() const { return outcome == Outcome::Forwarded; }
-};
-
 struct RouterConfig
 {
     // Base URL the carrier can reach this server on (--public-url), for status callbacks when the triggering
     // request gives none (MessageInteractions sent through the REST API). Empty: use the request's.
     QString publicUrl;
+    // How long a call's webhook may wait for its answer while callbacks run (out-of-session, then intercept):
+    // below Twilio's 15 s webhook timeout, so the caller never hears the carrier's own failure message.
+    int callAnswerBudgetMs = 14000;
 };
 
 // Inbound traffic -> the session -> the partner (reference §6.1), the carrier status callbacks, and
@@ -116,8 +66,23 @@ public:
     // Not owned; nullptr restores the defaults (no callbacks).
     void setHooks(RoutingHooks *hooks);
 
+    // A message is always answered at once: when a callback must decide (intercept, out-of-session), it runs later
+    // through the durable outbox, the result is Pending, and routed() reports the final outcome.
     RouteResult routeMessage(const InboundMessage &message);
+    // A call may have to wait for a callback (out-of-session, intercept) before the carrier can be answered: `done`
+    // is called exactly once, possibly later (before call.answerBy). Always through the event loop's thread.
+    void routeCall(const InboundCall &call, RouteDone done);
+    // The same, for callers that cannot wait: a call that must wait for a callback is answered later through routed()
+    // only, and this returns outcome Pending with an empty TwiML.
     RouteResult routeCall(const InboundCall &call);
+    // The intercept decision for a message held by RoutingHooks::holdMessage (`send` is what was withheld): allowed
+    // queues the send, blocked records the outbound leg as failed and raises 80909; either way the "new interaction"
+    // status callback is queued in the same transaction. Idempotent: a decision applied before is not applied again.
+    // False when the store failed (try again later).
+    bool releaseMessage(const OutboxItem &send, const InterceptDecision &decision);
+    // True when `from` is an active participant on pool number `to` (the out-of-session callback re-checks this
+    // before it runs: an earlier callback may have created the session since).
+    bool isInSession(const QString &from, const QString &to, const QString &onlyAccountSid = {});
     // Applies a carrier status callback to the interaction's leg. Statuses never move backwards (a late "sent"
     // does not overwrite "delivered"). Not-found when no interaction has that SID / resource.
     Result<Interaction> applyStatus(const StatusReport &report);
@@ -129,7 +94,7 @@ public:
                                                 const QStringList &mediaUrls = {});
     Q_INVOKABLE Maskline::RouteResult injectCall(const QString &from, const QString &to);
     RouteResult injectMessage(InboundMessage message);
-    RouteResult injectVoice(InboundCall call);
+    void injectVoice(InboundCall call, RouteDone done);
 
     // MessageInteraction create (reference §3.6): the participant receives `body` on their identifier from their
     // proxy number, through the same outbox and carrier as forwarded messages. Refuses a closed session (80607), a
@@ -151,11 +116,18 @@ Q_SIGNALS:
 
 private:
     struct Target;
-    RouteResult route(bool isCall, const InboundMessage &message, const InboundCall &call);
+    void route(bool isCall, InboundMessage message, InboundCall call, RouteDone done, QList<int> priorCodes = {});
+    std::optional<PhoneNumber> numberFor(const QString &to, const QString &onlyAccount);
     std::optional<Target> findTarget(bool isCall, const QString &from, const QString &to, const QString &onlyAccount,
                                      RouteResult &result);
-    RouteResult outOfSession(const Target &target, bool isCall, OutOfSessionContext::Reason reason,
-                             const CarrierParams &params, RouteResult result);
+    void outOfSession(const Target &target, bool isCall, OutOfSessionContext::Reason reason,
+                      const InboundMessage &message, const InboundCall &call, RouteResult result,
+                      const RouteDone &done);
+    void outOfSessionWithoutHandler(const OutOfSessionContext &context, RouteResult &result);
+    void bridge(const Service &service, const Participant &partner, const InboundCall &call,
+                const Interaction &recorded, RouteResult result, const RouteDone &done);
+    void decideCall(const Service &service, const Participant &partner, const InboundCall &call,
+                    const Interaction &recorded, const InterceptDecision &decision, RouteResult result);
     void raise(RouteResult &result, DebuggerEvent event);
     QString statusCallbackUrl(const QString &base, const QString &interactionSid) const;
     void deliverMessage(const OutboxItem &item, Outbox::Complete complete);
@@ -170,8 +142,9 @@ private:
     RouterConfig m_config;
     RoutingHooks m_defaultHooks;
     RoutingHooks *m_hooks;
+    // Calls waiting for their intercept decision, by interaction SID: a carrier retry of the same CallSid waits for
+    // the same answer instead of being bridged past the intercept.
+    QHash<QString, QList<RouteDone>> m_waitingCalls;
 };
 
 } // namespace Maskline
-
-Q_DECLARE_METATYPE(Maskline::RouteResult)

@@ -201,11 +201,36 @@ Migration simulatorTraffic()
             }};
 }
 
+Migration outboxOrder()
+{
+    return {4,
+            QStringLiteral("ordered outbox lines (status callbacks in order per session)"),
+            {
+                // Items sharing an order_key are delivered one at a time, in id order: the worker asks, for each
+                // candidate, whether an earlier open item of its line exists, which this partial index answers.
+                QStringLiteral("ALTER TABLE outbox ADD COLUMN order_key TEXT"),
+                QStringLiteral("CREATE INDEX outbox_open_line ON outbox(order_key, id) "
+                               "WHERE state IN ('pending', 'sending')"),
+            }};
+}
+
+Migration consoleIndexes()
+{
+    return {5,
+            QStringLiteral("console: sessions by participant identifier across services"),
+            {
+                // The console's Sessions pane filters by a participant's number over every Service of the account
+                // (sid IN (SELECT session_sid FROM participants WHERE identifier = ?)); the (service_sid, identifier)
+                // index answers that only with ANALYZE statistics (skip-scan), so it gets its own.
+                QStringLiteral("CREATE INDEX participants_identifier_any ON participants(identifier)"),
+            }};
+}
+
 } // namespace
 
 QList<Migration> all()
 {
-    return {initialSchema(), debuggerAndOutbox(), simulatorTraffic()};
+    return {initialSchema(), debuggerAndOutbox(), simulatorTraffic(), outboxOrder(), consoleIndexes()};
 }
 
 int latestVersion()

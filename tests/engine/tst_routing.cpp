@@ -59,21 +59,30 @@ class RecordingHooks final : public RoutingHooks
 {
 public:
     bool handleOutOfSession = false;
-    bool allowIntercept = true;
+    bool intercepting = false;
     bool failRecorded = false;
     QList<OutOfSessionContext> outOfSessionCalls;
+    QList<OutboxItem> held;
     QStringList recorded;
     QStringList updated;
 
-    std::optional<OutOfSessionAnswer> outOfSession(const OutOfSessionContext &context) override
+    bool outOfSession(const OutOfSessionContext &context, OutOfSessionDone done) override
     {
         outOfSessionCalls.append(context);
         if (!handleOutOfSession) {
-            return std::nullopt;
+            return false;
         }
-        return OutOfSessionAnswer{true, QByteArrayLiteral("<Response><Say>Sorry</Say></Response>")};
+        OutOfSessionAnswer answer;
+        answer.twiml = QByteArrayLiteral("<Response><Say>Sorry</Say></Response>");
+        done(answer);
+        return true;
     }
-    bool intercept(const Service &, const Interaction &) override { return allowIntercept; }
+    bool intercepts(const Service &) override { return intercepting; }
+    Status holdMessage(const QSqlDatabase &, const Service &, const Interaction &, const OutboxItem &send) override
+    {
+        held.append(send);
+        return Ok{};
+    }
     Status interactionRecorded(const QSqlDatabase &, const Service &, const Interaction &i) override
     {
         if (failRecorded) {
@@ -82,7 +91,11 @@ public:
         recorded.append(i.sid);
         return Ok{};
     }
-    void interactionUpdated(const Interaction &i) override { updated.append(i.sid); }
+    Status interactionUpdated(const QSqlDatabase &, const Interaction &, const Interaction &after) override
+    {
+        updated.append(after.sid);
+        return Ok{};
+    }
 };
 
 } // namespace
@@ -1003,14 +1016,24 @@ private Q_SLOTS:
         RecordingHooks hooks;
         f().router->setHooks(&hooks);
         const Party p = standardParty();
-        hooks.allowIntercept = false;
-        const RouteResult blocked = f().router->routeMessage(f().sms(A, POOL, u"hi"_s));
-        QCOMPARE(blocked.outcome, RouteResult::Outcome::Blocked);
-        QCOMPARE(blocked.debuggerCodes, QList<int>{80909});
-        QCOMPARE(blocked.interaction.outbound.resourceStatus, u"failed"_s);
+        // A held message is recorded with its send withheld; the decision queues it or blocks it (80909).
+        hooks.intercepting = true;
+        const RouteResult held = f().router->routeMessage(f().sms(A, POOL, u"hi"_s));
+        QCOMPARE(held.outcome, RouteResult::Outcome::Pending);
+        QCOMPARE(hooks.held.size(), 1);
+        QVERIFY(hooks.recorded.isEmpty()); // not settled yet: no status callback
         QCOMPARE(f().count(u"SELECT COUNT(*) FROM outbox"_s), 0);
+        InterceptDecision blocked;
+        blocked.allowed = false;
+        QVERIFY(f().router->releaseMessage(hooks.held.first(), blocked));
+        QCOMPARE(f().eventCodes(), QList<int>{80909});
+        QCOMPARE(f().interactions(p).first().outbound.resourceStatus, u"failed"_s);
+        QCOMPARE(hooks.recorded, QStringList{held.interaction.sid});
+        QCOMPARE(f().count(u"SELECT COUNT(*) FROM outbox"_s), 0);
+        QVERIFY(f().router->releaseMessage(hooks.held.first(), blocked)); // decided before: nothing twice
+        QCOMPARE(f().eventCodes(), QList<int>{80909});
 
-        hooks.allowIntercept = true;
+        hooks.intercepting = false;
         hooks.failRecorded = true;
         const RouteResult failed = f().router->routeMessage(f().sms(A, POOL, u"again"_s));
         QCOMPARE(failed.outcome, RouteResult::Outcome::Failed);
