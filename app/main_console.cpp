@@ -1,13 +1,19 @@
-// maskline: the operator console. It runs the same engine as maskline-server on its own thread.
-
-#include "cli.h"
-
-#include "enginehost.h"
-#include "mainwindow.h"
+// maskline: the operator console. It runs the same engine as maskline-server on its own thread; the window reads the
+// store through its own read-only connection and sends commands with queued calls.
 
 #include <QApplication>
+#include <QIcon>
+#include <QSettings>
 #include <QTextStream>
 #include <QThread>
+
+#include "cli.h"
+#include "engineclient.h"
+#include "enginehost.h"
+#include "enginesimulator.h"
+#include "mainwindow.h"
+#include "settingsdialog.h"
+#include "storereader.h"
 
 using namespace Qt::Literals::StringLiterals;
 
@@ -17,38 +23,54 @@ int main(int argc, char *argv[])
     QApplication::setApplicationName(u"maskline"_s);
     QApplication::setOrganizationName(u"Maskline"_s);
     QApplication::setApplicationVersion(QStringLiteral(MASKLINE_VERSION));
+    QApplication::setWindowIcon(QIcon(u":/maskline/maskline.svg"_s));
 
     QCommandLineParser parser;
     parser.setApplicationDescription(
         u"Maskline operator console: runs the number-masking engine (Twilio Proxy v1 REST API) and shows its "
-        u"services, numbers, sessions and debugger events."_s);
+        u"services, numbers, sessions and debugger events. Settings saved in the console apply on the next start; "
+        u"flags and MASKLINE_* variables override them."_s);
     parser.addHelpOption();
     parser.addVersionOption();
     Maskline::Cli::addEngineOptions(parser);
     parser.process(app);
 
+    // The Settings dialog's values become MASKLINE_* variables unless the environment already sets them; flags still
+    // win over both.
+    {
+        QSettings settings;
+        Maskline::ConsoleSettings::load(settings).applyToEnvironment(settings);
+    }
     const Maskline::Cli::Parsed parsed = Maskline::Cli::engineConfig(parser);
     if (!parsed.error.isEmpty()) {
         QTextStream(stderr) << "maskline: " << parsed.error << "\n";
         return 2;
     }
 
-    Maskline::MainWindow window;
     QThread engineThread;
     engineThread.setObjectName(u"engine"_s);
     auto *engine = new Maskline::EngineHost(parsed.engine);
     engine->moveToThread(&engineThread);
-    QObject::connect(engine, &Maskline::EngineHost::started, &window, &Maskline::MainWindow::handleEngineStarted);
-    QObject::connect(engine, &Maskline::EngineHost::failed, &window, &Maskline::MainWindow::handleEngineFailed);
-    QObject::connect(engine, &Maskline::EngineHost::changed, &window, &Maskline::MainWindow::handleChanges);
-    QObject::connect(&engineThread, &QThread::started, engine, &Maskline::EngineHost::start);
-    QObject::connect(&engineThread, &QThread::finished, engine, &QObject::deleteLater);
-    engineThread.start();
-    window.show();
 
-    const int code = app.exec();
-    QMetaObject::invokeMethod(engine, &Maskline::EngineHost::stop, Qt::BlockingQueuedConnection);
+    int exitCode = 0;
+    {
+        Maskline::StoreReader reader(parsed.engine.store);
+        Maskline::EngineClient client(engine);
+        Maskline::EngineSimulator simulator(&client, &reader);
+        Maskline::MainWindow window(&client, &reader, &simulator);
+        window.setCarrierMode(parsed.engine.carrier.kind == Maskline::CarrierConfig::Kind::Twilio ? u"twilio"_s
+                                                                                                  : u"simulator"_s);
+        window.attachEngine(engine);
+        QObject::connect(&engineThread, &QThread::started, engine, &Maskline::EngineHost::start);
+        QObject::connect(&engineThread, &QThread::finished, engine, &QObject::deleteLater);
+        engineThread.start();
+        window.show();
+        exitCode = app.exec();
+        // Stop the engine on its own thread (it owns the write connection and the listener) before the window and
+        // the reader go away.
+        QMetaObject::invokeMethod(engine, &Maskline::EngineHost::stop, Qt::BlockingQueuedConnection);
+    }
     engineThread.quit();
     engineThread.wait();
-    return code;
+    return exitCode;
 }

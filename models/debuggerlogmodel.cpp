@@ -1,0 +1,512 @@
+#include "debuggerlogmodel.h"
+
+#include <QColor>
+#include <QIcon>
+#include <QTimer>
+
+#include "formatting.h"
+#include "pagedsqlmodel.h"
+#include "proxy/rows.h"
+#include "store/sqlquery.h"
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace Maskline {
+
+namespace {
+
+const QString EVENT_COLUMNS = u"id, sid, account_sid, service_sid, session_sid, participant_sid, interaction_sid, "
+                              u"resource_sid, code, log_level, message, request_method, request_url, "
+                              u"request_variables, response_body, date_created"_s;
+
+QString str(const SqlQuery &q, int i)
+{
+    const QVariant v = q.value(i);
+    return v.isNull() ? QString() : v.toString();
+}
+
+DebuggerEvent readEvent(const SqlQuery &q)
+{
+    DebuggerEvent e;
+    e.id = q.value(0).toLongLong();
+    e.sid = str(q, 1);
+    e.accountSid = str(q, 2);
+    e.serviceSid = str(q, 3);
+    e.sessionSid = str(q, 4);
+    e.participantSid = str(q, 5);
+    e.interactionSid = str(q, 6);
+    e.resourceSid = str(q, 7);
+    e.code = q.value(8).toInt();
+    e.logLevel = str(q, 9);
+    e.message = str(q, 10);
+    e.requestMethod = str(q, 11);
+    e.requestUrl = str(q, 12);
+    e.requestVariables = str(q, 13);
+    e.responseBody = str(q, 14);
+    e.dateCreated = Rows::toTime(q.value(15));
+    return e;
+}
+
+QString csvField(const QString &s)
+{
+    if (s.contains(u',') || s.contains(u'"') || s.contains(u'\n') || s.contains(u'\r')) {
+        QString quoted = s;
+        quoted.replace(u"\""_s, u"\"\""_s);
+        return u"\""_s + quoted + u"\""_s;
+    }
+    return s;
+}
+
+} // namespace
+
+// ---------------------------------------------------------------------------------------------------------------
+
+DebuggerLogFilter::Level DebuggerLogFilter::levelOf(const QString &logLevel)
+{
+    if (logLevel == u"error"_s) {
+        return Error;
+    }
+    if (logLevel == u"warning"_s) {
+        return Warning;
+    }
+    return Other;
+}
+
+bool DebuggerLogFilter::isEmpty() const
+{
+    return levels == AllLevels && code == 0 && sid.isEmpty() && text.isEmpty() && !from.isValid() && !to.isValid();
+}
+
+bool DebuggerLogFilter::matches(const DebuggerEvent &e) const
+{
+    if (!levels.testFlag(levelOf(e.logLevel))) {
+        return false;
+    }
+    if (code != 0 && e.code != code) {
+        return false;
+    }
+    if (!sid.isEmpty()) {
+        const QString s = sid.trimmed();
+        if (e.resourceSid != s && e.serviceSid != s && e.sessionSid != s && e.participantSid != s &&
+            e.interactionSid != s && e.sid != s) {
+            return false;
+        }
+    }
+    if (!text.isEmpty() && !e.message.contains(text, Qt::CaseInsensitive)) {
+        return false;
+    }
+    if (from.isValid() && e.dateCreated < from) {
+        return false;
+    }
+    if (to.isValid() && e.dateCreated >= to) {
+        return false;
+    }
+    return true;
+}
+
+SqlFilter DebuggerLogFilter::toSql() const
+{
+    SqlFilter f;
+    if (levels != AllLevels) {
+        QStringList parts;
+        if (levels.testFlag(Error)) {
+            parts.append(u"log_level = 'error'"_s);
+        }
+        if (levels.testFlag(Warning)) {
+            parts.append(u"log_level = 'warning'"_s);
+        }
+        if (levels.testFlag(Other)) {
+            parts.append(u"log_level NOT IN ('error', 'warning')"_s);
+        }
+        f.add(parts.isEmpty() ? u"0 = 1"_s : u"("_s + parts.join(u" OR "_s) + u")"_s);
+    }
+    if (code != 0) {
+        f.add(u"code = :code"_s, {{u":code"_s, code}});
+    }
+    if (!sid.isEmpty()) {
+        const QString s = sid.trimmed();
+        QList<std::pair<QString, QVariant>> binds;
+        for (int i = 1; i <= 6; ++i) {
+            binds.append({u":s%1"_s.arg(i), s});
+        }
+        f.add(u"(resource_sid = :s1 OR service_sid = :s2 OR session_sid = :s3 OR participant_sid = :s4 OR "
+              u"interaction_sid = :s5 OR sid = :s6)"_s,
+              binds);
+    }
+    if (!text.isEmpty()) {
+        QString escaped = text;
+        escaped.replace(u"\\"_s, u"\\\\"_s).replace(u"%"_s, u"\\%"_s).replace(u"_"_s, u"\\_"_s);
+        f.add(u"message LIKE :text ESCAPE '\\'"_s, {{u":text"_s, QString(u"%"_s + escaped + u"%"_s)}});
+    }
+    if (from.isValid()) {
+        f.add(u"date_created >= :from"_s, {{u":from"_s, from.toMSecsSinceEpoch()}});
+    }
+    if (to.isValid()) {
+        f.add(u"date_created < :to"_s, {{u":to"_s, to.toMSecsSinceEpoch()}});
+    }
+    return f;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+
+DebuggerLogModel::DebuggerLogModel(StoreReader *reader, int capacity, QObject *parent)
+    : QAbstractTableModel(parent)
+    , m_reader(reader)
+    , m_capacity(std::max(1, capacity))
+{
+    qRegisterMetaType<Maskline::DebuggerEvent>();
+}
+
+void DebuggerLogModel::setHistoryFilter(const DebuggerLogFilter &filter)
+{
+    if (filter == m_historyFilter && m_loaded) {
+        return;
+    }
+    m_historyFilter = filter;
+    replay();
+}
+
+void DebuggerLogModel::replay()
+{
+    if (!m_reader) {
+        return;
+    }
+    if (m_ticket) {
+        m_ticket->cancel();
+    }
+    const quint64 gen = ++m_generation;
+    m_replaying = true;
+    const SqlFilter f = m_historyFilter.toSql();
+    QString sql = u"SELECT "_s + EVENT_COLUMNS + u" FROM debugger_events"_s;
+    if (!f.where.isEmpty()) {
+        sql += u" WHERE "_s + f.where;
+    }
+    sql += u" ORDER BY id DESC LIMIT :limit"_s;
+    const int limit = std::min(m_historySize, m_capacity);
+    m_ticket = m_reader->read(
+        this,
+        [sql, f, limit](const QSqlDatabase &db) {
+            SqlQuery q(db, sql);
+            f.bindTo(q);
+            q.bind(u":limit"_s, limit);
+            q.exec();
+            QList<DebuggerEvent> events;
+            while (q.next()) {
+                events.prepend(readEvent(q));
+            }
+            return events;
+        },
+        [this, gen](Result<QList<DebuggerEvent>> result) {
+            if (gen != m_generation) {
+                return;
+            }
+            m_replaying = false;
+            if (!result) {
+                Q_EMIT readFailed(result.error().message);
+                return;
+            }
+            QList<DebuggerEvent> history = std::move(*result);
+            const qint64 newest = history.isEmpty() ? 0 : history.constLast().id;
+            // Live events that arrived while the history was read, and are not in it, follow it.
+            for (DebuggerEvent &e : m_incoming) {
+                if (e.id > newest || e.id == 0) {
+                    history.append(std::move(e));
+                }
+            }
+            m_incoming.clear();
+            if (history.size() > m_capacity) {
+                history.remove(0, history.size() - m_capacity);
+            }
+            beginResetModel();
+            m_events = std::move(history);
+            endResetModel();
+            m_loaded = true;
+            Q_EMIT historyLoaded(int(m_events.size()));
+        });
+}
+
+void DebuggerLogModel::handleEventRecorded(const DebuggerEvent &event)
+{
+    m_incoming.append(event);
+    if (m_replaying || m_flushScheduled) {
+        return;
+    }
+    m_flushScheduled = true;
+    QTimer::singleShot(COALESCE_MS, this, &DebuggerLogModel::flushLive);
+}
+
+void DebuggerLogModel::flushLive()
+{
+    m_flushScheduled = false;
+    if (m_replaying || m_incoming.isEmpty()) {
+        return;
+    }
+    insertEvents(std::exchange(m_incoming, {}));
+}
+
+void DebuggerLogModel::insertEvents(QList<DebuggerEvent> events)
+{
+    if (events.size() > m_capacity) {
+        events.remove(0, events.size() - m_capacity);
+    }
+    const qsizetype overflow = m_events.size() + events.size() - m_capacity;
+    if (overflow > 0) {
+        beginRemoveRows({}, 0, int(overflow) - 1);
+        m_events.remove(0, overflow);
+        endRemoveRows();
+    }
+    const int first = int(m_events.size());
+    beginInsertRows({}, first, first + int(events.size()) - 1);
+    m_events.append(std::move(events));
+    endInsertRows();
+}
+
+const DebuggerEvent *DebuggerLogModel::eventAt(int row) const
+{
+    return (row >= 0 && row < m_events.size()) ? &m_events.at(row) : nullptr;
+}
+
+int DebuggerLogModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : int(m_events.size());
+}
+
+int DebuggerLogModel::columnCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : COLUMN_COUNT;
+}
+
+QVariant DebuggerLogModel::data(const QModelIndex &index, int role) const
+{
+    const DebuggerEvent *e = eventAt(index.row());
+    if (!e || !checkIndex(index, CheckIndexOption::IndexIsValid)) {
+        return {};
+    }
+    switch (role) {
+    case SidRole:
+        return e->resourceSid;
+    case IdRole:
+        return e->id;
+    case StatusRole:
+    case LevelRole:
+        return e->logLevel;
+    case SessionSidRole:
+        return e->sessionSid;
+    case CodeRole:
+        return e->code;
+    case TimeRole:
+        return e->dateCreated;
+    case Qt::ForegroundRole:
+        if (index.column() == LevelColumn || index.column() == CodeColumn) {
+            if (e->logLevel == u"error"_s) {
+                return QColor(0xc6, 0x28, 0x28);
+            }
+            if (e->logLevel == u"warning"_s) {
+                return QColor(0xb2, 0x6a, 0x00);
+            }
+        }
+        return {};
+    case Qt::DecorationRole:
+        if (index.column() == LevelColumn) {
+            return QIcon::fromTheme(e->logLevel == u"error"_s ? u"dialog-error"_s : u"dialog-warning"_s);
+        }
+        return {};
+    case Qt::TextAlignmentRole:
+        return index.column() == CodeColumn ? QVariant(Qt::AlignRight | Qt::AlignVCenter) : QVariant();
+    case Qt::ToolTipRole:
+        return index.column() == MessageColumn ? QVariant(e->message) : QVariant();
+    case Qt::DisplayRole:
+    case UnderlyingDataRole: {
+        const bool raw = role == UnderlyingDataRole;
+        switch (Column(index.column())) {
+        case TimeColumn:
+            return raw ? QVariant(e->dateCreated) : QVariant(Format::dateTime(e->dateCreated));
+        case LevelColumn:
+            return e->logLevel;
+        case CodeColumn:
+            return e->code;
+        case MessageColumn:
+            return e->message;
+        case SidColumn:
+            return e->resourceSid;
+        case SessionColumn:
+            return e->sessionSid;
+        case COLUMN_COUNT:
+            break;
+        }
+        break;
+    }
+    default:
+        break;
+    }
+    return {};
+}
+
+QVariant DebuggerLogModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal) {
+        return {};
+    }
+    if (role == Qt::TextAlignmentRole) {
+        return section == CodeColumn ? QVariant(Qt::AlignRight | Qt::AlignVCenter) : QVariant();
+    }
+    if (role != Qt::DisplayRole) {
+        return {};
+    }
+    switch (Column(section)) {
+    case TimeColumn:
+        return tr("Time");
+    case LevelColumn:
+        return tr("Level");
+    case CodeColumn:
+        return tr("Code");
+    case MessageColumn:
+        return tr("Message");
+    case SidColumn:
+        return tr("Resource SID");
+    case SessionColumn:
+        return tr("Session");
+    case COLUMN_COUNT:
+        break;
+    }
+    return {};
+}
+
+QString DebuggerLogModel::toCsv(const QList<DebuggerEvent> &events)
+{
+    QString out = u"time,level,code,message,sid,resource_sid,service_sid,session_sid,participant_sid,"
+                  u"interaction_sid,request_method,request_url,request_variables,response_body\r\n"_s;
+    for (const DebuggerEvent &e : events) {
+        const QStringList fields{Time::toIso(e.dateCreated),
+                                 e.logLevel,
+                                 QString::number(e.code),
+                                 e.message,
+                                 e.sid,
+                                 e.resourceSid,
+                                 e.serviceSid,
+                                 e.sessionSid,
+                                 e.participantSid,
+                                 e.interactionSid,
+                                 e.requestMethod,
+                                 e.requestUrl,
+                                 e.requestVariables,
+                                 e.responseBody};
+        QStringList escaped;
+        for (const QString &f : fields) {
+            escaped.append(csvField(f));
+        }
+        out += escaped.join(u',') + u"\r\n"_s;
+    }
+    return out;
+}
+
+QString DebuggerLogModel::describe(const DebuggerEvent &e)
+{
+    QString text =
+        tr("%1 %2 — %3\n%4\n\n").arg(e.logLevel.toUpper()).arg(e.code).arg(Format::dateTime(e.dateCreated), e.message);
+    const std::pair<QString, QString> sids[] = {{tr("Event"), e.sid},
+                                                {tr("Service"), e.serviceSid},
+                                                {tr("Session"), e.sessionSid},
+                                                {tr("Participant"), e.participantSid},
+                                                {tr("Interaction"), e.interactionSid},
+                                                {tr("Resource"), e.resourceSid}};
+    for (const auto &[label, sid] : sids) {
+        if (!sid.isEmpty()) {
+            text += u"%1: %2\n"_s.arg(label, sid);
+        }
+    }
+    text += u"\n"_s + tr("Request") + u"\n"_s;
+    if (e.requestMethod.isEmpty() && e.requestUrl.isEmpty() && e.requestVariables.isEmpty()) {
+        text += tr("(none recorded)") + u"\n"_s;
+    } else {
+        text += u"%1 %2\n%3\n"_s.arg(e.requestMethod, e.requestUrl, e.requestVariables);
+    }
+    text += u"\n"_s + tr("Response") + u"\n"_s;
+    text += (e.responseBody.isEmpty() ? tr("(none recorded)") : e.responseBody) + u"\n"_s;
+    return text;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+
+DebuggerLogFilterModel::DebuggerLogFilterModel(DebuggerLogModel *log, QObject *parent)
+    : QSortFilterProxyModel(parent)
+    , m_log(log)
+{
+    setSourceModel(log);
+}
+
+void DebuggerLogFilterModel::setLevels(DebuggerLogFilter::Levels levels)
+{
+    DebuggerLogFilter f = m_filter;
+    f.levels = levels;
+    setFilter(f);
+}
+
+void DebuggerLogFilterModel::setCode(int code)
+{
+    DebuggerLogFilter f = m_filter;
+    f.code = code;
+    setFilter(f);
+}
+
+void DebuggerLogFilterModel::setSid(const QString &sid)
+{
+    DebuggerLogFilter f = m_filter;
+    f.sid = sid.trimmed();
+    setFilter(f);
+}
+
+void DebuggerLogFilterModel::setText(const QString &text)
+{
+    DebuggerLogFilter f = m_filter;
+    f.text = text;
+    setFilter(f);
+}
+
+void DebuggerLogFilterModel::setTimeRange(const QDateTime &from, const QDateTime &to)
+{
+    DebuggerLogFilter f = m_filter;
+    f.from = from;
+    f.to = to;
+    setFilter(f);
+}
+
+void DebuggerLogFilterModel::setFilter(const DebuggerLogFilter &filter)
+{
+    if (filter == m_filter) {
+        return;
+    }
+    m_filter = filter;
+    apply();
+}
+
+void DebuggerLogFilterModel::apply()
+{
+    invalidateRowsFilter();
+    if (m_log) {
+        m_log->setHistoryFilter(m_filter);
+    }
+}
+
+bool DebuggerLogFilterModel::filterAcceptsRow(int sourceRow, const QModelIndex &sourceParent) const
+{
+    if (sourceParent.isValid() || !m_log) {
+        return false;
+    }
+    const DebuggerEvent *e = m_log->eventAt(sourceRow);
+    return e && m_filter.matches(*e);
+}
+
+QList<DebuggerEvent> DebuggerLogFilterModel::visibleEvents() const
+{
+    QList<DebuggerEvent> events;
+    for (int r = 0; r < rowCount(); ++r) {
+        const QModelIndex src = mapToSource(index(r, 0));
+        if (const DebuggerEvent *e = m_log->eventAt(src.row())) {
+            events.append(*e);
+        }
+    }
+    return events;
+}
+
+} // namespace Maskline

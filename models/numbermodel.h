@@ -1,0 +1,46 @@
+#pragma once
+
+#include "pagedsqlmodel.h"
+
+namespace Maskline {
+
+// One Service's pool of proxy numbers, newest first.
+class NumberModel final : public PagedSqlModel<PhoneNumber>
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(NumberModel)
+
+public:
+    enum Column
+    {
+        NumberColumn,
+        CountryColumn,
+        CapabilitiesColumn,
+        ReservedColumn,
+        InUseColumn,
+        FriendlyNameColumn,
+        SidColumn,
+        COLUMN_COUNT
+    };
+
+    explicit NumberModel(StoreReader *reader, QObject *parent = nullptr);
+
+    void setServiceSid(const QString &serviceSid);
+    QString serviceSid() const { return m_serviceSid; }
+
+    int columnCount(const QModelIndex &parent = {}) const override;
+    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+
+    static QString capabilitiesText(const Capabilities &c);
+
+protected:
+    bool isActive() const override { return !m_serviceSid.isEmpty(); }
+    bool collect(const Change &change, QSet<QString> &sids) override;
+    SqlFilter filter() const override;
+
+private:
+    QString m_serviceSid;
+};
+
+} // namespace Maskline

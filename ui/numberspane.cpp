@@ -1,0 +1,374 @@
+#include "numberspane.h"
+
+#include <QApplication>
+#include <QCheckBox>
+#include <QClipboard>
+#include <QDialogButtonBox>
+#include <QFile>
+#include <QFileDialog>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMenu>
+#include <QMessageBox>
+#include <QPlainTextEdit>
+#include <QProgressDialog>
+#include <QPushButton>
+#include <QRegularExpression>
+#include <QSettings>
+#include <QTableView>
+#include <QVBoxLayout>
+
+#include "engineclient.h"
+#include "formatting.h"
+#include "numbermodel.h"
+#include "widgets.h"
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace Maskline {
+
+NumbersPane::NumbersPane(const ConsoleContext &context, QWidget *parent)
+    : QWidget(parent)
+    , m_ctx(context)
+    , m_model(new NumberModel(context.reader, this))
+{
+    auto *layout = new QVBoxLayout(this);
+    auto *top = new QHBoxLayout;
+    top->addWidget(new QLabel(tr("Service:"), this));
+    m_service = new ServiceCombo(context.services, false, this);
+    top->addWidget(m_service);
+    top->addSpacing(16);
+    m_number = new QLineEdit(this);
+    m_number->setPlaceholderText(tr("+14155550100 or PN…"));
+    m_number->setClearButtonEnabled(true);
+    m_reserved = new QCheckBox(tr("Reserved"), this);
+    auto *add = new QPushButton(tr("&Add"), this);
+    auto *import = new QPushButton(tr("&Import list / CSV…"), this);
+    top->addWidget(m_number, 1);
+    top->addWidget(m_reserved);
+    top->addWidget(add);
+    top->addWidget(import);
+    layout->addLayout(top);
+
+    m_banner = new MessageBanner(this);
+    layout->addWidget(m_banner);
+
+    m_view = makeTable(this);
+    m_view->setModel(m_model);
+    m_view->setColumnWidth(NumberModel::NumberColumn, 150);
+    m_view->setColumnWidth(NumberModel::CapabilitiesColumn, 170);
+    m_view->setColumnWidth(NumberModel::FriendlyNameColumn, 150);
+    layout->addWidget(m_view);
+
+    auto *actions = new QHBoxLayout;
+    auto *reserve = new QPushButton(tr("&Reserve / release"), this);
+    auto *remove = new QPushButton(tr("Re&move…"), this);
+    auto *holders = new QPushButton(tr("&Who holds this number?"), this);
+    actions->addWidget(reserve);
+    actions->addWidget(remove);
+    actions->addStretch();
+    actions->addWidget(holders);
+    layout->addLayout(actions);
+
+    connect(m_service, &ServiceCombo::serviceChanged, m_model, &NumberModel::setServiceSid);
+    connect(m_service, &ServiceCombo::serviceChanged, m_banner, &MessageBanner::clearMessage);
+    connect(add, &QPushButton::clicked, this, &NumbersPane::addNumber);
+    connect(m_number, &QLineEdit::returnPressed, this, &NumbersPane::addNumber);
+    connect(import, &QPushButton::clicked, this, &NumbersPane::showImportDialog);
+    connect(reserve, &QPushButton::clicked, this, &NumbersPane::toggleReserved);
+    connect(remove, &QPushButton::clicked, this, &NumbersPane::removeSelected);
+    connect(holders, &QPushButton::clicked, this, &NumbersPane::showHolders);
+    connect(m_view, &QTableView::doubleClicked, this, &NumbersPane::showHolders);
+    connect(m_view, &QWidget::customContextMenuRequested, this, &NumbersPane::showContextMenu);
+    m_model->setServiceSid(m_service->currentSid());
+}
+
+QString NumbersPane::serviceSid() const
+{
+    return m_service->currentSid();
+}
+
+void NumbersPane::saveState(QSettings &settings) const
+{
+    saveViewState(settings, u"numbers"_s, m_view);
+}
+
+void NumbersPane::restoreState(QSettings &settings)
+{
+    restoreViewState(settings, u"numbers"_s, m_view);
+}
+
+QStringList NumbersPane::parseNumberList(const QString &text)
+{
+    QStringList numbers;
+    int column = 0;
+    const QStringList lines = text.split(QRegularExpression(u"[\r\n]+"_s), Qt::SkipEmptyParts);
+    for (qsizetype i = 0; i < lines.size(); ++i) {
+        const QString line = lines.at(i).trimmed();
+        if (line.isEmpty() || line.startsWith(u'#')) {
+            continue;
+        }
+        const QStringList cells = line.split(QRegularExpression(u"[,;\t]"_s));
+        if (i == 0 && !line.contains(QRegularExpression(u"\\d{4}"_s))) {
+            // A CSV header: take the phone_number column if it names one.
+            for (qsizetype c = 0; c < cells.size(); ++c) {
+                const QString name = cells.at(c).trimmed().toLower().remove(u'"');
+                if (name == u"phone_number"_s || name == u"number"_s || name == u"phonenumber"_s) {
+                    column = int(c);
+                }
+            }
+            continue;
+        }
+        if (cells.size() == 1 || column >= cells.size()) {
+            // A pasted list: several numbers may share a line, separated by spaces only when each starts with '+'.
+            for (const QString &part : line.split(QRegularExpression(u"[,;\t]|\\s+(?=\\+)"_s), Qt::SkipEmptyParts)) {
+                const QString n = part.trimmed();
+                if (n.startsWith(u"PN"_s)) {
+                    numbers.append(n);
+                } else if (!Format::compactNumber(n).isEmpty()) {
+                    numbers.append(Format::compactNumber(n));
+                }
+            }
+            continue;
+        }
+        const QString cell = cells.at(column).trimmed().remove(u'"');
+        if (cell.startsWith(u"PN"_s)) {
+            numbers.append(cell);
+        } else if (!Format::compactNumber(cell).isEmpty()) {
+            numbers.append(Format::compactNumber(cell));
+        }
+    }
+    return numbers;
+}
+
+void NumbersPane::addNumber()
+{
+    const QString text = m_number->text().trimmed();
+    if (text.isEmpty() || serviceSid().isEmpty()) {
+        m_banner->showError(serviceSid().isEmpty() ? tr("Create a service first: numbers belong to a service's pool.")
+                                                   : tr("Type a phone number in E.164 form, e.g. +14155550100."));
+        return;
+    }
+    PhoneNumberParams p;
+    if (text.startsWith(u"PN"_s)) {
+        p.sid = text;
+    } else {
+        p.phoneNumber = Format::compactNumber(text);
+    }
+    p.isReserved = m_reserved->isChecked();
+    m_banner->clearMessage();
+    m_ctx.engine->addNumber(serviceSid(), p, this, [this](Result<PhoneNumber> r) {
+        if (!r) {
+            m_banner->showError(EngineClient::describe(r.error()));
+            return;
+        }
+        m_number->clear();
+        m_banner->showInfo(tr("Added %1 to the pool.").arg(r->phoneNumber));
+    });
+}
+
+void NumbersPane::showImportDialog()
+{
+    if (serviceSid().isEmpty()) {
+        m_banner->showError(tr("Create a service first: numbers belong to a service's pool."));
+        return;
+    }
+    ImportNumbersDialog dialog(this);
+    if (dialog.exec() != QDialog::Accepted) {
+        return;
+    }
+    importNumbers(dialog.numbers(), dialog.reserved());
+}
+
+void NumbersPane::importNumbers(const QStringList &numbers, bool reserved)
+{
+    if (numbers.isEmpty() || m_import.progress) {
+        return;
+    }
+    m_import = Import{};
+    m_import.numbers = numbers;
+    m_import.reserved = reserved;
+    m_import.progress =
+        new QProgressDialog(tr("Adding numbers to the pool…"), tr("Stop"), 0, int(numbers.size()), this);
+    m_import.progress->setWindowTitle(tr("Import numbers"));
+    m_import.progress->setMinimumDuration(300);
+    m_import.progress->setValue(0);
+    m_banner->clearMessage();
+    importNext();
+}
+
+void NumbersPane::importNext()
+{
+    QProgressDialog *progress = m_import.progress;
+    const bool stopped = progress && progress->wasCanceled();
+    if (stopped || m_import.next >= m_import.numbers.size()) {
+        const int skipped = int(m_import.numbers.size()) - m_import.next;
+        QString summary = tr("Imported %1 of %2 numbers.").arg(m_import.added).arg(m_import.numbers.size());
+        if (stopped && skipped > 0) {
+            summary += u" "_s + tr("Stopped: %n not tried.", "", skipped);
+        }
+        if (!m_import.failures.isEmpty()) {
+            summary += u"\n"_s + m_import.failures.join(u"\n"_s);
+            m_banner->showError(summary);
+        } else {
+            m_banner->showInfo(summary);
+        }
+        if (progress) {
+            progress->setValue(progress->maximum());
+            progress->deleteLater();
+        }
+        m_import.progress = nullptr;
+        return;
+    }
+    const QString number = m_import.numbers.at(m_import.next++);
+    PhoneNumberParams p;
+    if (number.startsWith(u"PN"_s)) {
+        p.sid = number;
+    } else {
+        p.phoneNumber = number;
+    }
+    p.isReserved = m_import.reserved;
+    m_ctx.engine->addNumber(serviceSid(), p, this, [this, number](Result<PhoneNumber> r) {
+        if (r) {
+            ++m_import.added;
+        } else {
+            m_import.failures.append(u"%1 — %2"_s.arg(number, EngineClient::describe(r.error())));
+        }
+        if (m_import.progress) {
+            m_import.progress->setValue(m_import.next);
+        }
+        importNext();
+    });
+}
+
+void NumbersPane::toggleReserved()
+{
+    const QModelIndexList rows = m_view->selectionModel()->selectedRows();
+    for (const QModelIndex &i : rows) {
+        const PhoneNumber *n = m_model->rowAt(i.row());
+        if (!n) {
+            continue;
+        }
+        m_ctx.engine->setNumberReserved(n->serviceSid, n->sid, !n->isReserved, this, [this](Result<PhoneNumber> r) {
+            if (!r) {
+                m_banner->showError(EngineClient::describe(r.error()));
+                return;
+            }
+            m_banner->showInfo(r->isReserved ? tr("%1 is now reserved.").arg(r->phoneNumber)
+                                             : tr("%1 is no longer reserved.").arg(r->phoneNumber));
+        });
+    }
+}
+
+void NumbersPane::removeSelected()
+{
+    const QModelIndexList rows = m_view->selectionModel()->selectedRows();
+    if (rows.isEmpty()) {
+        return;
+    }
+    QStringList names;
+    QList<PhoneNumber> numbers;
+    for (const QModelIndex &i : rows) {
+        if (const PhoneNumber *n = m_model->rowAt(i.row())) {
+            numbers.append(*n);
+            names.append(n->phoneNumber);
+        }
+    }
+    if (QMessageBox::question(this, tr("Remove numbers"),
+                              tr("Remove %1 from the pool? Numbers in use by an active session cannot be removed.")
+                                  .arg(names.join(u", "_s)),
+                              QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel) != QMessageBox::Yes) {
+        return;
+    }
+    m_banner->clearMessage();
+    for (const PhoneNumber &n : std::as_const(numbers)) {
+        m_ctx.engine->removeNumber(n.serviceSid, n.sid, this, [this, number = n.phoneNumber](Status st) {
+            if (!st) {
+                m_banner->showError(EngineClient::describe(st.error()));
+                return;
+            }
+            if (!m_banner->isError()) {
+                m_banner->showInfo(tr("Removed %1 from the pool.").arg(number));
+            }
+        });
+    }
+}
+
+void NumbersPane::showHolders()
+{
+    const QModelIndex i = m_view->currentIndex();
+    const PhoneNumber *n = i.isValid() ? m_model->rowAt(i.row()) : nullptr;
+    if (!n) {
+        return;
+    }
+    Q_EMIT holdersRequested(n->serviceSid, n->sid, n->phoneNumber);
+}
+
+void NumbersPane::showContextMenu(const QPoint &pos)
+{
+    const QModelIndex i = m_view->indexAt(pos);
+    QMenu menu(this);
+    if (i.isValid()) {
+        const QString sid = i.siblingAtColumn(0).data(SidRole).toString();
+        const QString number = i.siblingAtColumn(NumberModel::NumberColumn).data().toString();
+        menu.addAction(tr("Copy number"), this, [number]() { QApplication::clipboard()->setText(number); });
+        menu.addAction(tr("Copy SID"), this, [sid]() { QApplication::clipboard()->setText(sid); });
+        menu.addSeparator();
+        menu.addAction(tr("Who holds this number?"), this, &NumbersPane::showHolders);
+        menu.addAction(tr("Reserve / release"), this, &NumbersPane::toggleReserved);
+        menu.addAction(tr("Remove…"), this, &NumbersPane::removeSelected);
+    }
+    menu.addAction(tr("Import list / CSV…"), this, &NumbersPane::showImportDialog);
+    menu.exec(m_view->viewport()->mapToGlobal(pos));
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+
+ImportNumbersDialog::ImportNumbersDialog(QWidget *parent)
+    : QDialog(parent)
+{
+    setWindowTitle(tr("Import numbers"));
+    auto *layout = new QVBoxLayout(this);
+    layout->addWidget(new QLabel(tr("Paste numbers in E.164 form (one per line, or separated by commas), or open a "
+                                    "CSV file whose first column — or a column named phone_number — holds them."),
+                                 this));
+    m_text = new QPlainTextEdit(this);
+    m_text->setPlaceholderText(u"+14155550100\n+14155550101\n…"_s);
+    layout->addWidget(m_text);
+    m_reserved = new QCheckBox(tr("Add them as reserved"), this);
+    layout->addWidget(m_reserved);
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
+    auto *open = buttons->addButton(tr("Open CSV…"), QDialogButtonBox::ActionRole);
+    buttons->button(QDialogButtonBox::Ok)->setText(tr("Import"));
+    layout->addWidget(buttons);
+    connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
+    connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    connect(open, &QPushButton::clicked, this, &ImportNumbersDialog::openFile);
+    resize(480, 360);
+}
+
+QStringList ImportNumbersDialog::numbers() const
+{
+    return NumbersPane::parseNumberList(m_text->toPlainText());
+}
+
+bool ImportNumbersDialog::reserved() const
+{
+    return m_reserved->isChecked();
+}
+
+void ImportNumbersDialog::openFile()
+{
+    const QString path = QFileDialog::getOpenFileName(this, tr("Open CSV"), {}, tr("CSV files (*.csv *.txt)"));
+    if (path.isEmpty()) {
+        return;
+    }
+    QFile file(path);
+    if (file.open(QIODevice::ReadOnly | QIODevice::Text)) {
+        m_text->setPlainText(QString::fromUtf8(file.readAll()));
+    }
+}
+
+} // namespace Maskline

@@ -1,0 +1,67 @@
+#pragma once
+
+#include <QWidget>
+
+#include "consolecontext.h"
+#include "proxy/types.h"
+
+class QCheckBox;
+class QComboBox;
+class QLineEdit;
+class QPushButton;
+class QSettings;
+class QSpinBox;
+class QSplitter;
+class QTableView;
+
+namespace Maskline {
+
+class MessageBanner;
+
+// Services: the list, and a form that edits every field of the selected one (or a new one).
+class ServicesPane final : public QWidget
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(ServicesPane)
+
+public:
+    explicit ServicesPane(const ConsoleContext &context, QWidget *parent = nullptr);
+
+    void saveState(QSettings &settings) const;
+    void restoreState(QSettings &settings);
+    QTableView *view() const { return m_view; }
+    QString selectedSid() const;
+
+public Q_SLOTS:
+    void newService();
+    void saveService();
+    void deleteService();
+    void selectService(const QString &sid);
+
+private:
+    void handleCurrentChanged();
+    void loadForm(const Service *service);
+    ServiceParams formParams() const;
+    void showContextMenu(const QPoint &pos);
+
+    ConsoleContext m_ctx;
+    QTableView *m_view = nullptr;
+    QSplitter *m_splitter = nullptr;
+    QLineEdit *m_uniqueName = nullptr;
+    QLineEdit *m_sid = nullptr;
+    QSpinBox *m_defaultTtl = nullptr;
+    QComboBox *m_geoMatch = nullptr;
+    QComboBox *m_numberSelection = nullptr;
+    QLineEdit *m_callbackUrl = nullptr;
+    QLineEdit *m_interceptUrl = nullptr;
+    QLineEdit *m_outOfSessionUrl = nullptr;
+    QLineEdit *m_chatInstance = nullptr;
+    QCheckBox *m_mxInsertOne = nullptr;
+    QCheckBox *m_arInsertNine = nullptr;
+    QPushButton *m_save = nullptr;
+    QPushButton *m_delete = nullptr;
+    MessageBanner *m_banner = nullptr;
+    QString m_editingSid; // empty: the form creates a new Service
+};
+
+} // namespace Maskline

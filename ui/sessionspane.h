@@ -1,0 +1,121 @@
+#pragma once
+
+#include <QTimer>
+#include <QWidget>
+
+#include "consolecontext.h"
+#include "proxy/types.h"
+
+class QCheckBox;
+class QComboBox;
+class QDateTimeEdit;
+class QLabel;
+class QLineEdit;
+class QPushButton;
+class QSettings;
+class QSplitter;
+class QTabWidget;
+class QTableView;
+
+namespace Maskline {
+
+class InteractionModel;
+class MessageBanner;
+class ParticipantModel;
+class ServiceCombo;
+class SessionModel;
+struct SessionFilter;
+
+// Sessions: SQL filters (service, status, unique name or SID, participant identifier, proxy number, creation date),
+// status at a glance, TTL countdown and date_expiry; close, re-open, delete; a detail panel with the selected
+// session's participants (add automatic or pinned, remove) and its interactions as a live timeline.
+class SessionsPane final : public QWidget
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(SessionsPane)
+
+public:
+    explicit SessionsPane(const ConsoleContext &context, QWidget *parent = nullptr);
+
+    SessionModel *model() const { return m_model; }
+    ParticipantModel *participants() const { return m_participants; }
+    InteractionModel *interactions() const { return m_interactions; }
+    QTableView *view() const { return m_view; }
+    QTableView *participantView() const { return m_participantView; }
+    QTableView *interactionView() const { return m_interactionView; }
+    QComboBox *statusCombo() const { return m_status; }
+    QLineEdit *textFilter() const { return m_text; }
+    QLineEdit *identifierFilter() const { return m_identifier; }
+    QLineEdit *proxyNumberFilter() const { return m_proxyNumber; }
+    ServiceCombo *serviceCombo() const { return m_service; }
+    MessageBanner *banner() const { return m_banner; }
+    MessageBanner *participantBanner() const { return m_participantBanner; }
+    QLabel *details() const { return m_details; }
+    QLabel *mapping() const { return m_mapping; }
+    QLabel *summary() const { return m_summary; }
+    QString selectedSid() const;
+    const Session *selectedSession() const;
+
+    void saveState(QSettings &settings) const;
+    void restoreState(QSettings &settings);
+    // Applies the filter widgets now (they otherwise wait for typing to pause).
+    void applyFilters();
+
+public Q_SLOTS:
+    void setAccountSid(const QString &accountSid);
+    void jumpToSession(const QString &sessionSid);
+    void showHolders(const QString &serviceSid, const QString &numberSid, const QString &number);
+    void selectSession(const QString &sid);
+    void newSession();
+    void closeSelected();
+    void reopenSelected();
+    void deleteSelected();
+    void addParticipant();
+    void removeParticipant();
+    void clearFilters();
+    void focusFilter();
+
+private:
+    void handleCurrentChanged();
+    void updateDetails();
+    void updateMapping();
+    void updateSummary();
+    void setStatus(const QString &status);
+    void showContextMenu(const QPoint &pos);
+
+    ConsoleContext m_ctx;
+    SessionModel *m_model = nullptr;
+    ParticipantModel *m_participants = nullptr;
+    InteractionModel *m_interactions = nullptr;
+    QString m_accountSid;
+
+    ServiceCombo *m_service = nullptr;
+    QComboBox *m_status = nullptr;
+    QLineEdit *m_text = nullptr;
+    QLineEdit *m_identifier = nullptr;
+    QLineEdit *m_proxyNumber = nullptr;
+    QCheckBox *m_dated = nullptr;
+    QDateTimeEdit *m_from = nullptr;
+    QDateTimeEdit *m_to = nullptr;
+    QTimer m_debounce;
+
+    QTableView *m_view = nullptr;
+    QLabel *m_summary = nullptr;
+    MessageBanner *m_banner = nullptr;
+    QSplitter *m_splitter = nullptr;
+    QSplitter *m_detailSplitter = nullptr;
+    QLabel *m_details = nullptr;
+    QTabWidget *m_tabs = nullptr;
+    QTableView *m_participantView = nullptr;
+    QLabel *m_mapping = nullptr;
+    MessageBanner *m_participantBanner = nullptr;
+    QTableView *m_interactionView = nullptr;
+    QPushButton *m_close = nullptr;
+    QPushButton *m_reopen = nullptr;
+    QPushButton *m_delete = nullptr;
+    QPushButton *m_addParticipant = nullptr;
+    QPushButton *m_removeParticipant = nullptr;
+    QString m_pendingSelect;
+};
+
+} // namespace Maskline

@@ -1,0 +1,173 @@
+#include "widgets.h"
+
+#include <QHeaderView>
+#include <QItemSelectionModel>
+#include <QSettings>
+#include <QSplitter>
+#include <QTableView>
+
+#include "itemroles.h"
+#include "servicemodel.h"
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace Maskline {
+
+MessageBanner::MessageBanner(QWidget *parent)
+    : QLabel(parent)
+{
+    setWordWrap(true);
+    setTextInteractionFlags(Qt::TextSelectableByMouse);
+    setVisible(false);
+}
+
+void MessageBanner::showError(const QString &text)
+{
+    m_error = true;
+    setStyleSheet(u"QLabel { color: #b71c1c; background: #fdecea; border: 1px solid #f5c2c0; padding: 4px; }"_s);
+    setText(text);
+    setVisible(true);
+}
+
+void MessageBanner::showInfo(const QString &text)
+{
+    m_error = false;
+    setStyleSheet(u"QLabel { color: #1b5e20; background: #edf7ed; border: 1px solid #c3e6cb; padding: 4px; }"_s);
+    setText(text);
+    setVisible(true);
+}
+
+void MessageBanner::clearMessage()
+{
+    m_error = false;
+    clear();
+    setVisible(false);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+
+ServiceCombo::ServiceCombo(ServiceModel *services, bool allowAll, QWidget *parent)
+    : QComboBox(parent)
+    , m_services(services)
+    , m_allowAll(allowAll)
+{
+    setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    setMinimumContentsLength(16);
+    if (services) {
+        connect(services, &QAbstractItemModel::modelReset, this, &ServiceCombo::rebuild);
+        connect(services, &QAbstractItemModel::rowsInserted, this, &ServiceCombo::rebuild);
+        connect(services, &QAbstractItemModel::rowsRemoved, this, &ServiceCombo::rebuild);
+        connect(services, &QAbstractItemModel::dataChanged, this, &ServiceCombo::rebuild);
+        connect(services, &PagedSqlModelBase::pageLoaded, this, &ServiceCombo::rebuild);
+    }
+    connect(this, &QComboBox::currentIndexChanged, this, &ServiceCombo::handleIndexChanged);
+    rebuild();
+}
+
+QString ServiceCombo::currentSid() const
+{
+    return currentData().toString();
+}
+
+void ServiceCombo::setCurrentSid(const QString &sid)
+{
+    const int i = findData(sid);
+    if (i >= 0) {
+        setCurrentIndex(i);
+    }
+}
+
+void ServiceCombo::rebuild()
+{
+    if (!m_services) {
+        return;
+    }
+    if (m_services->canFetchMore({})) {
+        m_services->fetchMore({});
+    }
+    const QString keep = m_lastSid;
+    m_rebuilding = true;
+    clear();
+    if (m_allowAll) {
+        addItem(tr("All services"), QString());
+    }
+    for (const Service &s : m_services->rows()) {
+        addItem(s.uniqueName, s.sid);
+    }
+    int i = findData(keep);
+    if (i < 0) {
+        i = count() > 0 ? 0 : -1;
+    }
+    setCurrentIndex(i);
+    m_rebuilding = false;
+    handleIndexChanged();
+}
+
+void ServiceCombo::handleIndexChanged()
+{
+    if (m_rebuilding) {
+        return;
+    }
+    const QString sid = currentSid();
+    if (sid == m_lastSid) {
+        return;
+    }
+    m_lastSid = sid;
+    Q_EMIT serviceChanged(sid);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+
+QTableView *makeTable(QWidget *parent)
+{
+    auto *view = new QTableView(parent);
+    view->setSelectionBehavior(QAbstractItemView::SelectRows);
+    view->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    view->setShowGrid(false);
+    view->setAlternatingRowColors(true);
+    view->setWordWrap(false);
+    view->setContextMenuPolicy(Qt::CustomContextMenu);
+    view->verticalHeader()->setVisible(false);
+    view->verticalHeader()->setDefaultSectionSize(view->fontMetrics().height() + 8);
+    view->horizontalHeader()->setStretchLastSection(true);
+    view->horizontalHeader()->setHighlightSections(false);
+    view->horizontalHeader()->setDefaultAlignment(Qt::AlignLeft | Qt::AlignVCenter);
+    return view;
+}
+
+void saveViewState(QSettings &settings, const QString &key, QTableView *view)
+{
+    settings.setValue(key + u"/header"_s, view->horizontalHeader()->saveState());
+}
+
+void restoreViewState(QSettings &settings, const QString &key, QTableView *view)
+{
+    const QByteArray state = settings.value(key + u"/header"_s).toByteArray();
+    if (!state.isEmpty()) {
+        view->horizontalHeader()->restoreState(state);
+    }
+}
+
+void saveSplitterState(QSettings &settings, const QString &key, QSplitter *splitter)
+{
+    settings.setValue(key + u"/splitter"_s, splitter->saveState());
+}
+
+void restoreSplitterState(QSettings &settings, const QString &key, QSplitter *splitter)
+{
+    const QByteArray state = settings.value(key + u"/splitter"_s).toByteArray();
+    if (!state.isEmpty()) {
+        splitter->restoreState(state);
+    }
+}
+
+QString currentSid(QTableView *view)
+{
+    const QModelIndex i = view->currentIndex();
+    if (!i.isValid() || !view->selectionModel()->isRowSelected(i.row(), i.parent())) {
+        return {};
+    }
+    return i.siblingAtColumn(0).data(SidRole).toString();
+}
+
+} // namespace Maskline
