@@ -260,14 +260,62 @@ Parsed engineConfig(const QCommandLineParser &parser)
     return result;
 }
 
+namespace {
+
+const char ACCOUNT_USAGE[] = "usage: maskline-server [--db PATH] account create [--sid AC… --token …]\n"
+                             "       maskline-server [--db PATH] account list\n"
+                             "       maskline-server [--db PATH] account token AC…\n"
+                             "       maskline-server [--db PATH] account set AC… SETTING=on|off …\n"
+                             "settings: allow_participant_conflict, respect_sms_stop_filter, sms_stop_filtering\n";
+
+QString onOff(bool value)
+{
+    return value ? u"on"_s : u"off"_s;
+}
+
+// "allow_participant_conflict=on" and friends into AccountSettings; the error names the word it could not read.
+Result<AccountSettings> parseAccountSettings(const QStringList &words)
+{
+    AccountSettings settings;
+    if (words.isEmpty()) {
+        return ApiError::invalidParameter(u"setting"_s, u"name at least one SETTING=on|off"_s);
+    }
+    for (const QString &word : words) {
+        const qsizetype eq = word.indexOf(u'=');
+        const QString key = word.left(eq);
+        const QString value = eq < 0 ? QString() : word.mid(eq + 1).toLower();
+        std::optional<bool> flag;
+        if (value == u"on"_s || value == u"true"_s || value == u"1"_s) {
+            flag = true;
+        } else if (value == u"off"_s || value == u"false"_s || value == u"0"_s) {
+            flag = false;
+        } else {
+            return ApiError::invalidParameter(key, u"'%1' is not SETTING=on|off"_s.arg(word));
+        }
+        if (key == u"allow_participant_conflict"_s) {
+            settings.allowParticipantConflict = flag;
+        } else if (key == u"respect_sms_stop_filter"_s) {
+            settings.respectSmsStopFilter = flag;
+        } else if (key == u"sms_stop_filtering"_s) {
+            settings.smsStopFiltering = flag;
+        } else {
+            return ApiError::invalidParameter(key, u"unknown setting '%1'"_s.arg(key));
+        }
+    }
+    return settings;
+}
+
+} // namespace
+
 int runAccountCommand(const QCommandLineParser &parser, const QStringList &args, const StoreConfig &store)
 {
     QTextStream out(stdout);
     QTextStream err(stderr);
     const QString verb = args.value(1);
-    if (verb != u"create"_s && verb != u"list"_s) {
-        err << "usage: maskline-server [--db PATH] account create [--sid AC… --token …]\n"
-               "       maskline-server [--db PATH] account list\n";
+    const bool known = verb == u"create"_s || verb == u"list"_s || ((verb == u"token"_s) && args.size() == 3) ||
+                       (verb == u"set"_s && args.size() >= 3);
+    if (!known) {
+        err << ACCOUNT_USAGE;
         return 2;
     }
     // Admin commands run beside a live engine: they take no engine lock; SQLite serialises the writes.
@@ -288,13 +336,39 @@ int runAccountCommand(const QCommandLineParser &parser, const QStringList &args,
             << "token " << account->authToken << "\n";
         return 0;
     }
-    auto accounts = proxy.listAccounts();
+    Result<QList<Account>> accounts = QList<Account>{};
+    if (verb == u"token"_s || verb == u"set"_s) {
+        Result<Account> account = proxy.fetchAccount(args.at(2));
+        if (account && verb == u"set"_s) {
+            auto settings = parseAccountSettings(args.mid(3));
+            if (!settings) {
+                err << "maskline-server: " << settings.error().message << "\n" << ACCOUNT_USAGE;
+                return 2;
+            }
+            account = proxy.updateAccountSettings(args.at(2), *settings);
+        }
+        if (!account) {
+            err << "maskline-server: no account " << args.at(2) << " in this store\n";
+            return 1;
+        }
+        if (verb == u"token"_s) {
+            // Whoever can read the store file can read the token; printing it on request is no new exposure.
+            out << account->authToken << "\n";
+            return 0;
+        }
+        accounts->append(*account);
+    } else {
+        accounts = proxy.listAccounts();
+    }
     if (!accounts) {
         err << "maskline-server: " << accounts.error().message << "\n";
         return 1;
     }
     for (const Account &a : std::as_const(*accounts)) {
         out << a.sid << "  created " << Time::toIso(a.dateCreated)
+            << "  allow_participant_conflict=" << onOff(a.allowParticipantConflict)
+            << " respect_sms_stop_filter=" << onOff(a.respectSmsStopFilter)
+            << " sms_stop_filtering=" << onOff(a.smsStopFiltering)
             << (a.friendlyName.isEmpty() ? QString() : u"  "_s + a.friendlyName) << "\n";
     }
     return 0;

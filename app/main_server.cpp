@@ -40,12 +40,15 @@ int main(int argc, char *argv[])
         u"Commands:\n"
         u"  (none)                              run the engine until SIGTERM/SIGINT\n"
         u"  account create [--sid AC… --token …] add an account; prints its SID and auth token\n"
-        u"  account list                        list the accounts in the store\n\n"
+        u"  account list                        list the accounts in the store and their settings\n"
+        u"  account token AC…                   print that account's auth token\n"
+        u"  account set AC… SETTING=on|off      allow_participant_conflict, respect_sms_stop_filter,\n"
+        u"                                      sms_stop_filtering (see docs/decisions.md)\n\n"
         u"The first account is created on first start (or taken from MASKLINE_ACCOUNT_SID and MASKLINE_AUTH_TOKEN)."_s);
     parser.addHelpOption();
     parser.addVersionOption();
     Maskline::Cli::addEngineOptions(parser);
-    parser.addPositionalArgument(u"command"_s, u"Optional: account create | account list"_s, u"[command]"_s);
+    parser.addPositionalArgument(u"command"_s, u"Optional: account create | list | token | set"_s, u"[command]"_s);
     parser.process(app);
 
     const Maskline::Cli::Parsed parsed = Maskline::Cli::engineConfig(parser);
