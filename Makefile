@@ -8,7 +8,7 @@ WERROR     := $(if $(CI),ON,OFF)
 ARGS       ?=
 CTEST_ARGS ?=
 
-.PHONY: all deps configure build run serve test bench format check-format clean client-deps
+.PHONY: all deps configure build run serve test bench bench-console format check-format clean client-deps
 
 all: build
 
@@ -47,10 +47,22 @@ bench: build
 	@bash scripts/setup-deps.sh bench
 	bash tests/bench/run.sh $(BUILD_DIR)
 
+# The console at scale: first rows, identifier filter and peak RSS over a generated store of 1,000,000 sessions and
+# 10,000,000 interactions (~7.6 GB, generated once in about three minutes; STORE= to choose where).
+STORE ?= $(or $(TMPDIR),/tmp)/maskline-bench-1m.db
+bench-console: build
+	bash tests/bench/console/run.sh $(BUILD_DIR) $(STORE)
+
 format:
 	clang-format -i $$(git ls-files '*.cpp' '*.h')
 
-check-format:
+check-# The console at scale: first rows, identifier filter and peak RSS over a generated store of 1,000,000 sessions and
+# 10,000,000 interactions (~7.6 GB, generated once in about three minutes; STORE= to choose where).
+STORE ?= $(or $(TMPDIR),/tmp)/maskline-bench-1m.db
+bench-console: build
+	bash tests/bench/console/run.sh $(BUILD_DIR) $(STORE)
+
+format:
 	clang-format --dry-run --Werror $$(git ls-files '*.cpp' '*.h')
 
 clean:

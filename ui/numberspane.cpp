@@ -1,5 +1,8 @@
 #include "numberspane.h"
 
+#include <optional>
+#include <utility>
+
 #include <QApplication>
 #include <QCheckBox>
 #include <QClipboard>
@@ -100,44 +103,81 @@ void NumbersPane::restoreState(QSettings &settings)
     restoreViewState(settings, u"numbers"_s, m_view);
 }
 
+namespace {
+
+// One CSV row (RFC 4180 quoting: "a, b" is one cell, "" inside quotes is a quote), split on commas, semicolons or tabs.
+QStringList splitCsvRow(const QString &line)
+{
+    QStringList cells{QString()};
+    bool quoted = false;
+    for (qsizetype i = 0; i < line.size(); ++i) {
+        const QChar c = line.at(i);
+        if (quoted) {
+            if (c == u'"' && i + 1 < line.size() && line.at(i + 1) == u'"') {
+                cells.last().append(c);
+                ++i;
+            } else if (c == u'"') {
+                quoted = false;
+            } else {
+                cells.last().append(c);
+            }
+        } else if (c == u'"') {
+            quoted = true;
+        } else if (c == u',' || c == u';' || c == u'\t') {
+            cells.append(QString());
+        } else {
+            cells.last().append(c);
+        }
+    }
+    return cells;
+}
+
+} // namespace
+
 QStringList NumbersPane::parseNumberList(const QString &text)
 {
     QStringList numbers;
-    int column = 0;
+    const auto take = [&numbers](const QString &raw, bool mustBeNumber) {
+        const QString cell = raw.trimmed();
+        const QString compact = Format::compactNumber(cell);
+        if (cell.startsWith(u"PN"_s)) {
+            numbers.append(cell);
+        } else if (compact.contains(QRegularExpression(u"\\d"_s))) {
+            numbers.append(compact);
+        } else if (mustBeNumber && !cell.isEmpty()) {
+            numbers.append(cell); // kept as written so the import reports it instead of skipping it silently
+        }
+    };
+    std::optional<qsizetype> column; // set by a CSV header: one number per row, from that column
+    bool first = true;
     const QStringList lines = text.split(QRegularExpression(u"[\r\n]+"_s), Qt::SkipEmptyParts);
-    for (qsizetype i = 0; i < lines.size(); ++i) {
-        const QString line = lines.at(i).trimmed();
+    for (const QString &raw : lines) {
+        const QString line = raw.trimmed();
         if (line.isEmpty() || line.startsWith(u'#')) {
             continue;
         }
-        const QStringList cells = line.split(QRegularExpression(u"[,;\t]"_s));
-        if (i == 0 && !line.contains(QRegularExpression(u"\\d{4}"_s))) {
-            // A CSV header: take the phone_number column if it names one.
+        const QStringList cells = splitCsvRow(line);
+        if (std::exchange(first, false) && !line.contains(QRegularExpression(u"\\d{4}"_s))) {
+            // A CSV header: the phone_number column if it names one, else the first.
+            column = 0;
             for (qsizetype c = 0; c < cells.size(); ++c) {
-                const QString name = cells.at(c).trimmed().toLower().remove(u'"');
+                const QString name = cells.at(c).trimmed().toLower();
                 if (name == u"phone_number"_s || name == u"number"_s || name == u"phonenumber"_s) {
-                    column = int(c);
+                    column = c;
                 }
             }
             continue;
         }
-        if (cells.size() == 1 || column >= cells.size()) {
-            // A pasted list: several numbers may share a line, separated by spaces only when each starts with '+'.
-            for (const QString &part : line.split(QRegularExpression(u"[,;\t]|\\s+(?=\\+)"_s), Qt::SkipEmptyParts)) {
-                const QString n = part.trimmed();
-                if (n.startsWith(u"PN"_s)) {
-                    numbers.append(n);
-                } else if (!Format::compactNumber(n).isEmpty()) {
-                    numbers.append(Format::compactNumber(n));
-                }
-            }
+        if (column) {
+            take(cells.value(*column), true);
             continue;
         }
-        const QString cell = cells.at(column).trimmed().remove(u'"');
-        if (cell.startsWith(u"PN"_s)) {
-            numbers.append(cell);
-        } else if (!Format::compactNumber(cell).isEmpty()) {
-            numbers.append(Format::compactNumber(cell));
+        // A pasted list: numbers separated by commas, semicolons, tabs, or spaces before a '+'; labels without a
+        // digit in them (a headerless CSV's names) are not numbers and are left out.
+        for (const QString &cell : cells) {
+            for (const QString &part : cell.split(QRegularExpression(u"\\s+(?=\\+)"_s), Qt::SkipEmptyParts)) {
+                take(part, false);
+            }
         }
     }
     return numbers;

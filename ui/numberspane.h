@@ -30,6 +30,8 @@ public:
 
     NumberModel *model() const { return m_model; }
     QTableView *view() const { return m_view; }
+    MessageBanner *banner() const { return m_banner; }
+    ServiceCombo *serviceCombo() const { return m_service; }
     QString serviceSid() const;
     void saveState(QSettings &settings) const;
     void restoreState(QSettings &settings);

@@ -132,8 +132,15 @@ void ServicesPane::handleCurrentChanged()
     const QModelIndex current = m_view->currentIndex();
     const Service *s = current.isValid() ? m_ctx.services->rowAt(current.row()) : nullptr;
     if (s && s->sid == m_editingSid && sender() == m_ctx.services) {
-        // The row under the form was updated by someone else: show the stored values.
-        loadForm(s);
+        // The row under the form was updated (by this form's Save, the REST API or another node). Show the stored
+        // values unless the operator is part-way through an edit: never throw away what they typed.
+        if (formSnapshot() == m_loadedSnapshot) {
+            loadForm(s);
+        } else {
+            m_banner->showInfo(tr("%1 was changed elsewhere while you were editing it. Save writes your values over "
+                                  "it; select it again to see the stored ones.")
+                                   .arg(s->uniqueName));
+        }
         return;
     }
     if (sender() == m_ctx.services) {
@@ -162,6 +169,16 @@ void ServicesPane::loadForm(const Service *s)
     m_arInsertNine->setChecked(s && s->arInsertNine);
     m_save->setText(s ? tr("&Save") : tr("&Create"));
     m_delete->setEnabled(s != nullptr);
+    m_loadedSnapshot = formSnapshot();
+}
+
+QVariantList ServicesPane::formSnapshot() const
+{
+    return {m_uniqueName->text(),       m_defaultTtl->value(),
+            m_geoMatch->currentText(),  m_numberSelection->currentText(),
+            m_callbackUrl->text(),      m_interceptUrl->text(),
+            m_outOfSessionUrl->text(),  m_chatInstance->text(),
+            m_mxInsertOne->isChecked(), m_arInsertNine->isChecked()};
 }
 
 ServiceParams ServicesPane::formParams() const
@@ -204,11 +221,12 @@ void ServicesPane::saveService()
         });
         return;
     }
-    m_ctx.engine->updateService(m_editingSid, params, this, [this](Result<Service> r) {
+    m_ctx.engine->updateService(m_editingSid, params, this, [this, saved = formSnapshot()](Result<Service> r) {
         if (!r) {
             m_banner->showError(EngineClient::describe(r.error()));
             return;
         }
+        m_loadedSnapshot = saved; // what was saved is what is stored: the form is clean again
         m_banner->showInfo(tr("Saved %1.").arg(r->uniqueName));
     });
 }

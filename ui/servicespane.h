@@ -30,6 +30,10 @@ public:
     void saveState(QSettings &settings) const;
     void restoreState(QSettings &settings);
     QTableView *view() const { return m_view; }
+    QLineEdit *uniqueNameEdit() const { return m_uniqueName; }
+    QLineEdit *callbackUrlEdit() const { return m_callbackUrl; }
+    QPushButton *saveButton() const { return m_save; }
+    MessageBanner *banner() const { return m_banner; }
     QString selectedSid() const;
 
 public Q_SLOTS:
@@ -41,6 +45,7 @@ public Q_SLOTS:
 private:
     void handleCurrentChanged();
     void loadForm(const Service *service);
+    QVariantList formSnapshot() const; // the form's values, to tell an unsaved edit from a clean form
     ServiceParams formParams() const;
     void showContextMenu(const QPoint &pos);
 
@@ -62,6 +67,7 @@ private:
     QPushButton *m_delete = nullptr;
     MessageBanner *m_banner = nullptr;
     QString m_editingSid; // empty: the form creates a new Service
+    QVariantList m_loadedSnapshot;
 };
 
 } // namespace Maskline

@@ -6,6 +6,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPlainTextEdit>
+#include <QScrollBar>
 #include <QSpinBox>
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -145,6 +146,53 @@ private Q_SLOTS:
 
         pane.view()->selectAll();
         QVERIFY(pane.selectedText().split(u'\n').size() == 4);
+    }
+
+    void liveTailHoldsStillWhileReading()
+    {
+        const auto recordMany = [this](int count) {
+            return m_engine.run([count](EngineHost &host) {
+                for (int i = 0; i < count; ++i) {
+                    DebuggerEvent e;
+                    e.code = 80901;
+                    e.message = u"Opt-out keyword STOP was not forwarded (%1)"_s.arg(i);
+                    host.debugger()->record(e);
+                }
+                return true;
+            });
+        };
+        ServiceModel services(m_engine.reader());
+        const ConsoleContext ctx{m_engine.client(), m_engine.reader(), nullptr, nullptr, &services, nullptr};
+        DebuggerPane pane(ctx);
+        connect(m_engine.host(), &EngineHost::debuggerEventRecorded, pane.log(),
+                &DebuggerLogModel::handleEventRecorded);
+        pane.resize(1000, 500);
+        pane.show();
+        pane.log()->replay();
+        QVERIFY(recordMany(120));
+        QTRY_VERIFY(pane.view()->model()->rowCount() >= 120);
+        QScrollBar *bar = pane.view()->verticalScrollBar();
+        QTRY_VERIFY(bar->maximum() > 0 && bar->value() == bar->maximum()); // at the tail, following
+        QVERIFY(pane.view()->isFollowing());
+
+        // The operator scrolls up to read: new events arrive, the rows under their eyes stay put.
+        bar->setValue(10);
+        QTRY_VERIFY(!pane.view()->isFollowing());
+        QTRY_VERIFY(pane.summary()->text().contains(u"paused while you read"_s));
+        const QModelIndex top = pane.view()->indexAt(QPoint(5, 5));
+        const int rows = pane.view()->model()->rowCount();
+        QVERIFY(recordMany(5));
+        QTRY_COMPARE(pane.view()->model()->rowCount(), rows + 5);
+        QCOMPARE(bar->value(), 10);
+        QCOMPARE(pane.view()->indexAt(QPoint(5, 5)).row(), top.row());
+
+        // Back at the bottom it follows again, and the next event scrolls into view.
+        pane.view()->scrollToBottom();
+        QTRY_VERIFY(pane.view()->isFollowing());
+        QVERIFY(recordMany(1));
+        QTRY_COMPARE(pane.view()->model()->rowCount(), rows + 6);
+        QTRY_COMPARE(bar->value(), bar->maximum());
+        QVERIFY(pane.summary()->text().contains(u"following new events"_s));
     }
 };
 
