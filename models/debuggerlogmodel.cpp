@@ -15,38 +15,6 @@ namespace Maskline {
 
 namespace {
 
-const QString EVENT_COLUMNS = u"id, sid, account_sid, service_sid, session_sid, participant_sid, interaction_sid, "
-                              u"resource_sid, code, log_level, message, request_method, request_url, "
-                              u"request_variables, response_body, date_created"_s;
-
-QString str(const SqlQuery &q, int i)
-{
-    const QVariant v = q.value(i);
-    return v.isNull() ? QString() : v.toString();
-}
-
-DebuggerEvent readEvent(const SqlQuery &q)
-{
-    DebuggerEvent e;
-    e.id = q.value(0).toLongLong();
-    e.sid = str(q, 1);
-    e.accountSid = str(q, 2);
-    e.serviceSid = str(q, 3);
-    e.sessionSid = str(q, 4);
-    e.participantSid = str(q, 5);
-    e.interactionSid = str(q, 6);
-    e.resourceSid = str(q, 7);
-    e.code = q.value(8).toInt();
-    e.logLevel = str(q, 9);
-    e.message = str(q, 10);
-    e.requestMethod = str(q, 11);
-    e.requestUrl = str(q, 12);
-    e.requestVariables = str(q, 13);
-    e.responseBody = str(q, 14);
-    e.dateCreated = Rows::toTime(q.value(15));
-    return e;
-}
-
 QString csvField(const QString &s)
 {
     if (s.contains(u',') || s.contains(u'"') || s.contains(u'\n') || s.contains(u'\r')) {
@@ -177,7 +145,7 @@ void DebuggerLogModel::replay()
     const quint64 gen = ++m_generation;
     m_replaying = true;
     const SqlFilter f = m_historyFilter.toSql();
-    QString sql = u"SELECT "_s + EVENT_COLUMNS + u" FROM debugger_events"_s;
+    QString sql = u"SELECT "_s + DebuggerRows::COLUMNS + u" FROM debugger_events"_s;
     if (!f.where.isEmpty()) {
         sql += u" WHERE "_s + f.where;
     }
@@ -192,7 +160,7 @@ void DebuggerLogModel::replay()
             q.exec();
             QList<DebuggerEvent> events;
             while (q.next()) {
-                events.prepend(readEvent(q));
+                events.prepend(DebuggerRows::read(q));
             }
             return events;
         },

@@ -16,17 +16,20 @@ namespace Maskline {
 
 namespace {
 
-const QString EVENT_COLUMNS = u"id, sid, account_sid, service_sid, session_sid, participant_sid, interaction_sid, "
-                              u"resource_sid, code, log_level, message, request_method, request_url, "
-                              u"request_variables, response_body, date_created"_s;
-
 QString str(const SqlQuery &q, int i)
 {
     const QVariant v = q.value(i);
     return v.isNull() ? QString() : v.toString();
 }
 
-DebuggerEvent readEvent(const SqlQuery &q)
+} // namespace
+
+const QString DebuggerRows::COLUMNS =
+    u"id, sid, account_sid, service_sid, session_sid, participant_sid, interaction_sid, "
+    u"resource_sid, code, log_level, message, request_method, request_url, "
+    u"request_variables, response_body, date_created"_s;
+
+DebuggerEvent DebuggerRows::read(const SqlQuery &q)
 {
     DebuggerEvent e;
     e.id = q.value(0).toLongLong();
@@ -47,8 +50,6 @@ DebuggerEvent readEvent(const SqlQuery &q)
     e.dateCreated = Rows::toTime(q.value(15));
     return e;
 }
-
-} // namespace
 
 Debugger::RequestScope::RequestScope(Debugger *debugger, const QString &method, const QString &url, const QString &path,
                                      const QString &query, const QByteArray &variables)
@@ -141,7 +142,7 @@ DebuggerEvent Debugger::record(DebuggerEvent event)
 Result<Page<DebuggerEvent>> Debugger::list(const DebuggerFilter &filter, const PageRequest &page)
 {
     try {
-        QString sql = u"SELECT "_s + EVENT_COLUMNS + u" FROM debugger_events WHERE 1 = 1"_s;
+        QString sql = u"SELECT "_s + DebuggerRows::COLUMNS + u" FROM debugger_events WHERE 1 = 1"_s;
         if (!filter.accountSid.isEmpty()) {
             sql += u" AND account_sid = :a"_s;
         }
@@ -198,7 +199,7 @@ Result<Page<DebuggerEvent>> Debugger::list(const DebuggerFilter &filter, const P
                 result.hasMore = true;
                 break;
             }
-            result.items.append(readEvent(q));
+            result.items.append(DebuggerRows::read(q));
         }
         return result;
     } catch (const StoreError &e) {

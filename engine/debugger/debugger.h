@@ -15,6 +15,7 @@
 namespace Maskline {
 
 class Database;
+class SqlQuery;
 
 // One debugger event (an 80xxx warning or error), shaped after Twilio's Monitor Alert.
 struct DebuggerEvent
@@ -36,6 +37,12 @@ struct DebuggerEvent
     QString responseBody;
     QDateTime dateCreated;
 };
+
+// The debugger_events row as every reader selects it (the engine's REST list, the console's log model).
+namespace DebuggerRows {
+extern const QString COLUMNS;
+DebuggerEvent read(const SqlQuery &q);
+} // namespace DebuggerRows
 
 struct DebuggerFilter
 {
