@@ -17,29 +17,17 @@
 
 #include "carrier/signature.h"
 #include "http/formdata.h"
+#include "rawhttprequest.h"
 
 namespace Maskline::Testing {
 
 class FakeCallbackServer final
 {
 public:
-    struct Request
+    struct Request : RawHttpRequest
     {
-        QByteArray method;
-        QByteArray target; // path and query as sent
-        QList<std::pair<QByteArray, QByteArray>> headers;
-        QByteArray body;
         QList<std::pair<QString, QString>> params; // the form body, decoded, order and repeats kept
 
-        QByteArray header(QByteArrayView name) const
-        {
-            for (const auto &[key, value] : headers) {
-                if (QByteArrayView(key).compare(name, Qt::CaseInsensitive) == 0) {
-                    return value;
-                }
-            }
-            return {};
-        }
         QString param(const QString &name) const
         {
             for (const auto &[key, value] : params) {
@@ -118,31 +106,11 @@ public:
 private:
     void serve(QTcpSocket *socket, QByteArray &buffer)
     {
-        const qsizetype headerEnd = buffer.indexOf("\r\n\r\n");
-        if (headerEnd < 0) {
+        auto parsed = RawHttpRequest::take(buffer);
+        if (!parsed) {
             return;
         }
-        Request request;
-        const QList<QByteArray> lines = buffer.left(headerEnd).split('\n');
-        const QList<QByteArray> start = lines.value(0).trimmed().split(' ');
-        request.method = start.value(0);
-        request.target = start.value(1);
-        qsizetype length = 0;
-        for (qsizetype i = 1; i < lines.size(); ++i) {
-            const QByteArray line = lines.at(i).trimmed();
-            const qsizetype colon = line.indexOf(':');
-            if (colon > 0) {
-                request.headers.append({line.left(colon).trimmed(), line.mid(colon + 1).trimmed()});
-                if (line.left(colon).trimmed().compare("content-length", Qt::CaseInsensitive) == 0) {
-                    length = line.mid(colon + 1).trimmed().toLongLong();
-                }
-            }
-        }
-        if (buffer.size() < headerEnd + 4 + length) {
-            return;
-        }
-        request.body = buffer.mid(headerEnd + 4, length);
-        buffer.remove(0, headerEnd + 4 + length);
+        Request request{std::move(*parsed), {}};
         request.params = FormData::parse(request.body).items();
         requests.append(request);
 
