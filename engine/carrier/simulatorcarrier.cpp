@@ -54,7 +54,7 @@ SimulatorRecord SimulatorCarrier::store(SimulatorRecord r)
         .bind(u":i"_s, nullIfEmpty(r.interactionSid))
         .bind(u":c"_s, r.dateCreated.toMSecsSinceEpoch())
         .exec();
-    r.id = q.lastInsertId().toLongLong();
+    r.id = idOfSid(m_db.connection(), u"simulator_traffic"_s, r.sid);
     Q_EMIT trafficRecorded(r.sid);
     return r;
 }

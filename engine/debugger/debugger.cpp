@@ -130,7 +130,7 @@ DebuggerEvent Debugger::record(DebuggerEvent event)
             .bind(u":rb"_s, nullIfEmpty(event.responseBody))
             .bind(u":c"_s, event.dateCreated.toMSecsSinceEpoch())
             .exec();
-        event.id = q.lastInsertId().toLongLong();
+        event.id = idOfSid(m_db.connection(), u"debugger_events"_s, event.sid);
     } catch (const StoreError &e) {
         qCWarning(lcDebugger).noquote() << "could not store debugger event" << event.code << ":" << e.message();
     }

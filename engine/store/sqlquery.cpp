@@ -64,6 +64,13 @@ void execSql(const QSqlDatabase &db, const QString &sql)
     }
 }
 
+qint64 idOfSid(const QSqlDatabase &db, const QString &table, const QString &sid)
+{
+    SqlQuery q(db, QStringLiteral("SELECT id FROM ") + table + QStringLiteral(" WHERE sid = :sid"));
+    q.bind(QStringLiteral(":sid"), sid).exec();
+    return q.next() ? q.value(0).toLongLong() : 0;
+}
+
 QVariant nullIfEmpty(const QString &s)
 {
     return s.isEmpty() ? QVariant() : QVariant(s);

@@ -37,7 +37,6 @@ public:
     QVariant value(int column) const { return m_query.value(column); }
     QVariant value(const QString &column) const { return m_query.value(column); }
     int numRowsAffected() const { return m_query.numRowsAffected(); }
-    QVariant lastInsertId() const { return m_query.lastInsertId(); }
     QSqlQuery &raw() { return m_query; }
 
 private:
@@ -47,6 +46,10 @@ private:
 
 // Runs sql with no parameters (DDL, pragmas); throws StoreError.
 void execSql(const QSqlDatabase &db, const QString &sql);
+
+// The row id of the row with this sid in `table` (a table name from the schema, never user input), or 0. Inserts use
+// it rather than lastInsertId(), which the PostgreSQL driver cannot answer for tables without OIDs.
+qint64 idOfSid(const QSqlDatabase &db, const QString &table, const QString &sid);
 
 // Null for an empty string, else the string; optional-like columns are NULL rather than ''.
 QVariant nullIfEmpty(const QString &s);

@@ -1054,8 +1054,11 @@ private Q_SLOTS:
         };
         const QString kc1 = u"KC11111111111111111111111111111111"_s;
         const QString kc2 = u"KC22222222222222222222222222222222"_s;
-        record(m_a, 80901, kc1, 1); // warning
-        record(m_a, 80902, kc1, 2); // error
+        const DebuggerEvent first = record(m_a, 80901, kc1, 1);  // warning
+        const DebuggerEvent second = record(m_a, 80902, kc1, 2); // error
+        // The recorded event carries its row id (the console's live log orders and de-duplicates by it).
+        QVERIFY(first.id > 0);
+        QCOMPARE(second.id, first.id + 1);
         record(m_a, 80910, kc2, 3); // warning
         record(m_a, 80913, kc2, 4); // error
         record(m_b, 80902, kc1, 5); // another account's: never visible to A
