@@ -13,8 +13,8 @@ using namespace Qt::Literals::StringLiterals;
 namespace Maskline {
 
 InteractionModel::InteractionModel(StoreReader *reader, QObject *parent)
-    : PagedSqlModel<InteractionItem>(reader, u"interactions"_s, Rows::INTERACTION_COLUMNS, &InteractionModel::readItem,
-                                     parent)
+    : ChildSqlModel<InteractionItem>(reader, u"interactions"_s, Rows::INTERACTION_COLUMNS, &InteractionModel::readItem,
+                                     {Change::Kind::Interaction, Change::Kind::Session, u"session_sid"_s}, parent)
 {}
 
 InteractionItem InteractionModel::readItem(const SqlQuery &q)
@@ -36,15 +36,6 @@ InteractionItem InteractionModel::readItem(const SqlQuery &q)
         }
     }
     return item;
-}
-
-void InteractionModel::setSessionSid(const QString &sessionSid)
-{
-    if (sessionSid == m_sessionSid) {
-        return;
-    }
-    m_sessionSid = sessionSid;
-    reload();
 }
 
 void InteractionModel::setParticipantNames(const QHash<QString, QString> &names)
@@ -188,22 +179,6 @@ QVariant InteractionModel::headerData(int section, Qt::Orientation orientation, 
         break;
     }
     return {};
-}
-
-bool InteractionModel::collect(const Change &change, QSet<QString> &sids)
-{
-    if (change.kind == Change::Kind::Interaction && (change.parentSid.isEmpty() || change.parentSid == m_sessionSid)) {
-        sids.insert(change.sid);
-    }
-    if (change.kind == Change::Kind::Session && change.sid == m_sessionSid && change.op == Change::Op::Removed) {
-        return false;
-    }
-    return true;
-}
-
-SqlFilter InteractionModel::filter() const
-{
-    return SqlFilter().add(u"session_sid = :session"_s, {{u":session"_s, m_sessionSid}});
 }
 
 } // namespace Maskline

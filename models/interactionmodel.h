@@ -13,7 +13,7 @@ struct InteractionItem : Interaction
 };
 
 // The interactions of one session as a timeline, newest first; statuses update live.
-class InteractionModel final : public PagedSqlModel<InteractionItem>
+class InteractionModel final : public ChildSqlModel<InteractionItem>
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(InteractionModel)
@@ -34,8 +34,8 @@ public:
 
     explicit InteractionModel(StoreReader *reader, QObject *parent = nullptr);
 
-    void setSessionSid(const QString &sessionSid);
-    QString sessionSid() const { return m_sessionSid; }
+    void setSessionSid(const QString &sessionSid) { setParentSid(sessionSid); }
+    QString sessionSid() const { return parentSid(); }
     // participant SID -> identifier, so the direction reads "+1415… → +1416…".
     void setParticipantNames(const QHash<QString, QString> &names);
 
@@ -45,15 +45,9 @@ public:
 
     static InteractionItem readItem(const SqlQuery &q);
 
-protected:
-    bool isActive() const override { return !m_sessionSid.isEmpty(); }
-    bool collect(const Change &change, QSet<QString> &sids) override;
-    SqlFilter filter() const override;
-
 private:
     QString nameOf(const QString &participantSid) const;
 
-    QString m_sessionSid;
     QHash<QString, QString> m_names;
 };
 

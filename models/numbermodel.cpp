@@ -10,17 +10,9 @@ using namespace Qt::Literals::StringLiterals;
 namespace Maskline {
 
 NumberModel::NumberModel(StoreReader *reader, QObject *parent)
-    : PagedSqlModel<PhoneNumber>(reader, u"phone_numbers"_s, Rows::PHONE_NUMBER_COLUMNS, &Rows::phoneNumber, parent)
+    : ChildSqlModel<PhoneNumber>(reader, u"phone_numbers"_s, Rows::PHONE_NUMBER_COLUMNS, &Rows::phoneNumber,
+                                 {Change::Kind::PhoneNumber, Change::Kind::Service, u"service_sid"_s}, parent)
 {}
-
-void NumberModel::setServiceSid(const QString &serviceSid)
-{
-    if (serviceSid == m_serviceSid) {
-        return;
-    }
-    m_serviceSid = serviceSid;
-    reload();
-}
 
 int NumberModel::columnCount(const QModelIndex &parent) const
 {
@@ -134,22 +126,6 @@ QVariant NumberModel::headerData(int section, Qt::Orientation orientation, int r
         break;
     }
     return {};
-}
-
-bool NumberModel::collect(const Change &change, QSet<QString> &sids)
-{
-    if (change.kind == Change::Kind::PhoneNumber && (change.parentSid.isEmpty() || change.parentSid == m_serviceSid)) {
-        sids.insert(change.sid);
-    }
-    if (change.kind == Change::Kind::Service && change.sid == m_serviceSid && change.op == Change::Op::Removed) {
-        return false;
-    }
-    return true;
-}
-
-SqlFilter NumberModel::filter() const
-{
-    return SqlFilter().add(u"service_sid = :service"_s, {{u":service"_s, m_serviceSid}});
 }
 
 } // namespace Maskline

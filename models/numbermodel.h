@@ -5,7 +5,7 @@
 namespace Maskline {
 
 // One Service's pool of proxy numbers, newest first.
-class NumberModel final : public PagedSqlModel<PhoneNumber>
+class NumberModel final : public ChildSqlModel<PhoneNumber>
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(NumberModel)
@@ -25,22 +25,14 @@ public:
 
     explicit NumberModel(StoreReader *reader, QObject *parent = nullptr);
 
-    void setServiceSid(const QString &serviceSid);
-    QString serviceSid() const { return m_serviceSid; }
+    void setServiceSid(const QString &serviceSid) { setParentSid(serviceSid); }
+    QString serviceSid() const { return parentSid(); }
 
     int columnCount(const QModelIndex &parent = {}) const override;
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
     static QString capabilitiesText(const Capabilities &c);
-
-protected:
-    bool isActive() const override { return !m_serviceSid.isEmpty(); }
-    bool collect(const Change &change, QSet<QString> &sids) override;
-    SqlFilter filter() const override;
-
-private:
-    QString m_serviceSid;
 };
 
 } // namespace Maskline

@@ -338,4 +338,64 @@ private:
     QHash<QString, qint64> m_idOfSid;
 };
 
+// Rows that belong to one parent (an account's services, a service's numbers, a session's participants or
+// interactions): the parent's SID narrows the SQL, changes of the child kind under that parent are re-read, and the
+// parent's removal empties the model. Nothing shows until a parent is set.
+template<typename T>
+class ChildSqlModel : public PagedSqlModel<T>
+{
+public:
+    struct Scope
+    {
+        Change::Kind childKind;
+        Change::Kind parentKind;
+        QString parentColumn; // the child table's column holding the parent's SID
+    };
+
+    ChildSqlModel(StoreReader *reader, QString table, QString columns, typename PagedSqlModel<T>::RowReader read,
+                  Scope scope, QObject *parent = nullptr)
+        : PagedSqlModel<T>(reader, std::move(table), std::move(columns), read, parent)
+        , m_scope(std::move(scope))
+    {}
+
+    QString parentSid() const { return m_parentSid; }
+    void setParentSid(const QString &sid)
+    {
+        if (sid == m_parentSid) {
+            return;
+        }
+        m_parentSid = sid;
+        this->reload();
+    }
+
+protected:
+    bool isActive() const override { return !m_parentSid.isEmpty(); }
+
+    bool collect(const Change &change, QSet<QString> &sids) override
+    {
+        if (change.kind == m_scope.childKind && (change.parentSid.isEmpty() || change.parentSid == m_parentSid)) {
+            sids.insert(change.sid);
+        } else if (change.kind == m_scope.parentKind && change.sid == m_parentSid) {
+            if (change.op == Change::Op::Removed) {
+                return false;
+            }
+            parentUpdated(sids);
+        }
+        return true;
+    }
+
+    // The parent itself changed: add the SIDs of rows whose display depends on it.
+    virtual void parentUpdated(QSet<QString> &sids) { Q_UNUSED(sids) }
+
+    SqlFilter filter() const override
+    {
+        return SqlFilter().add(m_scope.parentColumn + QStringLiteral(" = :parent"),
+                               {{QStringLiteral(":parent"), m_parentSid}});
+    }
+
+private:
+    Scope m_scope;
+    QString m_parentSid;
+};
+
 } // namespace Maskline

@@ -11,17 +11,9 @@ using namespace Qt::Literals::StringLiterals;
 namespace Maskline {
 
 ParticipantModel::ParticipantModel(StoreReader *reader, QObject *parent)
-    : PagedSqlModel<Participant>(reader, u"participants"_s, Rows::PARTICIPANT_COLUMNS, &Rows::participant, parent)
+    : ChildSqlModel<Participant>(reader, u"participants"_s, Rows::PARTICIPANT_COLUMNS, &Rows::participant,
+                                 {Change::Kind::Participant, Change::Kind::Session, u"session_sid"_s}, parent)
 {}
-
-void ParticipantModel::setSessionSid(const QString &sessionSid)
-{
-    if (sessionSid == m_sessionSid) {
-        return;
-    }
-    m_sessionSid = sessionSid;
-    reload();
-}
 
 int ParticipantModel::columnCount(const QModelIndex &parent) const
 {
@@ -130,22 +122,12 @@ QVariant ParticipantModel::headerData(int section, Qt::Orientation orientation, 
     return {};
 }
 
-bool ParticipantModel::collect(const Change &change, QSet<QString> &sids)
+void ParticipantModel::parentUpdated(QSet<QString> &sids)
 {
-    if (change.kind == Change::Kind::Participant && (change.parentSid.isEmpty() || change.parentSid == m_sessionSid)) {
-        sids.insert(change.sid);
-    } else if (change.kind == Change::Kind::Session && change.sid == m_sessionSid) {
-        // Closing or re-opening flips every participant's routability without a change of its own.
-        for (const Participant &p : rows()) {
-            sids.insert(p.sid);
-        }
+    // Closing or re-opening the session flips every participant's routability without a change of its own.
+    for (const Participant &p : rows()) {
+        sids.insert(p.sid);
     }
-    return true;
-}
-
-SqlFilter ParticipantModel::filter() const
-{
-    return SqlFilter().add(u"session_sid = :session"_s, {{u":session"_s, m_sessionSid}});
 }
 
 } // namespace Maskline

@@ -6,7 +6,7 @@ namespace Maskline {
 
 // The participants of one session, removed ones included (greyed): a removed identifier can never join that session
 // again, and the operator should see why.
-class ParticipantModel final : public PagedSqlModel<Participant>
+class ParticipantModel final : public ChildSqlModel<Participant>
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(ParticipantModel)
@@ -26,8 +26,8 @@ public:
 
     explicit ParticipantModel(StoreReader *reader, QObject *parent = nullptr);
 
-    void setSessionSid(const QString &sessionSid);
-    QString sessionSid() const { return m_sessionSid; }
+    void setSessionSid(const QString &sessionSid) { setParentSid(sessionSid); }
+    QString sessionSid() const { return parentSid(); }
 
     int columnCount(const QModelIndex &parent = {}) const override;
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
@@ -37,12 +37,7 @@ public:
     QHash<QString, QString> identifiers() const;
 
 protected:
-    bool isActive() const override { return !m_sessionSid.isEmpty(); }
-    bool collect(const Change &change, QSet<QString> &sids) override;
-    SqlFilter filter() const override;
-
-private:
-    QString m_sessionSid;
+    void parentUpdated(QSet<QString> &sids) override;
 };
 
 } // namespace Maskline

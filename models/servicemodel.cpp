@@ -8,17 +8,9 @@ using namespace Qt::Literals::StringLiterals;
 namespace Maskline {
 
 ServiceModel::ServiceModel(StoreReader *reader, QObject *parent)
-    : PagedSqlModel<Service>(reader, u"services"_s, Rows::SERVICE_COLUMNS, &Rows::service, parent)
+    : ChildSqlModel<Service>(reader, u"services"_s, Rows::SERVICE_COLUMNS, &Rows::service,
+                             {Change::Kind::Service, Change::Kind::Account, u"account_sid"_s}, parent)
 {}
-
-void ServiceModel::setAccountSid(const QString &accountSid)
-{
-    if (accountSid == m_accountSid) {
-        return;
-    }
-    m_accountSid = accountSid;
-    reload();
-}
 
 int ServiceModel::columnCount(const QModelIndex &parent) const
 {
@@ -99,19 +91,6 @@ QVariant ServiceModel::headerData(int section, Qt::Orientation orientation, int 
         break;
     }
     return {};
-}
-
-bool ServiceModel::collect(const Change &change, QSet<QString> &sids)
-{
-    if (change.kind == Change::Kind::Service) {
-        sids.insert(change.sid);
-    }
-    return true;
-}
-
-SqlFilter ServiceModel::filter() const
-{
-    return SqlFilter().add(u"account_sid = :account"_s, {{u":account"_s, m_accountSid}});
 }
 
 } // namespace Maskline
