@@ -30,6 +30,7 @@ Database::~Database()
         m_names.clear();
     }
     for (const QString &name : std::as_const(names)) {
+        SqlQuery::dropConnection(name);
         {
             QSqlDatabase db = QSqlDatabase::database(name, false);
             if (db.isOpen()) {
@@ -57,6 +58,7 @@ QSqlDatabase Database::connection()
         }
     }
 
+    SqlQuery::dropConnection(name); // statements of an earlier connection by this name are stale
     QSqlDatabase db;
     if (m_config.isSqlite()) {
         const QFileInfo info(m_config.path);
@@ -98,6 +100,7 @@ QSqlDatabase Database::connection()
         const QMutexLocker locker(&m_mutex);
         m_names.insert(name);
     }
+    SqlQuery::registerConnection(name);
     return db;
 }
 
@@ -124,6 +127,7 @@ void Database::closeThreadConnection()
             return;
         }
     }
+    SqlQuery::dropConnection(name);
     {
         QSqlDatabase db = QSqlDatabase::database(name, false);
         db.close();

@@ -25,10 +25,25 @@ private:
 };
 
 // A prepared statement with named placeholders. Values are always bound, never pasted into SQL text.
+//
+// Statements are compiled once per connection and reused: constructing a SqlQuery takes an idle prepared statement
+// with the same text from the connection's cache (or prepares one), and destroying it resets the statement (releasing
+// any read snapshot it held) and gives it back. Compiling was most of the cost of a request before (see
+// docs/BENCHMARKS.md). Only connections opened by Database are cached; Database drops a connection's statements
+// before it closes the connection. A SqlQuery is used on its connection's thread only, like the connection itself.
 class SqlQuery
 {
 public:
     SqlQuery(const QSqlDatabase &db, const QString &sql);
+    ~SqlQuery();
+    SqlQuery(SqlQuery &&other) noexcept;
+    SqlQuery &operator=(SqlQuery &&) = delete;
+    SqlQuery(const SqlQuery &) = delete;
+    SqlQuery &operator=(const SqlQuery &) = delete;
+
+    // Database's side of the cache: statements are kept only for registered connections.
+    static void registerConnection(const QString &connectionName);
+    static void dropConnection(const QString &connectionName);
 
     SqlQuery &bind(const QString &placeholder, const QVariant &value);
     // Executes; throws StoreError on failure.
@@ -37,11 +52,11 @@ public:
     QVariant value(int column) const { return m_query.value(column); }
     QVariant value(const QString &column) const { return m_query.value(column); }
     int numRowsAffected() const { return m_query.numRowsAffected(); }
-    QSqlQuery &raw() { return m_query; }
 
 private:
     QSqlQuery m_query;
     QString m_sql;
+    QString m_connection; // empty once moved from
 };
 
 // Runs sql with no parameters (DDL, pragmas); throws StoreError.
