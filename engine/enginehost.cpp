@@ -58,6 +58,12 @@ void EngineHost::start()
         connect(m_proxy.get(), &Proxy::changed, this, &EngineHost::changed);
         connect(m_debugger.get(), &Debugger::recorded, this, &EngineHost::debuggerEventRecorded);
 
+        if (auto recount = m_proxy->recountInUse(); !recount) {
+            const QString why = recount.error().message;
+            stop();
+            Q_EMIT failed(why);
+            return;
+        }
         auto account = m_proxy->ensureAccount(m_config.accountSid, m_config.authToken);
         if (!account) {
             const QString why = account.error().message;

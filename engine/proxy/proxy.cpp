@@ -148,22 +148,67 @@ std::optional<Interaction> loadInteraction(const QSqlDatabase &db, const QString
     return Rows::interaction(q);
 }
 
-// in_use is the number of active sessions holding the number; recomputed, never incremented, so it stays exact.
-void recomputeInUse(const QSqlDatabase &db, const QSet<QString> &numberSids)
+// in_use is the number of active sessions holding the number. It moves with each change to one session, by the
+// difference between the numbers that session held before and after the change, inside the same transaction, so it
+// stays exact without recounting every participant on the number (a cost that grew with the number of sessions).
+// Proxy::recountInUse() checks it against a full recount.
+class InUseDelta final
 {
-    for (const QString &sid : numberSids) {
-        if (sid.isEmpty()) {
-            continue;
+public:
+    InUseDelta(const QSqlDatabase &db, const QString &sessionSid)
+        : m_db(db)
+        , m_sessionSid(sessionSid)
+        , m_before(held())
+    {}
+
+    // The numbers whose in_use changed.
+    QSet<QString> apply()
+    {
+        const QSet<QString> after = held();
+        QSet<QString> moved;
+        for (const QString &sid : std::as_const(m_before)) {
+            if (!after.contains(sid)) {
+                step(sid, -1);
+                moved.insert(sid);
+            }
         }
-        SqlQuery(db, u"UPDATE phone_numbers SET in_use = (SELECT COUNT(DISTINCT p.session_sid) FROM participants p "
-                     u"JOIN sessions s ON s.sid = p.session_sid WHERE p.proxy_identifier_sid = :sid AND "
-                     u"p.date_deleted IS NULL AND s.status IN "_s +
-                         ACTIVE_STATUSES_SQL + u") WHERE sid = :sid2"_s)
-            .bind(u":sid"_s, sid)
-            .bind(u":sid2"_s, sid)
+        for (const QString &sid : after) {
+            if (!m_before.contains(sid)) {
+                step(sid, +1);
+                moved.insert(sid);
+            }
+        }
+        return moved;
+    }
+
+private:
+    // The pool numbers the session holds: those of its participants that are not deleted, while it is active.
+    QSet<QString> held() const
+    {
+        SqlQuery q(m_db, u"SELECT DISTINCT p.proxy_identifier_sid FROM participants p JOIN sessions s ON s.sid = "
+                         u"p.session_sid WHERE p.session_sid = :s AND p.date_deleted IS NULL AND "
+                         u"p.proxy_identifier_sid IS NOT NULL AND s.status IN "_s +
+                             ACTIVE_STATUSES_SQL);
+        q.bind(u":s"_s, m_sessionSid).exec();
+        QSet<QString> numbers;
+        while (q.next()) {
+            numbers.insert(q.value(0).toString());
+        }
+        return numbers;
+    }
+
+    void step(const QString &numberSid, int by) const
+    {
+        SqlQuery(m_db, u"UPDATE phone_numbers SET in_use = in_use + :by WHERE sid = :sid"_s)
+            .bind(u":by"_s, by)
+            .bind(u":sid"_s, numberSid)
             .exec();
     }
-}
+
+    QSqlDatabase m_db;
+    QString m_sessionSid;
+    QSet<QString> m_before;
+};
 
 // Who holds the routing key (service, identifier, proxy number) now, if anyone.
 std::optional<Participant> routeHolder(const QSqlDatabase &db, const QString &serviceSid, const QString &identifier,
@@ -664,8 +709,6 @@ Status Proxy::deletePhoneNumber(const QString &accountSid, const QString &servic
         if (!n || n->accountSid != accountSid || n->serviceSid != serviceSid) {
             return notFound(servicePath(serviceSid) + u"/PhoneNumbers/"_s + sid);
         }
-        recomputeInUse(txn.db(), {sid});
-        n = loadNumber(txn.db(), u"sid"_s, sid);
         if (n->inUse > 0) {
             return ApiError::make(
                 80611, 400,
@@ -824,6 +867,7 @@ Result<Session> Proxy::updateSession(const QString &accountSid, const QString &s
         if (!existing) {
             return notFound(sessionPath(serviceSid, sid));
         }
+        InUseDelta inUse(txn.db(), sid);
         Session s = *existing;
         const QDateTime now = m_clock.now();
         if (params.status && !SESSION_STATUSES.contains(*params.status)) {
@@ -960,7 +1004,7 @@ Result<Session> Proxy::updateSession(const QString &accountSid, const QString &s
             restoreRoutes(txn.db(), participants, txn);
         }
         if (close || reopen) {
-            recomputeInUse(txn.db(), numbers);
+            inUse.apply();
             for (const QString &n : std::as_const(numbers)) {
                 txn.changed(Change::Kind::PhoneNumber, Change::Op::Updated, n, serviceSid);
             }
@@ -984,10 +1028,11 @@ Status Proxy::deleteSession(const QString &accountSid, const QString &serviceSid
         for (const Participant &p : participants) {
             numbers.insert(p.proxyIdentifierSid);
         }
+        InUseDelta inUse(txn.db(), sid);
         // Participants and interactions go with it (ON DELETE CASCADE); the unique name is free again at once.
         SqlQuery(txn.db(), u"DELETE FROM sessions WHERE sid = :sid"_s).bind(u":sid"_s, sid).exec();
         restoreRoutes(txn.db(), participants, txn);
-        recomputeInUse(txn.db(), numbers);
+        inUse.apply();
         for (const QString &n : std::as_const(numbers)) {
             txn.changed(Change::Kind::PhoneNumber, Change::Op::Updated, n, serviceSid);
         }
@@ -1223,6 +1268,7 @@ Result<Participant> Proxy::addParticipant(ProxyTxn &txn, const Service &service,
     p.proxyIdentifierSid = chosen.sid;
     p.friendlyName = params.friendlyName.value_or(QString());
     const qint64 now = m_clock.nowMs();
+    InUseDelta inUse(db, session.sid);
     try {
         SqlQuery(db, u"INSERT INTO participants (sid, account_sid, service_sid, session_sid, identifier, "
                      u"proxy_identifier, proxy_identifier_sid, friendly_name, routable, date_created, date_updated) "
@@ -1247,7 +1293,7 @@ Result<Participant> Proxy::addParticipant(ProxyTxn &txn, const Service &service,
         }
         throw;
     }
-    recomputeInUse(db, {chosen.sid});
+    inUse.apply();
     txn.changed(Change::Kind::Participant, Change::Op::Added, p.sid, session.sid);
     txn.changed(Change::Kind::PhoneNumber, Change::Op::Updated, chosen.sid, service.sid);
     return *loadParticipant(db, p.sid);
@@ -1277,6 +1323,7 @@ Result<Participant> Proxy::deleteParticipant(const QString &accountSid, const QS
         if (!p->dateDeleted.isValid()) {
             // Soft delete: the row stays so the identifier can never be added to this session again (80612).
             const qint64 now = m_clock.nowMs();
+            InUseDelta inUse(txn.db(), sessionSid);
             SqlQuery(txn.db(), u"UPDATE participants SET date_deleted = :d, routable = 0, date_updated = :u WHERE "
                                u"sid = :sid"_s)
                 .bind(u":d"_s, now)
@@ -1284,7 +1331,7 @@ Result<Participant> Proxy::deleteParticipant(const QString &accountSid, const QS
                 .bind(u":sid"_s, sid)
                 .exec();
             restoreRoutes(txn.db(), {*p}, txn);
-            recomputeInUse(txn.db(), {p->proxyIdentifierSid});
+            inUse.apply();
             txn.changed(Change::Kind::Participant, Change::Op::Removed, sid, sessionSid);
             txn.changed(Change::Kind::PhoneNumber, Change::Op::Updated, p->proxyIdentifierSid, serviceSid);
         }
@@ -1449,6 +1496,59 @@ Result<Interaction> Proxy::recordInteraction(const Interaction &interaction, con
     });
 }
 
+Result<int> Proxy::recountInUse()
+{
+    return guarded([&]() -> Result<int> {
+        ProxyTxn txn(*this);
+        QHash<QString, qint64> counted;
+        {
+            SqlQuery q(txn.db(), u"SELECT p.proxy_identifier_sid, COUNT(DISTINCT p.session_sid) FROM sessions s JOIN "
+                                 u"participants p ON p.session_sid = s.sid WHERE s.status IN "_s +
+                                     ACTIVE_STATUSES_SQL +
+                                     u" AND p.date_deleted IS NULL AND p.proxy_identifier_sid IS NOT NULL "
+                                     u"GROUP BY p.proxy_identifier_sid"_s);
+            q.exec();
+            while (q.next()) {
+                counted.insert(q.value(0).toString(), q.value(1).toLongLong());
+            }
+        }
+        QList<std::pair<QString, qint64>> wrong; // sid, recount
+        {
+            // Numbers counted as used; every counted number not among them is stored as 0.
+            SqlQuery q(txn.db(), u"SELECT sid, in_use FROM phone_numbers WHERE in_use <> 0"_s);
+            q.exec();
+            QSet<QString> seen;
+            while (q.next()) {
+                const QString sid = q.value(0).toString();
+                seen.insert(sid);
+                if (q.value(1).toLongLong() != counted.value(sid)) {
+                    wrong.append({sid, counted.value(sid)});
+                }
+            }
+            for (auto it = counted.cbegin(); it != counted.cend(); ++it) {
+                if (!seen.contains(it.key())) {
+                    wrong.append({it.key(), it.value()});
+                }
+            }
+        }
+        for (const auto &[sid, recount] : std::as_const(wrong)) {
+            const auto number = loadNumber(txn.db(), u"sid"_s, sid);
+            if (!number) {
+                continue; // a participant's number that has since left the pool
+            }
+            qCWarning(lcProxy).noquote() << "in_use of" << sid << "was" << number->inUse << "; a recount says"
+                                         << recount << ", corrected";
+            SqlQuery(txn.db(), u"UPDATE phone_numbers SET in_use = :n WHERE sid = :sid"_s)
+                .bind(u":n"_s, recount)
+                .bind(u":sid"_s, sid)
+                .exec();
+            txn.changed(Change::Kind::PhoneNumber, Change::Op::Updated, sid, number->serviceSid);
+        }
+        txn.commit();
+        return int(wrong.size());
+    });
+}
+
 Result<Session> Proxy::closeSession(const QString &sessionSid, const QString &reason)
 {
     return guarded([&]() -> Result<Session> {
@@ -1466,6 +1566,7 @@ Result<Session> Proxy::closeSession(const QString &sessionSid, const QString &re
         for (const Participant &p : participants) {
             numbers.insert(p.proxyIdentifierSid);
         }
+        InUseDelta inUse(txn.db(), sessionSid);
         SqlQuery(txn.db(), u"UPDATE participants SET routable = 0 WHERE session_sid = :s"_s)
             .bind(u":s"_s, sessionSid)
             .exec();
@@ -1479,7 +1580,7 @@ Result<Session> Proxy::closeSession(const QString &sessionSid, const QString &re
             .bind(u":sid"_s, sessionSid)
             .exec();
         restoreRoutes(txn.db(), participants, txn);
-        recomputeInUse(txn.db(), numbers);
+        inUse.apply();
         for (const QString &n : std::as_const(numbers)) {
             if (!n.isEmpty()) {
                 txn.changed(Change::Kind::PhoneNumber, Change::Op::Updated, n, session->serviceSid);

@@ -115,6 +115,10 @@ public:
     // this session under allow_participant_conflict gets it back) and in_use is recomputed. A session that is not
     // active comes back unchanged.
     Result<Session> closeSession(const QString &sessionSid, const QString &reason);
+    // in_use is kept by each change to a session, never recounted on the way. This checks every number's in_use
+    // against a full recount (one grouped query over the active sessions) and corrects any that differ, with a
+    // warning; it returns how many were corrected. The engine runs it at start-up.
+    Result<int> recountInUse();
     // Retention (reference §4.4): deletes at most `limit` sessions closed before `endedBefore`, with their
     // participants and interactions; returns the deleted sessions' SIDs.
     Result<QStringList> purgeClosedSessions(const QDateTime &endedBefore, int limit = 500);
