@@ -30,6 +30,7 @@ struct HttpConfig
     QString publicUrl;             // e.g. https://proxy.example.com ; empty = derive from the request's Host header
     int rateLimitPerSecond = 30;   // 0 = off (--rate-limit off / --rate-limit N)
     qint64 maxBodyBytes = 1 << 20; // larger request bodies get 413 (code 20413)
+    int maxBatch = 64;             // requests run in one write batch (one commit) at most
 };
 
 // The engine's HTTP front door: the Proxy v1 REST API, carrier webhooks, health and metrics, from ONE route table
@@ -85,7 +86,12 @@ public:
     // through. Without it those paths answer 404 and MessageInteractions are refused.
     void setCarrier(CarrierWebhooks *webhooks, Router *router);
 
-    // The transport calls this for every complete request; `respond` is called exactly once, possibly later.
+    // The transport calls this for every complete request. Requests that arrive together (in one turn of the event
+    // loop, up to HttpConfig::maxBatch) run as one write batch: each in its own savepoint, one commit for all, and
+    // their replies leave only after that commit (group commit: one fsync per batch, nothing acknowledged before it
+    // is durable). A batch whose commit fails answers every request in it with 503.
+    void submit(HttpRequest request, Respond respond);
+    // Handles one request now; `respond` is called exactly once, possibly later.
     void handle(HttpRequest request, Respond respond);
     // For tests driving routing without sockets: the reply of a request that is answered at once; a deferred one
     // that has not answered yet gets 503.
@@ -118,6 +124,7 @@ private:
     Result<Account> authenticate(const HttpRequest &request);
     QString publicBase(const HttpRequest &request) const;
     HttpReply healthz(const HttpRequest &request);
+    void runBatch();
     HttpReply metricsPage(const HttpRequest &request);
 
     Proxy &m_proxy;
@@ -133,6 +140,13 @@ private:
     QObject *m_backend = nullptr;    // the QAbstractHttpServer (httpserver.cpp)
     GuardedTcpServer *m_tcpServer = nullptr;
     QString m_errorString;
+    struct Pending
+    {
+        HttpRequest request;
+        Respond respond;
+    };
+    QList<Pending> m_pending; // submitted, waiting for the next batch
+    bool m_batchScheduled = false;
 };
 
 } // namespace Maskline

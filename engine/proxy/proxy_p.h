@@ -8,6 +8,7 @@
 #include "store/database.h"
 #include "store/sqlquery.h"
 #include "store/transaction.h"
+#include "store/writebatch.h"
 
 Q_DECLARE_LOGGING_CATEGORY(lcProxy)
 
@@ -32,7 +33,9 @@ public:
     {
         m_tx.commit();
         if (!m_changes.isEmpty()) {
-            Q_EMIT m_proxy.changed(m_changes);
+            // Announced once durable: inside a write batch, after the batch's commit.
+            WriteBatch::afterCommit(
+                m_db, [proxy = &m_proxy, changes = std::move(m_changes)] { Q_EMIT proxy->changed(changes); });
         }
     }
 
