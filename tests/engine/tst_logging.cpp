@@ -1,10 +1,13 @@
 // Issue 15's first "done when", against the real binary: a full routing run through the simulator carrier (messages
 // both ways, an opt-out keyword, a text from a stranger, a call) with the default log settings prints no real number,
 // no proxy number, no message text and no auth token, while it does print its info lines (numbers masked). Also:
-// --log-format json prints one parseable object per line, QT_LOGGING_RULES still overrides --log-level per category,
-// and a bad --log-level / --log-format (flag, environment or INI) exits 2 naming the option.
+// --log-format json prints one parseable object per line, journald gets <N> priorities when stderr is its stream,
+// QT_LOGGING_RULES still overrides --log-level per category, and a bad --log-level / --log-format (flag, environment
+// or INI) exits 2 naming the option.
 
+#include <algorithm>
 #include <csignal>
+#include <sys/stat.h>
 
 #include <QDateTime>
 #include <QFile>
@@ -117,6 +120,9 @@ public:
         collect();
         return m_out + m_err;
     }
+
+    // Stderr into a file instead of a pipe (opened for appending, so the file keeps its inode).
+    void setStderrFile(const QString &path) { m_process.setStandardErrorFile(path, QIODevice::Append); }
 
     QString stderrSoFar()
     {
@@ -376,6 +382,48 @@ private Q_SLOTS:
         QVERIFY2(!output.contains(u"maskline.http: listening on"_s), qPrintable(output));
         QVERIFY2(!output.contains(u" info maskline.debugger"_s) && !output.contains(u" info maskline.engine"_s),
                  qPrintable(output));
+    }
+
+    // Under systemd, stderr is the stream JOURNAL_STREAM names: journald stamps the time, so each line carries a
+    // <N> syslog priority instead. Any other JOURNAL_STREAM (a child whose stderr was redirected) changes nothing.
+    void journaldPriorities_data()
+    {
+        QTest::addColumn<bool>("matching");
+        QTest::newRow("stderr is the journal stream") << true;
+        QTest::newRow("another stream") << false;
+    }
+    void journaldPriorities()
+    {
+        QFETCH(bool, matching);
+        const QString path = m_dir.filePath(u"journal-%1.log"_s.arg(matching));
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.close();
+        struct stat st = {};
+        QCOMPARE(::stat(QFile::encodeName(path).constData(), &st), 0);
+        const QString stream = matching ? u"%1:%2"_s.arg(quint64(st.st_dev)).arg(quint64(st.st_ino))
+                                        : u"%1:%2"_s.arg(quint64(st.st_dev)).arg(quint64(st.st_ino) + 1);
+        Server server(freshStore());
+        server.setStderrFile(path);
+        QVERIFY(server.start({}, {{u"JOURNAL_STREAM"_s, stream}}));
+        const auto written = [&path]() {
+            QFile f(path);
+            return f.open(QIODevice::ReadOnly) ? QString::fromUtf8(f.readAll()) : QString();
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(written().contains(u"maskline.engine: engine started"_s), 10000);
+        server.stop();
+        const QStringList lines = written().split(u'\n', Qt::SkipEmptyParts);
+        QVERIFY(lines.size() >= 3);
+        static const QRegularExpression journal(u"^<[2-7]>maskline\\.[a-z.]+: "_s);
+        static const QRegularExpression plain(
+            u"^\\d{4}-\\d\\d-\\d\\dT[0-9:.]+Z (debug|info|warning|error|fatal) maskline\\.[a-z.]+: "_s);
+        for (const QString &line : lines) {
+            QVERIFY2((matching ? journal : plain).match(line).hasMatch(), qPrintable(line));
+        }
+        const QString listening = matching ? u"<6>maskline.http: listening on http://127.0.0.1:"_s
+                                           : u" info maskline.http: listening on http://127.0.0.1:"_s;
+        QVERIFY2(std::any_of(lines.cbegin(), lines.cend(), [&](const QString &l) { return l.contains(listening); }),
+                 qPrintable(lines.join(u'\n')));
     }
 
     void badValuesExitTwo_data()
