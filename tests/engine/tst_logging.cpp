@@ -23,6 +23,7 @@
 #include <QTest>
 #include <QUrl>
 
+#include "fakecallbackserver.h"
 #include "http/formdata.h"
 
 using namespace Maskline;
@@ -207,9 +208,13 @@ private:
     QString freshStore() { return m_dir.filePath(u"logging-%1.db"_s.arg(++m_stores)); }
 
     // Service, two pool numbers, a session of A and B; returns {service, session, A's proxy, B's proxy}.
-    static QStringList openSession(Server &server)
+    static QStringList openSession(Server &server, const QString &callbackUrl = {})
     {
-        const Reply service = server.send("POST", u"/v1/Services"_s, form({{u"UniqueName"_s, u"rides"_s}}));
+        QList<std::pair<QString, QString>> fields{{u"UniqueName"_s, u"rides"_s}};
+        if (!callbackUrl.isEmpty()) {
+            fields.append({u"CallbackUrl"_s, callbackUrl});
+        }
+        const Reply service = server.send("POST", u"/v1/Services"_s, form(fields));
         if (service.status != 201) {
             return {};
         }
@@ -382,6 +387,26 @@ private Q_SLOTS:
         QVERIFY2(!output.contains(u"maskline.http: listening on"_s), qPrintable(output));
         QVERIFY2(!output.contains(u" info maskline.debugger"_s) && !output.contains(u" info maskline.engine"_s),
                  qPrintable(output));
+    }
+
+    // Debug lines are opt-in, and masked too: the callback client's line names the URL without its password.
+    void debugLevelStillMasks()
+    {
+        Testing::FakeCallbackServer callbacks;
+        const QString callbackUrl = callbacks.url().replace(u"http://"_s, u"http://hook:s3cretpass@"_s);
+        Server server(freshStore());
+        QVERIFY(server.start({u"--log-level"_s, u"debug"_s}));
+        const QStringList opened = openSession(server, callbackUrl);
+        QCOMPARE(opened.size(), 4);
+        QCOMPARE(server.sms(A, opened.at(2), BODY_A).json.value(u"outcome"_s).toString(), u"forwarded"_s);
+        QTRY_VERIFY_WITH_TIMEOUT(!callbacks.requests.isEmpty(), 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(server.stderrSoFar().contains(u" debug maskline.callbacks.client: POST http://"_s),
+                                 10000);
+        const QString output = server.stop();
+        for (const QString &secret : {A, B, POOL_1, POOL_2, BODY_A, TOKEN, u"s3cretpass"_s}) {
+            QVERIFY2(!output.contains(secret), qPrintable(secret + u" in:\n"_s + output));
+        }
+        QVERIFY2(output.contains(u" info maskline.routing: routed: message SM"_s), qPrintable(output));
     }
 
     // Under systemd, stderr is the stream JOURNAL_STREAM names: journald stamps the time, so each line carries a
