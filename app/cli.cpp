@@ -92,6 +92,13 @@ const QList<Option> &options()
          u"ms"_s, u"10000"_s},
         {u"callback-timeout-ms"_s, u"MASKLINE_CALLBACK_TIMEOUT_MS"_s, u"callbacks/status_timeout_ms"_s,
          u"How long a status callback may take before it counts as failed and is retried."_s, u"ms"_s, u"10000"_s},
+        {u"log-level"_s, u"MASKLINE_LOG_LEVEL"_s, u"log/level"_s,
+         u"The least severe messages printed to stderr; QT_LOGGING_RULES overrides it per category."_s,
+         u"debug|info|warning|error"_s, u"info"_s},
+        {u"log-format"_s, u"MASKLINE_LOG_FORMAT"_s, u"log/format"_s,
+         u"'text' (one line per message; journald priorities under systemd) or 'json' (one object per line: time, "
+         u"level, category, message, sids)."_s,
+         u"text|json"_s, u"text"_s},
     };
     return list;
 }
@@ -254,6 +261,21 @@ Parsed engineConfig(const QCommandLineParser &parser)
         return result;
     }
     config.carrier.verifyWebhookSignatures = signature == u"on"_s;
+
+    const QString level = get(u"log-level"_s);
+    if (const auto parsedLevel = Logging::parseLevel(level)) {
+        result.log.level = *parsedLevel;
+    } else {
+        result.error = u"--log-level expects 'debug', 'info', 'warning' or 'error', not '%1'"_s.arg(level);
+        return result;
+    }
+    const QString format = get(u"log-format"_s);
+    if (const auto parsedFormat = Logging::parseFormat(format)) {
+        result.log.format = *parsedFormat;
+    } else {
+        result.error = u"--log-format expects 'text' or 'json', not '%1'"_s.arg(format);
+        return result;
+    }
 
     config.accountSid = qEnvironmentVariable("MASKLINE_ACCOUNT_SID");
     config.authToken = qEnvironmentVariable("MASKLINE_AUTH_TOKEN");

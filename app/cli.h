@@ -4,6 +4,7 @@
 #include <QStringList>
 
 #include "enginehost.h"
+#include "logging.h"
 
 namespace Maskline::Cli {
 
@@ -14,6 +15,7 @@ void addEngineOptions(QCommandLineParser &parser);
 struct Parsed
 {
     EngineConfig engine;
+    Logging::Config log;
     QString error; // non-empty: the user gave something unusable
 };
 

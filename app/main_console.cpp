@@ -46,6 +46,7 @@ int main(int argc, char *argv[])
         QTextStream(stderr) << "maskline: " << parsed.error << "\n";
         return 2;
     }
+    Maskline::Logging::install(parsed.log);
 
     QThread engineThread;
     engineThread.setObjectName(u"engine"_s);

@@ -57,6 +57,7 @@ int main(int argc, char *argv[])
         err << "maskline-server: " << parsed.error << "\n";
         return 2;
     }
+    Maskline::Logging::install(parsed.log);
     const QStringList args = parser.positionalArguments();
     if (!args.isEmpty()) {
         if (args.first() == u"account"_s) {

@@ -10,7 +10,7 @@
 #include "store/sqlquery.h"
 #include "store/storelock.h"
 
-Q_LOGGING_CATEGORY(lcEngine, "maskline.engine")
+Q_LOGGING_CATEGORY(lcEngine, "maskline.engine", QtInfoMsg)
 
 using namespace Qt::Literals::StringLiterals;
 

@@ -2,10 +2,11 @@
 
 #include <QLoggingCategory>
 
+#include "core/redact.h"
 #include "store/database.h"
 #include "store/sqlquery.h"
 
-Q_LOGGING_CATEGORY(lcReader, "maskline.console.reader")
+Q_LOGGING_CATEGORY(lcReader, "maskline.console.reader", QtInfoMsg)
 
 using namespace Qt::Literals::StringLiterals;
 
@@ -25,7 +26,7 @@ public:
         try {
             return m_db.connection();
         } catch (const StoreError &e) {
-            qCWarning(lcReader).noquote() << e.message();
+            qCWarning(lcReader).noquote() << redactText(e.message());
             return {};
         }
     }

@@ -11,9 +11,10 @@
 #include <QUrl>
 
 #include "carrier/signature.h"
+#include "core/redact.h"
 #include "routing/traffic.h"
 
-Q_LOGGING_CATEGORY(lcCallbackClient, "maskline.callbacks.client")
+Q_LOGGING_CATEGORY(lcCallbackClient, "maskline.callbacks.client", QtInfoMsg)
 
 using namespace Qt::Literals::StringLiterals;
 
@@ -143,7 +144,8 @@ void CallbackClient::post(const CallbackRequest &request, Done done)
             response.contentType = reply->header(QNetworkRequest::ContentTypeHeader).toByteArray();
             response.body = reply->isOpen() ? reply->read(MAX_BODY) : QByteArray();
         }
-        qCDebug(lcCallbackClient).noquote() << "POST" << response.url << "->" << response.describe();
+        qCDebug(lcCallbackClient).noquote()
+            << "POST" << redactText(response.url) << "->" << redactText(response.describe());
         done(response);
     });
 }

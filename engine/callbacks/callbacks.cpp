@@ -12,6 +12,7 @@
 #include "carrier/carrier.h"
 #include "carrier/twiml.h"
 #include "core/clock.h"
+#include "core/redact.h"
 #include "debugger/debugger.h"
 #include "proxy/proxy.h"
 #include "routing/router.h"
@@ -19,7 +20,7 @@
 #include "store/sqlquery.h"
 #include "store/transaction.h"
 
-Q_LOGGING_CATEGORY(lcCallbacks, "maskline.callbacks")
+Q_LOGGING_CATEGORY(lcCallbacks, "maskline.callbacks", QtInfoMsg)
 
 using namespace Qt::Literals::StringLiterals;
 
@@ -178,7 +179,8 @@ void Callbacks::record(const DebuggerEvent &event)
     if (m_debugger) {
         m_debugger->record(event);
     } else {
-        qCInfo(lcCallbacks).noquote() << event.code << event.message;
+        // The message quotes numbers; its code and SIDs say what happened.
+        qCInfo(lcCallbacks).noquote() << "debugger event" << event.code << "resource" << event.resourceSid;
     }
 }
 
@@ -400,7 +402,7 @@ void Callbacks::interceptCall(const Service &service, const Interaction &interac
     try {
         request.authToken = authToken(interaction.accountSid);
     } catch (const StoreError &e) {
-        qCWarning(lcCallbacks).noquote() << "intercept callback not made, call let through:" << e.message();
+        qCWarning(lcCallbacks).noquote() << "intercept callback not made, call let through:" << redactText(e.message());
         done({});
         return;
     }
@@ -461,7 +463,7 @@ bool Callbacks::outOfSession(const OutOfSessionContext &context, OutOfSessionDon
         try {
             Outbox::enqueue(m_proxy.database().connection(), item, m_proxy.clock().now());
         } catch (const StoreError &e) {
-            qCWarning(lcCallbacks).noquote() << "cannot queue the out-of-session callback:" << e.message();
+            qCWarning(lcCallbacks).noquote() << "cannot queue the out-of-session callback:" << redactText(e.message());
             answer.action = OutOfSessionAnswer::Action::Failed;
             answer.detail = u"message %1 from %2 to %3: the out-of-session callback could not be queued (%4)"_s.arg(
                 subject.resourceSid, subject.from, subject.to, e.message());
@@ -625,8 +627,8 @@ Callbacks::OutOfSessionVerdict Callbacks::interpret(const CallbackResponse &resp
         return unusable(u"the auto-create JSON asked for a Session that was refused (%1 %2)"_s.arg(
             QString::number(session.error().code), session.error().message));
     }
-    qCInfo(lcCallbacks).noquote() << "out-of-session callback created session" << session->sid << "for" << subject.from
-                                  << "on" << subject.number;
+    qCInfo(lcCallbacks).noquote() << "out-of-session callback created session" << session->sid << "for"
+                                  << redactPhone(subject.from) << "on" << redactPhone(subject.number);
     verdict.kind = OutOfSessionVerdict::Kind::AutoCreate;
     verdict.sessionSid = session->sid;
     return verdict;
@@ -739,7 +741,7 @@ void Callbacks::deliverOutOfSession(const OutboxItem &item, Outbox::Complete com
                 return;
             }
             qCInfo(lcCallbacks).noquote() << "out-of-session TwiML for" << subject.resourceSid << "queued"
-                                          << messages->size() << "message(s) to" << message.from;
+                                          << messages->size() << "message(s) to" << redactPhone(message.from);
             self->m_outbox.poke();
         }
         complete({Outbox::Verdict::Done, QString()});

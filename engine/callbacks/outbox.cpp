@@ -5,11 +5,12 @@
 #include <QLoggingCategory>
 #include <QPointer>
 
+#include "core/redact.h"
 #include "proxy/rows.h"
 #include "store/database.h"
 #include "store/sqlquery.h"
 
-Q_LOGGING_CATEGORY(lcOutbox, "maskline.callbacks.outbox")
+Q_LOGGING_CATEGORY(lcOutbox, "maskline.callbacks.outbox", QtInfoMsg)
 
 using namespace Qt::Literals::StringLiterals;
 
@@ -232,7 +233,7 @@ int Outbox::processDue()
             }
         }
     } catch (const StoreError &e) {
-        qCWarning(lcOutbox).noquote() << "outbox unavailable, will try again:" << e.message();
+        qCWarning(lcOutbox).noquote() << "outbox unavailable, will try again:" << redactText(e.message());
     }
     m_processing = false;
     armTimer();
@@ -280,7 +281,8 @@ void Outbox::finish(const OutboxItem &item, const Attempt &attempt)
         stored = q.numRowsAffected() == 1;
     } catch (const StoreError &e) {
         // The claim lapses and the item is attempted again: at-least-once rather than lost.
-        qCWarning(lcOutbox).noquote() << "could not record the result of outbox item" << item.id << ":" << e.message();
+        qCWarning(lcOutbox).noquote() << "could not record the result of outbox item" << item.id << ":"
+                                      << redactText(e.message());
     }
     if (!stored) {
         qCWarning(lcOutbox) << "outbox item" << item.id << "was re-claimed before its attempt finished";
@@ -288,11 +290,11 @@ void Outbox::finish(const OutboxItem &item, const Attempt &attempt)
         if (state == PENDING) {
             qCInfo(lcOutbox).noquote() << "outbox item" << item.id << "(" << item.kind << ") attempt" << item.attempts
                                        << "failed, retrying in" << retryDelayMs(item.attempts)
-                                       << "ms:" << attempt.error;
+                                       << "ms:" << redactText(attempt.error);
         }
         if (gaveUp) {
             qCWarning(lcOutbox).noquote() << "outbox item" << item.id << "(" << item.kind << ") given up after"
-                                          << item.attempts << "attempt(s):" << attempt.error;
+                                          << item.attempts << "attempt(s):" << redactText(attempt.error);
             const auto handler = m_handlers.constFind(item.kind);
             if (handler != m_handlers.cend() && handler->gaveUp) {
                 OutboxItem finished = item;
@@ -333,7 +335,7 @@ void Outbox::armTimer()
             }
         }
     } catch (const StoreError &e) {
-        qCWarning(lcOutbox).noquote() << "outbox unavailable:" << e.message();
+        qCWarning(lcOutbox).noquote() << "outbox unavailable:" << redactText(e.message());
     }
     // A short floor, so a store that keeps failing is not polled in a tight loop.
     m_timer.start(int(std::max<qint64>(wait, 20)));
@@ -348,7 +350,7 @@ std::optional<OutboxItem> Outbox::find(qint64 id)
             return readItem(q);
         }
     } catch (const StoreError &e) {
-        qCWarning(lcOutbox).noquote() << e.message();
+        qCWarning(lcOutbox).noquote() << redactText(e.message());
     }
     return std::nullopt;
 }
@@ -362,7 +364,7 @@ std::optional<OutboxItem> Outbox::findByDedupeKey(const QString &key)
             return readItem(q);
         }
     } catch (const StoreError &e) {
-        qCWarning(lcOutbox).noquote() << e.message();
+        qCWarning(lcOutbox).noquote() << redactText(e.message());
     }
     return std::nullopt;
 }
@@ -381,7 +383,7 @@ QList<OutboxItem> Outbox::items(const QString &kind)
             result.append(readItem(q));
         }
     } catch (const StoreError &e) {
-        qCWarning(lcOutbox).noquote() << e.message();
+        qCWarning(lcOutbox).noquote() << redactText(e.message());
     }
     return result;
 }
@@ -393,7 +395,7 @@ int Outbox::purgeFinished(const QDateTime &before)
         q.bind(u":t"_s, before.toMSecsSinceEpoch()).exec();
         return q.numRowsAffected();
     } catch (const StoreError &e) {
-        qCWarning(lcOutbox).noquote() << "could not purge the outbox:" << e.message();
+        qCWarning(lcOutbox).noquote() << "could not purge the outbox:" << redactText(e.message());
         return 0;
     }
 }

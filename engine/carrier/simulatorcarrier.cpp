@@ -5,13 +5,14 @@
 #include <QLoggingCategory>
 
 #include "core/clock.h"
+#include "core/redact.h"
 #include "core/sid.h"
 #include "proxy/rows.h"
 #include "store/database.h"
 #include "store/sqlquery.h"
 #include "twiml.h"
 
-Q_LOGGING_CATEGORY(lcSimulator, "maskline.carrier.simulator")
+Q_LOGGING_CATEGORY(lcSimulator, "maskline.carrier.simulator", QtInfoMsg)
 
 using namespace Qt::Literals::StringLiterals;
 
@@ -106,7 +107,7 @@ CallAnswer SimulatorCarrier::bridgeCall(const CallBridge &bridge)
         answer.outboundResourceSid = r.sid;
         answer.outboundResourceStatus = r.status;
     } catch (const StoreError &e) {
-        qCWarning(lcSimulator).noquote() << "could not record the simulated call:" << e.message();
+        qCWarning(lcSimulator).noquote() << "could not record the simulated call:" << redactText(e.message());
         answer.outboundResourceStatus = u"failed"_s;
     }
     return answer;
@@ -118,7 +119,7 @@ SimulatorRecord SimulatorCarrier::recordInbound(SimulatorRecord record)
     try {
         return store(record);
     } catch (const StoreError &e) {
-        qCWarning(lcSimulator).noquote() << "could not record injected traffic:" << e.message();
+        qCWarning(lcSimulator).noquote() << "could not record injected traffic:" << redactText(e.message());
         return record;
     }
 }
@@ -153,7 +154,7 @@ QList<SimulatorRecord> SimulatorCarrier::recent(int limit)
             result.append(r);
         }
     } catch (const StoreError &e) {
-        qCWarning(lcSimulator).noquote() << "could not list simulator traffic:" << e.message();
+        qCWarning(lcSimulator).noquote() << "could not list simulator traffic:" << redactText(e.message());
     }
     return result;
 }

@@ -10,7 +10,7 @@
 
 #include "twiml.h"
 
-Q_LOGGING_CATEGORY(lcTwilio, "maskline.carrier.twilio")
+Q_LOGGING_CATEGORY(lcTwilio, "maskline.carrier.twilio", QtInfoMsg)
 
 using namespace Qt::Literals::StringLiterals;
 

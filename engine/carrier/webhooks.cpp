@@ -9,12 +9,13 @@
 #include <QLoggingCategory>
 
 #include "carrier.h"
+#include "core/redact.h"
 #include "core/sid.h"
 #include "routing/router.h"
 #include "signature.h"
 #include "twiml.h"
 
-Q_LOGGING_CATEGORY(lcWebhooks, "maskline.carrier.webhooks")
+Q_LOGGING_CATEGORY(lcWebhooks, "maskline.carrier.webhooks", QtInfoMsg)
 
 using namespace Qt::Literals::StringLiterals;
 
@@ -177,7 +178,7 @@ void CarrierWebhooks::handle(const WebhookRequest &request, Done done)
     if (!signatureValid(request)) {
         qCWarning(lcWebhooks).noquote() << "refused" << request.path << "with a"
                                         << (request.header("x-twilio-signature").isEmpty() ? "missing" : "wrong")
-                                        << "X-Twilio-Signature for" << request.url.left(300);
+                                        << "X-Twilio-Signature for" << redactText(request.url.left(300));
         done(plain(403, m_router.carrier().webhookSigningKey().isEmpty()
                             ? u"X-Twilio-Signature cannot be checked: no Twilio auth token is configured"_s
                             : u"X-Twilio-Signature is missing or does not match this request"_s));
@@ -266,7 +267,7 @@ WebhookResponse CarrierWebhooks::twilioStatus(const WebhookRequest &request)
     const Result<Interaction> applied = m_router.applyStatus(report);
     if (!applied) {
         // Acknowledged anyway: the carrier cannot do anything about a status for an interaction deleted since.
-        qCInfo(lcWebhooks).noquote() << "status callback not applied:" << applied.error().message;
+        qCInfo(lcWebhooks).noquote() << "status callback not applied:" << redactText(applied.error().message);
     }
     return {204, QByteArray(), QByteArray()};
 }

@@ -3,12 +3,13 @@
 #include <QLoggingCategory>
 
 #include "catalogue.h"
+#include "core/redact.h"
 #include "core/sid.h"
 #include "proxy/rows.h"
 #include "store/database.h"
 #include "store/sqlquery.h"
 
-Q_LOGGING_CATEGORY(lcDebugger, "maskline.debugger")
+Q_LOGGING_CATEGORY(lcDebugger, "maskline.debugger", QtInfoMsg)
 
 using namespace Qt::Literals::StringLiterals;
 
@@ -132,9 +133,17 @@ DebuggerEvent Debugger::record(DebuggerEvent event)
             .exec();
         event.id = idOfSid(m_db.connection(), u"debugger_events"_s, event.sid);
     } catch (const StoreError &e) {
-        qCWarning(lcDebugger).noquote() << "could not store debugger event" << event.code << ":" << e.message();
+        qCWarning(lcDebugger).noquote() << "could not store debugger event" << event.code << ":"
+                                        << redactText(e.message());
     }
-    qCInfo(lcDebugger).noquote() << event.logLevel << event.code << event.message;
+    {
+        // The message quotes numbers and keywords: the log names the event, whose full text the debugger keeps.
+        const Catalogue::Entry *entry = Catalogue::find(event.code);
+        QStringList sids{event.sid, event.sessionSid, event.participantSid, event.interactionSid, event.resourceSid};
+        sids.removeAll(QString());
+        qCInfo(lcDebugger).noquote() << event.logLevel << event.code << (entry ? entry->title.toString() : QString())
+                                     << u"("_s + sids.join(u", "_s) + u')';
+    }
     Q_EMIT recorded(event);
     return event;
 }
@@ -214,7 +223,7 @@ int Debugger::purgeOlderThan(const QDateTime &olderThan)
         q.bind(u":t"_s, olderThan.toMSecsSinceEpoch()).exec();
         return q.numRowsAffected();
     } catch (const StoreError &e) {
-        qCWarning(lcDebugger).noquote() << "could not purge debugger events:" << e.message();
+        qCWarning(lcDebugger).noquote() << "could not purge debugger events:" << redactText(e.message());
         return 0;
     }
 }

@@ -3,6 +3,7 @@
 #include "carrier/webhookroute.h"
 #include "core/apierror.h"
 #include "core/clock.h"
+#include "core/redact.h"
 #include "core/sid.h"
 #include "debugger/debugger.h"
 #include "metrics.h"
@@ -35,7 +36,7 @@ namespace Maskline {
 
 namespace {
 
-Q_LOGGING_CATEGORY(lcHttp, "maskline.http")
+Q_LOGGING_CATEGORY(lcHttp, "maskline.http", QtInfoMsg)
 
 const QString UNMATCHED = QStringLiteral("unmatched");
 
@@ -590,7 +591,7 @@ void HttpServer::handle(HttpRequest request, Respond respond)
     try {
         dispatch(request, *label, once);
     } catch (const std::exception &e) {
-        qCCritical(lcHttp) << "request failed:" << e.what();
+        qCCritical(lcHttp).noquote() << "request failed:" << redactText(QString::fromUtf8(e.what()));
         once(HttpReply::error(ApiError::make(80504, 500, QStringLiteral("Internal server error"))));
     }
 }
@@ -689,7 +690,7 @@ HttpReply HttpServer::metricsPage(const HttpRequest &)
             gauges.poolReserved = pool.value(2).toLongLong();
         }
     } catch (const std::exception &e) {
-        qCWarning(lcHttp) << "metrics: store gauges unavailable:" << e.what();
+        qCWarning(lcHttp).noquote() << "metrics: store gauges unavailable:" << redactText(QString::fromUtf8(e.what()));
     }
     return HttpReply::text(200, QByteArrayLiteral("text/plain; version=0.0.4; charset=utf-8"),
                            m_metrics->render(gauges));

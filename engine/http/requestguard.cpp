@@ -7,13 +7,14 @@
 #include <QTimer>
 
 #include "core/apierror.h"
+#include "core/redact.h"
 #include "httpmessage.h"
 
 namespace Maskline {
 
 namespace {
 
-Q_LOGGING_CATEGORY(lcGuard, "maskline.http.guard")
+Q_LOGGING_CATEGORY(lcGuard, "maskline.http.guard", QtInfoMsg)
 
 constexpr qsizetype MAX_LINE = 4096; // a chunk-size or trailer line
 
@@ -298,7 +299,7 @@ bool ConnectionGuard::startRequest(const QByteArray &head)
 
 void ConnectionGuard::refuse(const ApiError &error)
 {
-    qCInfo(lcGuard) << "refusing request:" << error.status << error.message;
+    qCInfo(lcGuard).noquote() << "refusing request:" << error.status << redactText(error.message);
     m_state = State::Draining;
     m_head.clear();
     m_line.clear();

@@ -10,7 +10,7 @@
 #include "proxy_p.h"
 #include "rows.h"
 
-Q_LOGGING_CATEGORY(lcProxy, "maskline.proxy")
+Q_LOGGING_CATEGORY(lcProxy, "maskline.proxy", QtInfoMsg)
 
 using namespace Qt::Literals::StringLiterals;
 

@@ -4,6 +4,7 @@
 
 #include <QLoggingCategory>
 
+#include "core/redact.h"
 #include "proxy.h"
 #include "store/database.h"
 #include "store/sqlquery.h"
@@ -53,7 +54,7 @@ auto guarded(Fn &&fn) -> decltype(fn())
     try {
         return fn();
     } catch (const StoreError &e) {
-        qCWarning(lcProxy).noquote() << "storage failure:" << e.message();
+        qCWarning(lcProxy).noquote() << "storage failure:" << redactText(e.message());
         return ApiError::internal(e.message());
     }
 }

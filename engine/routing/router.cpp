@@ -13,6 +13,7 @@
 #include "carrier/carrier.h"
 #include "carrier/simulatorcarrier.h"
 #include "carrier/twiml.h"
+#include "core/redact.h"
 #include "core/sid.h"
 #include "debugger/debugger.h"
 #include "keywords.h"
@@ -23,7 +24,7 @@
 #include "store/database.h"
 #include "store/sqlquery.h"
 
-Q_LOGGING_CATEGORY(lcRouter, "maskline.routing")
+Q_LOGGING_CATEGORY(lcRouter, "maskline.routing", QtInfoMsg)
 
 using namespace Qt::Literals::StringLiterals;
 
@@ -222,13 +223,20 @@ void Router::raise(RouteResult &result, DebuggerEvent event)
     if (m_debugger) {
         m_debugger->record(event);
     } else {
-        qCInfo(lcRouter).noquote() << event.code << event.message;
+        // The message quotes numbers and keywords; its code and SIDs say what happened.
+        qCInfo(lcRouter).noquote() << "debugger event" << event.code << "resource" << event.resourceSid;
     }
 }
 
 RouteResult Router::finish(RouteResult result)
 {
-    qCInfo(lcRouter).noquote() << "routed:" << result.detail;
+    // The detail names numbers (masked here) and, for an opt-out, the keyword: that is the message's text.
+    if (result.outcome == RouteResult::Outcome::OptOut) {
+        qCInfo(lcRouter).noquote() << "routed:" << sidsIn(result.detail).join(u' ')
+                                   << "is an opt-out or opt-in keyword: not forwarded";
+    } else {
+        qCInfo(lcRouter).noquote() << "routed:" << redactText(result.detail);
+    }
     Q_EMIT routed(result);
     return result;
 }
@@ -578,7 +586,7 @@ void Router::route(bool isCall, InboundMessage message, InboundCall call, RouteD
             }
             result.outcome = RouteResult::Outcome::Failed;
             result.detail = u"%1 %2 could not be recorded: %3"_s.arg(kind, resourceSid, recorded.error().message);
-            qCWarning(lcRouter).noquote() << result.detail;
+            qCWarning(lcRouter).noquote() << redactText(result.detail);
             return answer(result);
         }
         result.interaction = *recorded;
@@ -613,7 +621,7 @@ void Router::route(bool isCall, InboundMessage message, InboundCall call, RouteD
     } catch (const StoreError &e) {
         result.outcome = RouteResult::Outcome::Failed;
         result.detail = u"%1 from %2 to %3 could not be routed: %4"_s.arg(kind, from, to, e.message());
-        qCWarning(lcRouter).noquote() << result.detail;
+        qCWarning(lcRouter).noquote() << redactText(result.detail);
         if (!handedOff) {
             answer(result);
         }
@@ -641,8 +649,8 @@ void Router::decideCall(const Service &service, const Participant &partner, cons
         if (auto blocked = m_proxy.updateInteractionLeg(recorded.sid, true, failed, {}, settle)) {
             result.interaction = *blocked;
         } else {
-            qCWarning(lcRouter).noquote()
-                << "cannot record that interaction" << recorded.sid << "was blocked:" << blocked.error().message;
+            qCWarning(lcRouter).noquote() << "cannot record that interaction" << recorded.sid
+                                          << "was blocked:" << redactText(blocked.error().message);
         }
         result.outcome = RouteResult::Outcome::Blocked;
         result.twiml = Twiml::reject();
@@ -667,7 +675,8 @@ void Router::decideCall(const Service &service, const Participant &partner, cons
     if (auto stored = m_proxy.updateInteractionLeg(recorded.sid, true, {}, {}, settle)) {
         settled = *stored;
     } else {
-        qCWarning(lcRouter).noquote() << "cannot settle interaction" << recorded.sid << ":" << stored.error().message;
+        qCWarning(lcRouter).noquote() << "cannot settle interaction" << recorded.sid << ":"
+                                      << redactText(stored.error().message);
     }
     bridge(service, partner, call, settled, result, answerAll);
 }
@@ -699,7 +708,8 @@ void Router::bridge(const Service &service, const Participant &partner, const In
                 result.interaction = *fresh;
             }
         } catch (const StoreError &e) {
-            qCWarning(lcRouter).noquote() << "cannot read interaction" << recorded.sid << ":" << e.message();
+            qCWarning(lcRouter).noquote()
+                << "cannot read interaction" << recorded.sid << ":" << redactText(e.message());
         }
     }
     result.detail = u"call %1 from %2 to %3 bridged to %4 from %5 (interaction %6)"_s.arg(
@@ -745,7 +755,7 @@ bool Router::releaseMessage(const OutboxItem &send, const InterceptDecision &dec
             auto blocked = m_proxy.updateInteractionLeg(send.interactionSid, true, failed, {}, settle);
             if (!blocked) {
                 qCWarning(lcRouter).noquote()
-                    << "cannot block interaction" << send.interactionSid << ":" << blocked.error().message;
+                    << "cannot block interaction" << send.interactionSid << ":" << redactText(blocked.error().message);
                 return false;
             }
             result.interaction = *blocked;
@@ -780,7 +790,7 @@ bool Router::releaseMessage(const OutboxItem &send, const InterceptDecision &dec
                                                      });
         if (!released) {
             qCWarning(lcRouter).noquote()
-                << "cannot release interaction" << send.interactionSid << ":" << released.error().message;
+                << "cannot release interaction" << send.interactionSid << ":" << redactText(released.error().message);
             return false;
         }
         if (queued) {
@@ -811,7 +821,7 @@ bool Router::isInSession(const QString &from, const QString &to, const QString &
         q.bind(u":s"_s, number->serviceSid).bind(u":i"_s, matchingKey(from)).bind(u":p"_s, number->phoneNumber).exec();
         return q.next();
     } catch (const StoreError &e) {
-        qCWarning(lcRouter).noquote() << e.message();
+        qCWarning(lcRouter).noquote() << redactText(e.message());
         return false;
     }
 }
@@ -982,7 +992,7 @@ void Router::updateLeg(const QString &interactionSid, bool outbound, Interaction
             }
         }
     } catch (const StoreError &e) {
-        qCWarning(lcRouter).noquote() << "cannot read interaction" << interactionSid << ":" << e.message();
+        qCWarning(lcRouter).noquote() << "cannot read interaction" << interactionSid << ":" << redactText(e.message());
     }
     auto updated = m_proxy.updateInteractionLeg(interactionSid, outbound, leg, data,
                                                 [&](const QSqlDatabase &tx, const Interaction &after) -> Status {
@@ -992,7 +1002,8 @@ void Router::updateLeg(const QString &interactionSid, bool outbound, Interaction
                                                     return m_hooks->interactionUpdated(tx, *before, after);
                                                 });
     if (!updated) {
-        qCInfo(lcRouter).noquote() << "interaction" << interactionSid << "not updated:" << updated.error().message;
+        qCInfo(lcRouter).noquote() << "interaction" << interactionSid
+                                   << "not updated:" << redactText(updated.error().message);
     }
 }
 

@@ -3,13 +3,14 @@
 #include <QLoggingCategory>
 
 #include "callbacks/outbox.h"
+#include "core/redact.h"
 #include "debugger/debugger.h"
 #include "proxy/proxy.h"
 #include "proxy/rows.h"
 #include "store/database.h"
 #include "store/sqlquery.h"
 
-Q_LOGGING_CATEGORY(lcScheduler, "maskline.routing.scheduler")
+Q_LOGGING_CATEGORY(lcScheduler, "maskline.routing.scheduler", QtInfoMsg)
 
 using namespace Qt::Literals::StringLiterals;
 
@@ -80,7 +81,7 @@ QStringList Scheduler::runExpiry()
                 auto result = m_proxy.closeSession(s.sid, expiryReason(s, now));
                 if (!result) {
                     qCWarning(lcScheduler).noquote()
-                        << "could not close expired session" << s.sid << ":" << result.error().message;
+                        << "could not close expired session" << s.sid << ":" << redactText(result.error().message);
                     continue;
                 }
                 ++progress;
@@ -91,7 +92,7 @@ QStringList Scheduler::runExpiry()
             }
         }
     } catch (const StoreError &e) {
-        qCWarning(lcScheduler).noquote() << "expiry sweep failed, will try again:" << e.message();
+        qCWarning(lcScheduler).noquote() << "expiry sweep failed, will try again:" << redactText(e.message());
     }
     if (!closed.isEmpty()) {
         qCInfo(lcScheduler) << "closed" << closed.size() << "expired session(s)";
@@ -109,7 +110,7 @@ QStringList Scheduler::runRetention()
         for (;;) {
             auto batch = m_proxy.purgeClosedSessions(cutoff, BATCH);
             if (!batch) {
-                qCWarning(lcScheduler).noquote() << "retention sweep failed:" << batch.error().message;
+                qCWarning(lcScheduler).noquote() << "retention sweep failed:" << redactText(batch.error().message);
                 break;
             }
             purged += *batch;

@@ -12,7 +12,7 @@
 #include "sqlquery.h"
 #include "transaction.h"
 
-Q_LOGGING_CATEGORY(lcStore, "maskline.store")
+Q_LOGGING_CATEGORY(lcStore, "maskline.store", QtInfoMsg)
 
 namespace Maskline {
 

@@ -9,7 +9,9 @@
 #include <QMutexLocker>
 #include <QSqlError>
 
-Q_LOGGING_CATEGORY(lcSql, "maskline.store.sql")
+#include "core/redact.h"
+
+Q_LOGGING_CATEGORY(lcSql, "maskline.store.sql", QtInfoMsg)
 
 namespace Maskline {
 
@@ -26,7 +28,8 @@ bool isConstraint(const QSqlError &error)
 
 [[noreturn]] void fail(const QSqlError &error, const QString &sql)
 {
-    qCWarning(lcSql).noquote() << "statement failed:" << error.text() << "in" << sql.simplified().left(200);
+    // A PostgreSQL error's DETAIL quotes the row's values (numbers among them); the SQL has placeholders only.
+    qCWarning(lcSql).noquote() << "statement failed:" << redactText(error.text()) << "in" << sql.simplified().left(200);
     throw StoreError(error.text(), isConstraint(error));
 }
 
