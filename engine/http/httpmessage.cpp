@@ -37,6 +37,8 @@ QByteArray reasonPhrase(int status)
         return QByteArrayLiteral("Length Required");
     case 413:
         return QByteArrayLiteral("Payload Too Large");
+    case 414:
+        return QByteArrayLiteral("URI Too Long");
     case 429:
         return QByteArrayLiteral("Too Many Requests");
     case 431:

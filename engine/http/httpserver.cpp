@@ -21,6 +21,7 @@
 #include <exception>
 #include <memory>
 #include <optional>
+#include <sys/socket.h>
 
 #include <QAbstractHttpServer>
 #include <QElapsedTimer>
@@ -62,71 +63,17 @@ HttpMethod fromQt(QHttpServerRequest::Method m)
     }
 }
 
-// The replies of one connection, in request order: a deferred reply holds back the replies of requests pipelined
-// after it until it is written. A child of the socket, so it goes when the connection goes (late replies are dropped).
-class ReplyQueue final : public QObject
+// True when the client half-closed (shutdown(SHUT_WR)) and nothing more is to be read: a peek sees the end of the
+// stream before Qt's next read does.
+bool peerHasFinishedSending(const QTcpSocket *socket)
 {
-public:
-    static constexpr QLatin1StringView NAME{"maskline-reply-queue"};
-
-    explicit ReplyQueue(QTcpSocket *socket)
-        : QObject(socket)
-        , m_socket(socket)
-    {
-        setObjectName(NAME);
+    const qintptr fd = socket->socketDescriptor();
+    if (fd < 0 || socket->bytesAvailable() > 0) {
+        return false;
     }
-
-    // The connection's queue, made on its first request. (Found by name: this class has no meta-object of its own,
-    // so findChild<ReplyQueue *> would match any child, such as the connection's guard.)
-    static ReplyQueue *of(QTcpSocket *socket)
-    {
-        if (auto *existing = socket->findChild<QObject *>(NAME, Qt::FindDirectChildrenOnly)) {
-            return static_cast<ReplyQueue *>(existing);
-        }
-        return new ReplyQueue(socket);
-    }
-
-    quint64 reserve()
-    {
-        m_slots.append({m_next, {}, false, false});
-        return m_next++;
-    }
-
-    void fill(quint64 id, QByteArray wire, bool close)
-    {
-        for (Slot &slot : m_slots) {
-            if (slot.id == id && !slot.ready) {
-                slot.wire = std::move(wire);
-                slot.close = close;
-                slot.ready = true;
-                break;
-            }
-        }
-        while (!m_closing && !m_slots.isEmpty() && m_slots.constFirst().ready) {
-            const Slot slot = m_slots.takeFirst();
-            m_socket->write(slot.wire);
-            if (slot.close) {
-                // Nothing after a "Connection: close" reply is sent.
-                m_closing = true;
-                m_slots.clear();
-                m_socket->disconnectFromHost();
-            }
-        }
-    }
-
-private:
-    struct Slot
-    {
-        quint64 id;
-        QByteArray wire;
-        bool close;
-        bool ready;
-    };
-    QTcpSocket *m_socket;
-    QList<Slot> m_slots;
-    quint64 m_next = 0;
-    bool m_closing = false;
-};
+    char byte = 0;
+    return ::recv(int(fd), &byte, 1, MSG_PEEK | MSG_DONTWAIT) == 0;
+}
 
 // Feeds complete requests from QAbstractHttpServer (which parsed them after the GuardedTcpServer let them through)
 // to HttpServer::handle() and writes the reply, now or when a deferred handler answers.
@@ -160,6 +107,11 @@ protected:
                 target->fill(slot, reply.toWire(close, !head), close);
             }
         });
+        if (peerHasFinishedSending(socket)) {
+            // Qt tears the socket down as soon as it reads the end of the stream, before a batch run on the next turn
+            // of the event loop could answer: the requests waiting in the batch are answered now.
+            m_owner.flushBatch();
+        }
         return true;
     }
 
@@ -519,6 +471,11 @@ void HttpServer::submit(HttpRequest request, Respond respond)
     }
 }
 
+void HttpServer::flushBatch()
+{
+    runBatch();
+}
+
 void HttpServer::runBatch()
 {
     m_batchScheduled = false;
@@ -641,13 +598,16 @@ void HttpServer::dispatch(HttpRequest &request, QString &routeLabel, const Respo
     request.args = found.args;
     if (request.method == HttpMethod::Post || request.method == HttpMethod::Put ||
         request.method == HttpMethod::Patch) {
-        request.params = FormData::parse(request.body);
-        const FormData query = FormData::parse(request.query.toUtf8());
-        for (const auto &[key, value] : query.items()) {
-            request.params.append(key, value);
+        // Only a form body carries parameters: a JSON or text body is not read as one (docs/decisions.md).
+        if (FormData::isFormType(request.header("content-type"))) {
+            request.params = FormData::parse(request.body);
         }
+        request.params.append(FormData::parse(request.query.toUtf8()));
     } else {
         request.params = FormData::parse(request.query.toUtf8());
+    }
+    if (isV1(request.path) && request.params.error().isValid()) {
+        return respond(HttpReply::error(request.params.error())); // a malformed escape or invalid UTF-8
     }
     // Debugger events raised while this request is handled (pool and conflict warnings deep in the domain) carry
     // the request that caused them.

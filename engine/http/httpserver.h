@@ -91,6 +91,8 @@ public:
     // their replies leave only after that commit (group commit: one fsync per batch, nothing acknowledged before it
     // is durable). A batch whose commit fails answers every request in it with 503.
     void submit(HttpRequest request, Respond respond);
+    // Runs the submitted requests now rather than on the next turn of the event loop (a connection is about to go).
+    void flushBatch();
     // Handles one request now; `respond` is called exactly once, possibly later.
     void handle(HttpRequest request, Respond respond);
     // For tests driving routing without sockets: the reply of a request that is answered at once; a deferred one

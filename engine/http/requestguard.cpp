@@ -8,7 +8,12 @@
 
 #include "core/apierror.h"
 #include "core/redact.h"
+#include "formdata.h"
 #include "httpmessage.h"
+
+#if defined(Q_OS_UNIX)
+#include <sys/socket.h>
+#endif
 
 namespace Maskline {
 
@@ -16,7 +21,9 @@ namespace {
 
 Q_LOGGING_CATEGORY(lcGuard, "maskline.http.guard", QtInfoMsg)
 
-constexpr qsizetype MAX_LINE = 4096; // a chunk-size or trailer line
+constexpr qsizetype MAX_LINE = 4096;      // a chunk-size line
+constexpr int MAX_CHUNK_SIZE_DIGITS = 15; // 15 hex digits fit in a qint64
+constexpr int MAX_LENGTH_DIGITS = 18;     // 18 decimal digits fit in a qint64
 
 // Position just past the blank line ending a header block ("\r\n\r\n" or a bare "\n\n"), or -1.
 qsizetype headerEnd(const QByteArray &buf, qsizetype from)
@@ -41,7 +48,151 @@ ApiError tooLarge(qint64 limit)
                           QStringLiteral("Request body too large: the limit is %1 bytes").arg(QString::number(limit)));
 }
 
+ApiError badRequest(const QString &why)
+{
+    return ApiError::make(20400, 400, why);
+}
+
+ApiError headerTooLarge(const QString &why)
+{
+    return ApiError::make(20431, 431, why);
+}
+
+ApiError targetTooLong(qint64 limit)
+{
+    return ApiError::make(20414, 414,
+                          QStringLiteral("Request-target too long: the limit is %1 bytes").arg(QString::number(limit)));
+}
+
+// RFC 9110 §5.6.2 tchar.
+bool isTokenChar(char c)
+{
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) {
+        return true;
+    }
+    switch (c) {
+    case '!':
+    case '#':
+    case '$':
+    case '%':
+    case '&':
+    case '\'':
+    case '*':
+    case '+':
+    case '-':
+    case '.':
+    case '^':
+    case '_':
+    case '`':
+    case '|':
+    case '~':
+        return true;
+    default:
+        return false;
+    }
+}
+
+bool isToken(QByteArrayView s)
+{
+    return !s.isEmpty() && std::all_of(s.begin(), s.end(), isTokenChar);
+}
+
+bool isDigits(QByteArrayView s)
+{
+    return !s.isEmpty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+int hexDigit(char c)
+{
+    if (c >= '0' && c <= '9') {
+        return c - '0';
+    }
+    if (c >= 'a' && c <= 'f') {
+        return c - 'a' + 10;
+    }
+    if (c >= 'A' && c <= 'F') {
+        return c - 'A' + 10;
+    }
+    return -1;
+}
+
+// Whether every '%' starts a "%" HEXDIG HEXDIG escape (RFC 3986 §2.1).
+bool escapesWellFormed(QByteArrayView s)
+{
+    for (qsizetype i = 0; i < s.size(); ++i) {
+        if (s[i] == '%') {
+            if (i + 2 >= s.size() || hexDigit(s[i + 1]) < 0 || hexDigit(s[i + 2]) < 0) {
+                return false;
+            }
+            i += 2;
+        }
+    }
+    return true;
+}
+
+// QUrl (which QHttpServer parses the request-target with) quietly turns a malformed escape into "%25…", so the
+// REST API would never see it: refuse it here. Under /v1 a bad query parameter is named, as the REST API names any
+// invalid parameter (80701); anywhere else it is a malformed request-target.
+std::optional<ApiError> checkEscapes(QByteArrayView target)
+{
+    const qsizetype question = target.indexOf('?');
+    const QByteArrayView path = question < 0 ? target : target.first(question);
+    if (!escapesWellFormed(path)) {
+        return ApiError::make(20400, 400, QStringLiteral("Malformed percent escape in the request path"));
+    }
+    if (question < 0) {
+        return std::nullopt;
+    }
+    const bool v1 = path == "/v1" || path.startsWith("/v1/");
+    const QByteArrayView query = target.sliced(question + 1);
+    for (qsizetype start = 0; start <= query.size();) {
+        qsizetype end = query.indexOf('&', start);
+        if (end < 0) {
+            end = query.size();
+        }
+        const QByteArrayView pair = query.sliced(start, end - start);
+        if (!escapesWellFormed(pair)) {
+            if (!v1) {
+                return ApiError::make(20400, 400, QStringLiteral("Malformed percent escape in the query string"));
+            }
+            const qsizetype eq = pair.indexOf('=');
+            const QString name = FormData::decodeComponent(eq < 0 ? pair : pair.first(eq));
+            return ApiError::invalidParameter(
+                Params::printable(name),
+                QStringLiteral("has a malformed percent escape (expected %XX with two hex digits)"));
+        }
+        start = end + 1;
+    }
+    return std::nullopt;
+}
+
+// Trims optional whitespace (SP / HTAB only, RFC 9110 §5.6.3) at both ends.
+QByteArrayView trimOws(QByteArrayView v)
+{
+    while (!v.isEmpty() && (v.front() == ' ' || v.front() == '\t')) {
+        v = v.sliced(1);
+    }
+    while (!v.isEmpty() && (v.back() == ' ' || v.back() == '\t')) {
+        v.chop(1);
+    }
+    return v;
+}
+
+// A line without its terminator: "\n", or "\r\n". A CR anywhere else is a bare CR.
+QByteArrayView withoutEol(QByteArrayView line)
+{
+    if (line.endsWith('\n')) {
+        line.chop(1);
+    }
+    if (line.endsWith('\r')) {
+        line.chop(1);
+    }
+    return line;
+}
+
 } // namespace
+
+// --- GuardedTcpServer -----------------------------------------------------------------------------------------------
 
 GuardedTcpServer::GuardedTcpServer(Limits limits, QObject *parent)
     : QTcpServer(parent)
@@ -58,9 +209,70 @@ void GuardedTcpServer::incomingConnection(qintptr handle)
     }
     // Connected before addPendingConnection() hands the socket to QHttpServer, so this guard's readyRead handler
     // runs before QHttpServer's on every read.
-    new ConnectionGuard(socket, this);
+    auto *guard = new ConnectionGuard(socket, this);
+    // QAbstractHttpServer 6.4 takes the connection (and connects its readyRead handler) from the
+    // pendingConnectionAvailable signal, emitted inside addPendingConnection(): connected after it, the guard's
+    // second handler runs after QHttpServer's.
     addPendingConnection(socket);
+    guard->followBackend();
 }
+
+// --- ReplyQueue -----------------------------------------------------------------------------------------------------
+
+ReplyQueue::ReplyQueue(QTcpSocket *socket)
+    : QObject(socket)
+    , m_socket(socket)
+{}
+
+ReplyQueue *ReplyQueue::of(QTcpSocket *socket)
+{
+    if (auto *existing = socket->findChild<ReplyQueue *>(QString(), Qt::FindDirectChildrenOnly)) {
+        return existing;
+    }
+    return new ReplyQueue(socket);
+}
+
+quint64 ReplyQueue::reserve()
+{
+    m_slots.append({m_next, {}, false, false});
+    return m_next++;
+}
+
+void ReplyQueue::fill(quint64 id, QByteArray wire, bool close)
+{
+    for (Slot &slot : m_slots) {
+        if (slot.id == id && !slot.ready) {
+            slot.wire = std::move(wire);
+            slot.close = close;
+            slot.ready = true;
+            break;
+        }
+    }
+    bool wrote = false;
+    while (!m_closing && !m_slots.isEmpty() && m_slots.constFirst().ready) {
+        const Slot slot = m_slots.takeFirst();
+        m_socket->write(slot.wire);
+        wrote = true;
+        if (slot.close) {
+            m_closing = true;
+            m_slots.clear();
+        }
+    }
+    if (wrote) {
+        // Into the kernel now, not on the next write notification: when the client has already half-closed, Qt
+        // tears the socket down as soon as it reads the end of the stream, dropping whatever is still buffered here.
+        m_socket->flush();
+    }
+    if (m_closing && wrote) {
+        if (m_closeHandler) {
+            m_closeHandler();
+        } else {
+            m_socket->disconnectFromHost();
+        }
+    }
+}
+
+// --- ConnectionGuard ------------------------------------------------------------------------------------------------
 
 ConnectionGuard::ConnectionGuard(QTcpSocket *socket, GuardedTcpServer *server)
     : QObject(socket)
@@ -78,6 +290,14 @@ ConnectionGuard::ConnectionGuard(QTcpSocket *socket, GuardedTcpServer *server)
     m_timer->start(m_server->limits().idleTimeoutMs);
 }
 
+void ConnectionGuard::followBackend()
+{
+    if (!m_following) {
+        m_following = true;
+        connect(m_socket, &QTcpSocket::readyRead, this, &ConnectionGuard::handleBackendRead);
+    }
+}
+
 void ConnectionGuard::handleReadyRead()
 {
     if (m_state == State::Draining) {
@@ -85,13 +305,34 @@ void ConnectionGuard::handleReadyRead()
         return;
     }
     m_timer->start(m_server->limits().idleTimeoutMs);
-    // QHttpServer reads everything available each time its own handler runs, so what is unread now is exactly what
-    // arrived since: peek at it without taking it.
     const qint64 available = m_socket->bytesAvailable();
-    if (available <= 0) {
+    m_availableBefore = available;
+    if (m_pendingRefusal) {
+        return; // nothing after a refused request is examined; QHttpServer reads only the good requests before it
+    }
+    // QHttpServer reads everything available each time its own handler runs, except what follows a complete
+    // request (it handles one per read and comes back for the next): the bytes at the front that this guard has
+    // examined and QHttpServer has not read yet are skipped, the rest are new.
+    const qint64 unread = m_following ? std::max<qint64>(m_examined - m_backendRead, 0) : 0;
+    if (available <= unread) {
         return;
     }
-    feed(m_socket->peek(available));
+    feed(m_socket->peek(available).mid(unread));
+}
+
+void ConnectionGuard::handleBackendRead()
+{
+    if (m_state == State::Draining) {
+        return;
+    }
+    const qint64 available = m_socket->bytesAvailable();
+    m_backendRead += std::max<qint64>(m_availableBefore - available, 0);
+    m_availableBefore = available;
+    if (m_pendingRefusal && m_backendRead >= m_requestStart) {
+        const ApiError error = *m_pendingRefusal;
+        m_pendingRefusal.reset();
+        refuseNow(error);
+    }
 }
 
 void ConnectionGuard::handleDrain()
@@ -121,22 +362,33 @@ qsizetype ConnectionGuard::takeLine(const QByteArray &data, qsizetype from, bool
 
 void ConnectionGuard::feed(const QByteArray &data)
 {
+    const qint64 base = m_examined;
+    m_examined += data.size();
     const qint64 limit = m_server->limits().maxBodyBytes;
     qsizetype i = 0;
-    while (i < data.size() && m_state != State::Draining) {
+    const auto at = [&](qsizetype pos) {
+        return base + pos;
+    };
+    while (i < data.size() && m_state != State::Draining && !m_pendingRefusal) {
         switch (m_state) {
         case State::Head: {
             if (m_head.isEmpty() && (data.at(i) == '\r' || data.at(i) == '\n')) {
-                ++i; // empty lines before a request line are allowed (RFC 9112 §2.2)
+                ++i; // empty lines before a request line are allowed (RFC 9112 §2.2); they belong to the next request
                 break;
             }
             const qsizetype before = m_head.size();
             m_head.append(data.constData() + i, data.size() - i);
             const qsizetype end = headerEnd(m_head, before - 2);
+            const auto &limits = m_server->limits();
             if (end < 0) {
                 i = data.size();
-                if (m_head.size() > m_server->limits().maxHeaderBytes) {
-                    refuse(ApiError::make(20431, 431, QStringLiteral("Request header block too large")));
+                // Refuse an oversized head while it is still arriving, not when (if ever) it ends.
+                const qsizetype firstLine = m_head.indexOf('\n');
+                if (firstLine < 0 && m_head.size() > limits.maxTargetBytes + 64) {
+                    refuse(targetTooLong(limits.maxTargetBytes));
+                } else if (firstLine >= 0 && m_head.size() - firstLine > limits.maxHeaderBytes + 4) {
+                    refuse(headerTooLarge(QStringLiteral("Request header block too large: the limit is %1 bytes")
+                                              .arg(QString::number(limits.maxHeaderBytes))));
                 }
                 break;
             }
@@ -146,6 +398,9 @@ void ConnectionGuard::feed(const QByteArray &data)
             if (!startRequest(head)) {
                 return;
             }
+            if (m_state == State::Head) {
+                m_requestStart = at(i); // no body: the next request starts here
+            }
             break;
         }
         case State::Body: {
@@ -154,6 +409,7 @@ void ConnectionGuard::feed(const QByteArray &data)
             m_remaining -= n;
             if (m_remaining == 0) {
                 m_state = State::Head;
+                m_requestStart = at(i);
             }
             break;
         }
@@ -162,24 +418,38 @@ void ConnectionGuard::feed(const QByteArray &data)
             i += takeLine(data, i, complete);
             if (!complete) {
                 if (m_line.size() > MAX_LINE) {
-                    refuse(ApiError::make(20400, 400, QStringLiteral("Malformed chunked body")));
+                    refuse(badRequest(QStringLiteral("Malformed chunked body: chunk-size line too long")));
                 }
                 break;
             }
-            QByteArray sizeText = m_line.trimmed();
-            m_line.clear();
-            const qsizetype semicolon = sizeText.indexOf(';');
-            if (semicolon >= 0) {
-                sizeText.truncate(semicolon);
-            }
-            bool ok = false;
-            const qint64 size = sizeText.trimmed().toLongLong(&ok, 16);
-            if (!ok || size < 0) {
-                refuse(ApiError::make(20400, 400, QStringLiteral("Malformed chunked body")));
+            // chunk-size [ ";" chunk-ext ] CRLF, the size in hex without sign, prefix or whitespace; a bare LF or CR
+            // would be read differently by QHttpServer's chunk reader.
+            const QByteArray line = std::exchange(m_line, {});
+            if (!line.endsWith("\r\n")) {
+                refuse(badRequest(QStringLiteral("Malformed chunked body: chunk-size line not ended by CRLF")));
                 return;
             }
+            QByteArrayView sizeText = QByteArrayView(line).chopped(2);
+            const qsizetype semicolon = sizeText.indexOf(';');
+            if (semicolon >= 0) {
+                const QByteArrayView ext = sizeText.sliced(semicolon);
+                if (std::any_of(ext.begin(), ext.end(), [](char c) { return c == '\r' || c == '\0'; })) {
+                    refuse(badRequest(QStringLiteral("Malformed chunked body: bad chunk extension")));
+                    return;
+                }
+                sizeText = sizeText.first(semicolon);
+            }
+            if (sizeText.isEmpty() || sizeText.size() > MAX_CHUNK_SIZE_DIGITS ||
+                !std::all_of(sizeText.begin(), sizeText.end(), [](char c) { return hexDigit(c) >= 0; })) {
+                refuse(badRequest(QStringLiteral("Malformed chunked body: bad chunk size")));
+                return;
+            }
+            qint64 size = 0;
+            for (const char c : sizeText) {
+                size = size * 16 + hexDigit(c);
+            }
             if (size == 0) {
-                m_state = State::Trailers;
+                m_state = State::LastChunkEnd;
                 break;
             }
             if (size > limit - m_bodyBytes) {
@@ -201,21 +471,27 @@ void ConnectionGuard::feed(const QByteArray &data)
             break;
         }
         case State::ChunkDataEnd:
-        case State::Trailers: {
-            bool complete = false;
-            i += takeLine(data, i, complete);
-            if (!complete) {
-                if (m_line.size() > MAX_LINE) {
-                    refuse(ApiError::make(20400, 400, QStringLiteral("Malformed chunked body")));
-                }
+        case State::LastChunkEnd: {
+            // Exactly CRLF after each chunk's data and after the last chunk: no trailer fields, which QHttpServer
+            // would read as the start of the next request.
+            m_line.append(data.at(i));
+            ++i;
+            if (m_line.size() < 2) {
                 break;
             }
-            const bool blank = m_line.trimmed().isEmpty();
+            const bool crlf = m_line == "\r\n";
             m_line.clear();
+            if (!crlf) {
+                refuse(badRequest(m_state == State::LastChunkEnd
+                                      ? QStringLiteral("Malformed chunked body: trailer fields are not accepted")
+                                      : QStringLiteral("Malformed chunked body: chunk data not followed by CRLF")));
+                return;
+            }
             if (m_state == State::ChunkDataEnd) {
                 m_state = State::ChunkSize;
-            } else if (blank) {
-                m_state = State::Head; // end of the trailer section: the request is complete
+            } else {
+                m_state = State::Head; // the request is complete
+                m_requestStart = at(i);
             }
             break;
         }
@@ -227,13 +503,53 @@ void ConnectionGuard::feed(const QByteArray &data)
 
 bool ConnectionGuard::startRequest(const QByteArray &head)
 {
-    const QList<QByteArray> lines = head.split('\n');
-    const QByteArray requestLine = lines.value(0).trimmed();
-    const QList<QByteArray> parts = requestLine.split(' ');
+    const auto &limits = m_server->limits();
+    // Bare CR and NUL anywhere in the head: parsers disagree on both (RFC 9112 §2.2).
+    for (qsizetype n = 0; n < head.size(); ++n) {
+        const char c = head.at(n);
+        if (c == '\0') {
+            m_method = head.left(std::min<qsizetype>(head.indexOf(' '), 16));
+            refuse(badRequest(QStringLiteral("NUL byte in the request head")));
+            return false;
+        }
+        if (c == '\r' && (n + 1 >= head.size() || head.at(n + 1) != '\n')) {
+            m_method = head.left(std::min<qsizetype>(head.indexOf(' '), 16));
+            refuse(badRequest(QStringLiteral("Bare CR in the request head")));
+            return false;
+        }
+    }
+    QList<QByteArrayView> lines;
+    for (qsizetype from = 0; from < head.size();) {
+        const qsizetype nl = head.indexOf('\n', from);
+        lines.append(withoutEol(QByteArrayView(head).sliced(from, nl - from + 1)));
+        from = nl + 1;
+    }
+    // The last "line" is the empty one ending the head.
+    if (!lines.isEmpty() && lines.constLast().isEmpty()) {
+        lines.removeLast();
+    }
+
+    // request-line = method SP request-target SP HTTP-version, single spaces (RFC 9112 §3).
+    const QByteArrayView requestLine = lines.value(0);
+    const QList<QByteArray> parts = requestLine.toByteArray().split(' ');
     m_method = parts.value(0).left(16);
     // QHttpServer 6.4 answers a request its parser rejects by going silent on the connection; answer it here instead.
-    if (parts.size() != 3 || !parts.at(2).startsWith("HTTP/1.") || parts.at(1).isEmpty()) {
-        refuse(ApiError::make(20400, 400, QStringLiteral("Malformed HTTP request line")));
+    if (parts.size() >= 2 && parts.at(1).size() > limits.maxTargetBytes) {
+        refuse(targetTooLong(limits.maxTargetBytes));
+        return false;
+    }
+    if (parts.size() != 3 || !isToken(parts.at(0)) || parts.at(1).isEmpty() ||
+        (parts.at(2) != "HTTP/1.1" && parts.at(2) != "HTTP/1.0")) {
+        refuse(badRequest(QStringLiteral("Malformed HTTP request line")));
+        return false;
+    }
+    const QByteArray &target = parts.at(1);
+    if (std::any_of(target.begin(), target.end(), [](char c) { return uchar(c) <= 0x20 || uchar(c) >= 0x7f; })) {
+        refuse(badRequest(QStringLiteral("Invalid character in the request-target")));
+        return false;
+    }
+    if (const std::optional<ApiError> bad = checkEscapes(target)) {
+        refuse(*bad);
         return false;
     }
     static const QList<QByteArray> knownMethods = {"GET",  "POST",    "DELETE", "PUT",    "PATCH",
@@ -244,40 +560,97 @@ bool ConnectionGuard::startRequest(const QByteArray &head)
     }
     const bool http11 = parts.at(2) == "HTTP/1.1";
 
+    if (lines.size() - 1 > limits.maxHeaderFields) {
+        refuse(headerTooLarge(
+            QStringLiteral("Too many header fields: the limit is %1").arg(QString::number(limits.maxHeaderFields))));
+        return false;
+    }
+    const qsizetype fieldBytes = head.size() - (head.indexOf('\n') + 1);
+    if (fieldBytes > limits.maxHeaderBytes + 4) {
+        refuse(headerTooLarge(QStringLiteral("Request header block too large: the limit is %1 bytes")
+                                  .arg(QString::number(limits.maxHeaderBytes))));
+        return false;
+    }
+
+    int transferEncodings = 0;
+    int contentLengths = 0;
+    int hosts = 0;
+    int authorizations = 0;
     bool chunked = false;
     bool expectContinue = false;
     qint64 contentLength = 0;
-    bool haveLength = false;
     for (qsizetype n = 1; n < lines.size(); ++n) {
-        const QByteArray &line = lines.at(n);
-        const qsizetype colon = line.indexOf(':');
-        if (colon <= 0) {
-            continue;
+        const QByteArrayView line = lines.at(n);
+        if (line.front() == ' ' || line.front() == '\t') {
+            refuse(badRequest(QStringLiteral("Folded header line (obs-fold) is not accepted")));
+            return false;
         }
-        const QByteArray name = line.left(colon).trimmed().toLower();
-        const QByteArray value = line.mid(colon + 1).trimmed();
+        const qsizetype colon = line.indexOf(':');
+        if (colon < 0) {
+            refuse(badRequest(QStringLiteral("Header line without a colon")));
+            return false;
+        }
+        // field-name is a token, directly followed by the colon (RFC 9112 §5.1: no whitespace before it).
+        const QByteArrayView rawName = line.first(colon);
+        if (!isToken(rawName)) {
+            refuse(badRequest(QStringLiteral("Invalid header field name")));
+            return false;
+        }
+        const QByteArrayView value = trimOws(line.sliced(colon + 1));
+        // field-value: VCHAR, obs-text, SP and HTAB; no other control character.
+        if (std::any_of(value.begin(), value.end(),
+                        [](char c) { return (uchar(c) < 0x20 && c != '\t') || uchar(c) == 0x7f; })) {
+            refuse(badRequest(QStringLiteral("Control character in a header value")));
+            return false;
+        }
+        const QByteArray name = rawName.toByteArray().toLower();
         if (name == "transfer-encoding") {
-            chunked = value.toLower().contains("chunked");
-        } else if (name == "content-length") {
-            bool ok = false;
-            const qint64 len = value.toLongLong(&ok, 10);
-            if (!ok || len < 0 || (haveLength && len != contentLength)) {
-                refuse(ApiError::make(20400, 400, QStringLiteral("Invalid Content-Length")));
+            ++transferEncodings;
+            chunked = value.compare("chunked", Qt::CaseInsensitive) == 0;
+            if (!chunked) {
+                // Anything but exactly one final "chunked" (identity, gzip, "chunked, chunked", a list) is framing
+                // the two parsers may read differently (RFC 9112 §6.1).
+                refuse(badRequest(QStringLiteral("Unsupported Transfer-Encoding: only chunked is accepted")));
                 return false;
             }
-            contentLength = len;
-            haveLength = true;
+        } else if (name == "content-length") {
+            ++contentLengths;
+            if (!isDigits(value) || value.size() > MAX_LENGTH_DIGITS) {
+                refuse(badRequest(QStringLiteral("Invalid Content-Length")));
+                return false;
+            }
+            contentLength = value.toLongLong();
+        } else if (name == "host") {
+            ++hosts;
+        } else if (name == "authorization") {
+            ++authorizations;
         } else if (name == "expect") {
-            expectContinue = value.toLower() == "100-continue";
+            expectContinue = value.compare("100-continue", Qt::CaseInsensitive) == 0;
         }
     }
 
-    if (chunked && haveLength) {
-        // Both framings at once is how requests get smuggled past proxies (RFC 9112 §6.1): refuse.
-        refuse(ApiError::make(20400, 400, QStringLiteral("Both Content-Length and Transfer-Encoding given")));
+    if (transferEncodings > 1 || contentLengths > 1) {
+        refuse(badRequest(QStringLiteral("Repeated Transfer-Encoding or Content-Length header")));
         return false;
     }
-    const qint64 limit = m_server->limits().maxBodyBytes;
+    if (chunked && contentLengths > 0) {
+        // Both framings at once is how requests get smuggled past proxies (RFC 9112 §6.1): refuse.
+        refuse(badRequest(QStringLiteral("Both Content-Length and Transfer-Encoding given")));
+        return false;
+    }
+    if (chunked && !http11) {
+        refuse(badRequest(QStringLiteral("Transfer-Encoding in an HTTP/1.0 request")));
+        return false;
+    }
+    if ((http11 && hosts != 1) || hosts > 1) {
+        refuse(badRequest(hosts == 0 ? QStringLiteral("Missing Host header") : QStringLiteral("Repeated Host header")));
+        return false;
+    }
+    if (authorizations > 1) {
+        refuse(badRequest(QStringLiteral("Repeated Authorization header")));
+        return false;
+    }
+    const qint64 limit = limits.maxBodyBytes;
     if (!chunked && contentLength > limit) {
         refuse(tooLarge(limit));
         return false;
@@ -299,6 +672,19 @@ bool ConnectionGuard::startRequest(const QByteArray &head)
 
 void ConnectionGuard::refuse(const ApiError &error)
 {
+    if (m_backendRead >= m_requestStart || !m_following) {
+        refuseNow(error);
+        return;
+    }
+    // Good requests pipelined before this one are still unread by QHttpServer: their replies come first.
+    qCDebug(lcGuard) << "refusal waits for" << (m_requestStart - m_backendRead) << "bytes of earlier requests";
+    m_pendingRefusal = error;
+    m_head.clear();
+    m_line.clear();
+}
+
+void ConnectionGuard::refuseNow(const ApiError &error)
+{
     qCInfo(lcGuard).noquote() << "refusing request:" << error.status << redactText(error.message);
     m_state = State::Draining;
     m_head.clear();
@@ -312,13 +698,36 @@ void ConnectionGuard::refuse(const ApiError &error)
     if (m_socket->isTransactionStarted()) {
         m_socket->commitTransaction();
     }
-    m_socket->write(HttpReply::error(error).toWire(true));
-    m_socket->flush();
+    // After the replies of the requests before it (a deferred one may still be on its way), then half-close.
+    ReplyQueue *queue = ReplyQueue::of(m_socket);
+    queue->setCloseHandler([this] { halfCloseWhenFlushed(); });
+    queue->fill(queue->reserve(), HttpReply::error(error).toWire(true), true);
     Q_EMIT m_server->requestRefused(QString::fromLatin1(m_method), error.status);
     // Keep reading (and discarding) what the client still sends, so it gets to read the answer instead of a reset;
     // give up after a while.
     m_timer->start(m_server->limits().drainTimeoutMs);
     handleDrain();
+}
+
+void ConnectionGuard::halfCloseWhenFlushed()
+{
+    // Our side is done once the refusal is out: FIN after it, so the client reads a complete answer and sees the end,
+    // while its own remaining bytes are still drained (closing with unread input would send a reset instead).
+    const auto shut = [this] {
+#if defined(Q_OS_UNIX)
+        if (m_socket->bytesToWrite() == 0 && m_socket->socketDescriptor() >= 0) {
+            ::shutdown(int(m_socket->socketDescriptor()), SHUT_WR);
+            return true;
+        }
+        return false;
+#else
+        m_socket->disconnectFromHost();
+        return true;
+#endif
+    };
+    if (!shut()) {
+        connect(m_socket, &QTcpSocket::bytesWritten, this, [shut] { shut(); });
+    }
 }
 
 } // namespace Maskline

@@ -132,6 +132,9 @@ Result<ServiceParams> readServiceParams(const FormData &form)
 {
     ServiceParams p;
     p.uniqueName = optionalString(form, QStringLiteral("UniqueName"));
+    if (const Status text = Params::checkText(QStringLiteral("UniqueName"), p.uniqueName); !text) {
+        return text.error();
+    }
     auto ttl = Params::readInt(form, QStringLiteral("DefaultTtl"), 0, MAX_TTL);
     if (!ttl) {
         return ttl.error();
@@ -148,14 +151,99 @@ Result<ServiceParams> readServiceParams(const FormData &form)
     return p;
 }
 
+// What QJsonDocument would resolve silently in a Participants element, checked on the text first: a key given twice
+// in one object (keys are matched case-insensitively, so `Identifier` and `identifier` are the same key), a \u escape
+// that is half a surrogate pair (Qt would turn it into U+FFFD and shift its neighbour), and nesting too deep to mean
+// anything. Returns why the text is refused, or an empty string. Syntax errors are left to QJsonDocument.
+QString participantJsonProblem(const QString &text)
+{
+    constexpr int MAX_DEPTH = 16;
+    struct Frame
+    {
+        bool object = false;
+        bool expectKey = false;
+        QStringList keys;
+    };
+    QList<Frame> stack;
+    const qsizetype n = text.size();
+    for (qsizetype i = 0; i < n; ++i) {
+        const QChar c = text.at(i);
+        if (c == u'{' || c == u'[') {
+            if (stack.size() >= MAX_DEPTH) {
+                return QStringLiteral("is nested too deeply");
+            }
+            stack.append({c == u'{', c == u'{', {}});
+        } else if (c == u'}' || c == u']') {
+            if (!stack.isEmpty()) {
+                stack.removeLast();
+            }
+        } else if (c == u',') {
+            if (!stack.isEmpty() && stack.constLast().object) {
+                stack.last().expectKey = true;
+            }
+        } else if (c == u'"') {
+            QString value;
+            qsizetype j = i + 1;
+            for (; j < n && text.at(j) != u'"'; ++j) {
+                if (text.at(j) != u'\\') {
+                    value.append(text.at(j));
+                    continue;
+                }
+                if (++j >= n) {
+                    break;
+                }
+                if (text.at(j) != u'u') {
+                    value.append(text.at(j));
+                    continue;
+                }
+                bool ok = false;
+                const uint unit = text.mid(j + 1, 4).toUInt(&ok, 16);
+                if (!ok || j + 4 >= n) {
+                    break; // malformed: QJsonDocument reports it
+                }
+                j += 4;
+                if (QChar::isLowSurrogate(unit)) {
+                    return QStringLiteral("has a lone surrogate escape (\\u%1)").arg(unit, 4, 16, QLatin1Char('0'));
+                }
+                if (QChar::isHighSurrogate(unit)) {
+                    bool lowOk = false;
+                    const uint low = text.mid(j + 3, 4).toUInt(&lowOk, 16);
+                    if (text.mid(j + 1, 2) != u"\\u" || !lowOk || !QChar::isLowSurrogate(low)) {
+                        return QStringLiteral("has a lone surrogate escape (\\u%1)").arg(unit, 4, 16, QLatin1Char('0'));
+                    }
+                    j += 6;
+                    value.append(QChar(char16_t(unit)));
+                    value.append(QChar(char16_t(low)));
+                    continue;
+                }
+                value.append(QChar(char16_t(unit)));
+            }
+            i = j;
+            if (!stack.isEmpty() && stack.constLast().object && stack.constLast().expectKey) {
+                Frame &frame = stack.last();
+                frame.expectKey = false;
+                const QString key = value.toLower();
+                if (frame.keys.contains(key)) {
+                    return QStringLiteral("has the key %1 more than once").arg(Params::printable(value));
+                }
+                frame.keys.append(key);
+            }
+        }
+    }
+    return {};
+}
+
 // One element of Session create's `Participants`: a JSON object (twilio-python/-node send each as its own form
-// field). Keys are matched case-insensitively; values must be strings.
+// field). Keys are matched case-insensitively (each may appear once); values must be strings.
 Result<ParticipantParams> readParticipantJson(const QString &text, qsizetype index)
 {
     const QString name = QStringLiteral("Participants");
     const auto bad = [&](const QString &why) {
         return ApiError::invalidParameter(name, QStringLiteral("element %1 %2").arg(QString::number(index), why));
     };
+    if (const QString problem = participantJsonProblem(text); !problem.isEmpty()) {
+        return bad(problem);
+    }
     QJsonParseError parseError{};
     const QJsonDocument doc = QJsonDocument::fromJson(text.toUtf8(), &parseError);
     if (parseError.error != QJsonParseError::NoError || !doc.isObject()) {
@@ -170,7 +258,7 @@ Result<ParticipantParams> readParticipantJson(const QString &text, qsizetype ind
             if (it->isNull()) {
                 continue;
             }
-            return bad(QStringLiteral("has a non-string value for %1").arg(key));
+            return bad(QStringLiteral("has a non-string value for %1").arg(Params::printable(key)));
         }
         const QString value = it->toString();
         if (key.compare(u"Identifier", Qt::CaseInsensitive) == 0) {
@@ -181,6 +269,9 @@ Result<ParticipantParams> readParticipantJson(const QString &text, qsizetype ind
         } else if (key.compare(u"ProxyIdentifierSid", Qt::CaseInsensitive) == 0) {
             p.proxyIdentifierSid = value;
         } else if (key.compare(u"FriendlyName", Qt::CaseInsensitive) == 0) {
+            if (!Params::checkText(QStringLiteral("FriendlyName"), value)) {
+                return bad(QStringLiteral("has a FriendlyName with control characters"));
+            }
             p.friendlyName = value;
         }
     }
@@ -332,6 +423,9 @@ HttpReply RestApi::createSession(const HttpRequest &r)
 {
     SessionParams p;
     p.uniqueName = optionalString(r.params, QStringLiteral("UniqueName"));
+    if (const Status text = Params::checkText(QStringLiteral("UniqueName"), p.uniqueName); !text) {
+        return HttpReply::error(text.error());
+    }
     READ_PARAM(p.dateExpiry, Params::readDateTime(r.params, QStringLiteral("DateExpiry"), true));
     READ_PARAM(p.ttl, Params::readInt(r.params, QStringLiteral("Ttl"), 0, MAX_TTL));
     p.mode = optionalString(r.params, QStringLiteral("Mode"));
@@ -394,6 +488,9 @@ HttpReply RestApi::createParticipant(const HttpRequest &r)
     }
     p.identifier = *identifier;
     p.friendlyName = optionalString(r.params, QStringLiteral("FriendlyName"));
+    if (const Status text = Params::checkText(QStringLiteral("FriendlyName"), p.friendlyName); !text) {
+        return HttpReply::error(text.error());
+    }
     p.proxyIdentifier = optionalString(r.params, QStringLiteral("ProxyIdentifier"));
     p.proxyIdentifierSid = optionalString(r.params, QStringLiteral("ProxyIdentifierSid"));
     std::optional<bool> failOnConflict;
