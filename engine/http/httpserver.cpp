@@ -463,6 +463,11 @@ private:
 
 void HttpServer::submit(HttpRequest request, Respond respond)
 {
+    if (m_pending.isEmpty() && (request.method == HttpMethod::Get || request.method == HttpMethod::Head)) {
+        // A read with no write waiting before it has nothing to wait for: it sees everything acknowledged so far.
+        handle(std::move(request), std::move(respond));
+        return;
+    }
     m_pending.append({std::move(request), std::move(respond)});
     if (!m_batchScheduled) {
         m_batchScheduled = true;

@@ -89,7 +89,8 @@ public:
     // The transport calls this for every complete request. Requests that arrive together (in one turn of the event
     // loop, up to HttpConfig::maxBatch) run as one write batch: each in its own savepoint, one commit for all, and
     // their replies leave only after that commit (group commit: one fsync per batch, nothing acknowledged before it
-    // is durable). A batch whose commit fails answers every request in it with 503.
+    // is durable). A batch whose commit fails answers every request in it with 503. A GET or HEAD with no request
+    // waiting before it is answered at once: it writes nothing, and everything before it is already committed.
     void submit(HttpRequest request, Respond respond);
     // Runs the submitted requests now rather than on the next turn of the event loop (a connection is about to go).
     void flushBatch();
