@@ -1,14 +1,21 @@
 #!/usr/bin/env bash
-# REST API throughput, measured as a ratio against nginx serving a static file of the same size on the same machine
+# Throughput and latency of every hot path, each as a ratio against nginx serving a static file on the same machine
 # in the same run (wall-clock figures alone say more about the machine than about Maskline).
 #
-#   bash tests/bench/run.sh [BUILD_DIR]        (make bench)
+#   bash tests/bench/run.sh [BUILD_DIR]        (make bench; DURATION=seconds per scenario, default 8)
 #
-# Loads: wrk, 2 threads, 32 connections, DURATION seconds each (default 10), all on 127.0.0.1.
+# Loads: wrk, 2 threads, 32 connections, all on 127.0.0.1; nginx with worker_processes auto. Every 2xx Maskline
+# gives is durable (synchronous=FULL, answered after its commit). Scenarios:
+#   webhook   signed inbound SMS webhooks routed through an existing session with --carrier twilio, whose API is
+#             answered by the same nginx (201); "forwarded" = carrier sends that reached it by the end of the load,
+#             against webhooks acknowledged
+#   create    session create with two participants (automatic number selection, identifiers never seen before)
+#   fetch     GET one session;  list: GET a 100-row page of sessions;  healthz: the HTTP front alone
 set -euo pipefail
 BUILD_DIR=${1:-build}
-DURATION=${DURATION:-10}
-SERVER="$BUILD_DIR/app/maskline-server"
+DURATION=${DURATION:-8}
+SERVER=${SERVER:-$BUILD_DIR/app/maskline-server}
+HERE=$(cd "$(dirname "$0")" && pwd)
 [ -x "$SERVER" ] || { echo "bench: $SERVER not built" >&2; exit 1; }
 command -v wrk >/dev/null && command -v nginx >/dev/null || { echo "bench: needs wrk and nginx (make bench installs them)" >&2; exit 1; }
 
@@ -22,58 +29,86 @@ cleanup() {
 trap cleanup EXIT
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+hex() { head -c16 /dev/urandom | od -An -tx1 | tr -d ' \n'; }
 
-SID=AC$(head -c16 /dev/urandom | od -An -tx1 | tr -d ' \n')
-TOKEN=$(head -c16 /dev/urandom | od -An -tx1 | tr -d ' \n')
-AUTH=$(printf '%s:%s' "$SID" "$TOKEN" | base64 -w0)
+SID=AC$(hex); TOKEN=$(hex); TWILIO_SID=AC$(hex); TWILIO_TOKEN=$(hex)
+AUTH="Basic $(printf '%s:%s' "$SID" "$TOKEN" | base64 -w0)"
+NPORT=$(free_port); MPORT=$(free_port)
 
-MASKLINE_ACCOUNT_SID=$SID MASKLINE_AUTH_TOKEN=$TOKEN QT_LOGGING_RULES='*.info=false' \
-  "$SERVER" --db "$work/bench.db" --listen 127.0.0.1:0 --rate-limit off > "$work/server.out" 2> "$work/server.err" &
-SERVER_PID=$!
-for _ in $(seq 50); do grep -q 'listening on' "$work/server.out" 2>/dev/null && break; sleep 0.1; done
-URL=$(sed -n 's/^listening on //p' "$work/server.out")
-[ -n "$URL" ] || { cat "$work/server.err" >&2; exit 1; }
-
-service_json=$(curl -s -u "$SID:$TOKEN" -d UniqueName=bench "$URL/v1/Services")
-KS=$(printf '%s' "$service_json" | sed -n 's/.*"sid":"\(KS[0-9a-f]*\)".*/\1/p')
-curl -s -u "$SID:$TOKEN" -d PhoneNumber=%2B14155550100 "$URL/v1/Services/$KS/PhoneNumbers" > /dev/null
-
-# nginx reference: the same service JSON as a static file.
+# nginx: the reference static file, and the carrier's Messages API for the webhook scenario (every send logged).
 mkdir -p "$work/www" "$work/nginx/logs"
-printf '%s' "$service_json" > "$work/www/service.json"
-NPORT=$(free_port)
+head -c 800 /dev/zero | tr '\0' 'x' > "$work/www/static.json"
 cat > "$work/nginx.conf" <<CONF
-worker_processes 1;
+worker_processes auto;
 daemon off;
 error_log $work/nginx/logs/error.log;
 pid $work/nginx/nginx.pid;
-events { worker_connections 1024; }
+events { worker_connections 4096; }
 http {
   access_log off;
-  server { listen 127.0.0.1:$NPORT; root $work/www; location / { default_type application/json; } }
+  server {
+    listen 127.0.0.1:$NPORT;
+    root $work/www;
+    location / { default_type application/json; }
+    location ~ /Messages\.json\$ {
+      access_log $work/carrier.log;
+      default_type application/json;
+      return 201 '{"sid":"SM00000000000000000000000000000001","status":"queued"}';
+    }
+  }
 }
 CONF
 nginx -p "$work/nginx" -c "$work/nginx.conf" &
 NGINX_PID=$!
-sleep 0.5
 
-rps() { wrk -t2 -c32 -d"${DURATION}s" "$@" 2>&1 | awk '/Requests\/sec/ {print $2}'; }
+MASKLINE_ACCOUNT_SID=$SID MASKLINE_AUTH_TOKEN=$TOKEN MASKLINE_TWILIO_AUTH_TOKEN=$TWILIO_TOKEN \
+  "$SERVER" --db "$work/bench.db" --listen "127.0.0.1:$MPORT" --public-url "http://127.0.0.1:$MPORT" \
+  --rate-limit off --carrier twilio --twilio-api-url "http://127.0.0.1:$NPORT" --twilio-account-sid "$TWILIO_SID" \
+  ${LOG_FLAGS---log-level warning} > "$work/server.out" 2> "$work/server.err" &
+SERVER_PID=$!
+for _ in $(seq 100); do grep -q 'listening on' "$work/server.out" 2>/dev/null && break; sleep 0.1; done
+URL="http://127.0.0.1:$MPORT"
+grep -q 'listening on' "$work/server.out" || { cat "$work/server.err" >&2; exit 1; }
+for _ in $(seq 50); do curl -sf "http://127.0.0.1:$NPORT/static.json" >/dev/null && break; sleep 0.1; done
 
-cat > "$work/post.lua" <<LUA
-wrk.method = "POST"
-wrk.body = "Mode=message-only&Ttl=600"
-wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
-wrk.headers["Authorization"] = "Basic $AUTH"
-LUA
+WEBHOOKS=${WEBHOOKS:-200000}
+eval "$(python3 "$HERE/setup.py" "$URL" "$SID" "$TOKEN" "$TWILIO_TOKEN" "$work" "$WEBHOOKS")"
 
-echo "bench: wrk -t2 -c32 -d${DURATION}s on 127.0.0.1, $(nproc) cores"
-ref=$(rps "http://127.0.0.1:$NPORT/service.json")
-health=$(rps "$URL/healthz")
-fetch=$(rps -H "Authorization: Basic $AUTH" "$URL/v1/Services/$KS")
-create=$(rps -s "$work/post.lua" "$URL/v1/Services/$KS/Sessions")
-ratio() { awk -v a="$1" -v b="$ref" 'BEGIN { printf "%.3f", (b > 0 ? a / b : 0) }'; }
-printf '%-40s %12s %10s\n' "load" "req/s" "vs nginx"
-printf '%-40s %12s %10s\n' "nginx static file (reference)" "$ref" "1.000"
-printf '%-40s %12s %10s\n' "GET /healthz" "$health" "$(ratio "$health")"
-printf '%-40s %12s %10s\n' "GET /v1/Services/{Sid} (auth + read)" "$fetch" "$(ratio "$fetch")"
-printf '%-40s %12s %10s\n' "POST …/Sessions (durable write)" "$create" "$(ratio "$create")"
+# One wrk run: prints "req/s p50 p99 completed non2xx".
+load() {
+  wrk -t2 -c32 -d"${DURATION}s" --latency "$@" > "$work/wrk.out" 2>&1 || true
+  awk '
+    function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
+    /Requests\/sec/ { rps = $2 }
+    /^ +50%/ { p50 = ms($2) }
+    /^ +99%/ { p99 = ms($2) }
+    / requests in / { done = $1 }
+    /Non-2xx or 3xx/ { bad = $5 }
+    END { printf "%s %.2f %.2f %d %d\n", rps, p50, p99, done, bad + 0 }' "$work/wrk.out"
+}
+
+echo "bench: wrk -t2 -c32 -d${DURATION}s --latency on 127.0.0.1, $(nproc) cores, $(git -C "$HERE" rev-parse --short HEAD 2>/dev/null || echo '?')"
+read -r ref ref50 ref99 _ _ < <(load "http://127.0.0.1:$NPORT/static.json")
+row() { # name rps p50 p99 extra
+  awk -v n="$1" -v r="$2" -v a="$3" -v b="$4" -v ref="$ref" -v x="$5" \
+    'BEGIN { printf "| %-36s | %9.0f | %7.2f | %7.2f | %6.3f | %s\n", n, r, a, b, (ref > 0 ? r / ref : 0), x }'
+}
+printf '| %-36s | %9s | %7s | %7s | %6s | %s\n' "scenario" "req/s" "p50 ms" "p99 ms" "ratio" "notes"
+printf '|%s|%s|%s|%s|%s|%s\n' "--------------------------------------" "-----------" "---------" "---------" "--------" "------"
+row "nginx static file (reference)" "$ref" "$ref50" "$ref99" ""
+
+read -r r a b _ bad < <(load "$URL/healthz"); row "GET /healthz (HTTP front alone)" "$r" "$a" "$b" "non-2xx $bad"
+read -r r a b _ bad < <(load -H "Authorization: $AUTH" "$URL/v1/Services/$KS/Sessions/$KC")
+row "GET session (fetch)" "$r" "$a" "$b" "non-2xx $bad"
+read -r r a b _ bad < <(load -H "Authorization: $AUTH" "$URL/v1/Services/$KS/Sessions?PageSize=100")
+row "GET 100-row session page (list)" "$r" "$a" "$b" "non-2xx $bad"
+
+: > "$work/carrier.log"
+read -r r a b done bad < <(BENCH_WEBHOOKS="$work/webhooks.txt" load -s "$HERE/webhook.lua" "$URL/carrier/twilio/sms")
+sent=$(wc -l < "$work/carrier.log")
+acked=$((done - bad))
+fwd=$(awk -v s="$sent" -v a="$acked" 'BEGIN { printf "%.2f", (a > 0 ? s / a : 0) }')
+row "POST signed SMS webhook (routing)" "$r" "$a" "$b" "forwarded $sent of $acked acked ($fwd) by the end; non-2xx $bad"
+
+read -r r a b _ bad < <(BENCH_AUTH="$AUTH" load -s "$HERE/create.lua" "$URL/v1/Services/$KS/Sessions")
+row "POST session + 2 participants" "$r" "$a" "$b" "non-2xx $bad"
