@@ -82,6 +82,10 @@ const QList<Option> &options()
         {u"webhook-signature"_s, u"MASKLINE_WEBHOOK_SIGNATURE"_s, u"carrier/webhook_signature"_s,
          u"Check X-Twilio-Signature on /carrier/twilio/* requests; 'off' is for local testing only."_s, u"on|off"_s,
          u"on"_s},
+        {u"carrier-sends-in-flight"_s, u"MASKLINE_CARRIER_SENDS_IN_FLIGHT"_s, u"carrier/sends_in_flight"_s,
+         u"How many carrier sends (Messages API requests) may be under way at once; more wait in the durable "
+         u"outbox. Qt opens at most 6 keep-alive connections to the carrier's host and queues the rest on them."_s,
+         u"n"_s, u"32"_s},
         {u"intercept-timeout-ms"_s, u"MASKLINE_INTERCEPT_TIMEOUT_MS"_s, u"callbacks/intercept_timeout_ms"_s,
          u"How long traffic waits for a Service's intercept callback before it is let through anyway."_s, u"ms"_s,
          u"5000"_s},
@@ -261,6 +265,12 @@ Parsed engineConfig(const QCommandLineParser &parser)
         return result;
     }
     config.carrier.verifyWebhookSignatures = signature == u"on"_s;
+    config.carrier.sendsInFlight = get(u"carrier-sends-in-flight"_s).toInt(&ok);
+    if (!ok || config.carrier.sendsInFlight < 1 || config.carrier.sendsInFlight > 1024) {
+        result.error = u"--carrier-sends-in-flight expects a number from 1 to 1024, not '%1'"_s.arg(
+            get(u"carrier-sends-in-flight"_s));
+        return result;
+    }
 
     const QString level = get(u"log-level"_s);
     if (const auto parsedLevel = Logging::parseLevel(level)) {

@@ -84,6 +84,7 @@ void EngineHost::start()
         }
         RouterConfig routerConfig;
         routerConfig.publicUrl = m_config.http.publicUrl;
+        routerConfig.sendsInFlight = m_config.carrier.sendsInFlight;
         m_router = std::make_unique<Router>(*m_proxy, *m_carrier, *m_outbox, m_debugger.get(), routerConfig);
         // The Service's status, intercept and out-of-session callbacks; without them routing behaves as if no
         // Service had callback URLs.

@@ -9,6 +9,7 @@
 #include "proxy/rows.h"
 #include "store/database.h"
 #include "store/sqlquery.h"
+#include "store/transaction.h"
 
 Q_LOGGING_CATEGORY(lcOutbox, "maskline.callbacks.outbox", QtInfoMsg)
 
@@ -29,6 +30,9 @@ const QString SENDING = u"sending"_s;
 const QString DONE = u"done"_s;
 const QString FAILED = u"failed"_s;
 constexpr int MAX_ERROR_TEXT = 2000;
+// Outcomes are recorded together: at most this many per commit, at most this long after the first of them.
+constexpr qsizetype MAX_OUTCOMES_PER_COMMIT = 256;
+constexpr int OUTCOME_COMMIT_DELAY_MS = 2;
 
 QString str(const SqlQuery &q, int i)
 {
@@ -70,6 +74,9 @@ Outbox::Outbox(Database &db, const Clock &clock, OutboxConfig config, QObject *p
     m_config.maxInFlight = std::max(1, m_config.maxInFlight);
     m_timer.setSingleShot(true);
     connect(&m_timer, &QTimer::timeout, this, [this]() { processDue(); });
+    m_flushTimer.setSingleShot(true);
+    m_flushTimer.setInterval(OUTCOME_COMMIT_DELAY_MS);
+    connect(&m_flushTimer, &QTimer::timeout, this, &Outbox::flushFinished);
 }
 
 Outbox::~Outbox() = default;
@@ -114,6 +121,7 @@ void Outbox::stop()
 {
     m_running = false;
     m_timer.stop();
+    flushFinished();
 }
 
 void Outbox::poke()
@@ -167,16 +175,19 @@ QStringList Outbox::kindsWithRoom() const
 
 int Outbox::processDue()
 {
-    // A handler that completes synchronously calls finish() from inside this loop; finish() only pokes, so the
-    // loop is never re-entered and the set of claimed ids stays consistent.
+    // A handler that completes synchronously calls finish() from inside this loop; finish() only queues the outcome,
+    // so the loop is never re-entered and the set of claimed ids stays consistent.
     if (m_processing || m_handlers.isEmpty()) {
         return 0;
     }
     m_processing = true;
-    int started = 0;
+    flushFinished(); // outcomes first: they free slots and open ordered lines
+    QList<OutboxItem> claimed;
     try {
         const QSqlDatabase db = m_db.connection();
         const qint64 now = m_clock.nowMs();
+        // Every claim of this pass in one transaction: one commit, however many items start.
+        Transaction tx(db);
         // One query per kind, so a kind whose slots are all busy never crowds the others out of a shared LIMIT.
         for (const QString &kind : kindsWithRoom()) {
             const int room = limitFor(kind) - inFlight(kind);
@@ -222,88 +233,132 @@ int Outbox::processDue()
                 item.attempts += 1;
                 item.nextAttemptAt = Time::fromMs(claimUntil);
                 m_inFlight.insert(item.id, item.kind);
-                ++started;
-                const Handler &handler = m_handlers[item.kind];
-                QPointer<Outbox> self(this);
-                handler.deliver(item, [self, item](const Attempt &attempt) {
-                    if (self) {
-                        self->finish(item, attempt);
-                    }
-                });
+                claimed.append(item);
             }
         }
+        tx.commit();
     } catch (const StoreError &e) {
         qCWarning(lcOutbox).noquote() << "outbox unavailable, will try again:" << redactText(e.message());
+        for (const OutboxItem &item : std::as_const(claimed)) {
+            m_inFlight.remove(item.id);
+        }
+        claimed.clear();
+    }
+    // Delivery starts once the claims are committed.
+    for (const OutboxItem &item : std::as_const(claimed)) {
+        const Handler &handler = m_handlers[item.kind];
+        QPointer<Outbox> self(this);
+        handler.deliver(item, [self, item](const Attempt &attempt) {
+            if (self) {
+                self->finish(item, attempt);
+            }
+        });
     }
     m_processing = false;
+    flushFinished(); // what completed synchronously
     armTimer();
-    return started;
+    return int(claimed.size());
 }
 
 void Outbox::finish(const OutboxItem &item, const Attempt &attempt)
 {
     m_inFlight.remove(item.id);
+    m_finished.append({item, attempt});
+    if (m_processing) {
+        return; // processDue() records it before it returns
+    }
+    // Outcomes that arrive close together are recorded in one transaction. Until then the item stays claimed in
+    // the table: a crash in between means one more attempt, never a lost item.
+    if (m_finished.size() >= MAX_OUTCOMES_PER_COMMIT) {
+        flushFinished();
+    } else if (!m_flushTimer.isActive()) {
+        m_flushTimer.start();
+    }
+}
+
+void Outbox::flushFinished()
+{
+    m_flushTimer.stop();
+    if (m_finished.isEmpty()) {
+        return;
+    }
+    struct Outcome
+    {
+        OutboxItem item;
+        QString state;
+        QString error;
+        bool gaveUp = false;
+        bool exhausted = false;
+    };
+    const QList<std::pair<OutboxItem, Attempt>> finished = std::exchange(m_finished, {});
+    QList<Outcome> stored;
     const qint64 now = m_clock.nowMs();
-    QString state;
-    qint64 next = now;
-    bool gaveUp = false;
-    bool exhausted = false;
-    switch (attempt.verdict) {
-    case Verdict::Done:
-        state = DONE;
-        break;
-    case Verdict::Fail:
-        state = FAILED;
-        gaveUp = true;
-        break;
-    case Verdict::Retry:
-        if (item.attempts >= m_config.maxAttempts) {
-            state = FAILED;
-            gaveUp = true;
-            exhausted = true;
-        } else {
-            state = PENDING;
-            next = now + retryDelayMs(item.attempts);
-        }
-        break;
-    }
-    bool stored = false;
     try {
-        SqlQuery q(m_db.connection(), u"UPDATE outbox SET state = :state, next_attempt_at = :next, last_error = :err, "
-                                      u"date_updated = :now WHERE id = :id AND state = 'sending' AND attempts = :a"_s);
-        q.bind(u":state"_s, state)
-            .bind(u":next"_s, next)
-            .bind(u":err"_s, nullIfEmpty(attempt.error.left(MAX_ERROR_TEXT)))
-            .bind(u":now"_s, now)
-            .bind(u":id"_s, item.id)
-            .bind(u":a"_s, item.attempts)
-            .exec();
-        stored = q.numRowsAffected() == 1;
-    } catch (const StoreError &e) {
-        // The claim lapses and the item is attempted again: at-least-once rather than lost.
-        qCWarning(lcOutbox).noquote() << "could not record the result of outbox item" << item.id << ":"
-                                      << redactText(e.message());
-    }
-    if (!stored) {
-        qCWarning(lcOutbox) << "outbox item" << item.id << "was re-claimed before its attempt finished";
-    } else {
-        if (state == PENDING) {
-            qCInfo(lcOutbox).noquote() << "outbox item" << item.id << "(" << item.kind << ") attempt" << item.attempts
-                                       << "failed, retrying in" << retryDelayMs(item.attempts)
-                                       << "ms:" << redactText(attempt.error);
-        }
-        if (gaveUp) {
-            qCWarning(lcOutbox).noquote() << "outbox item" << item.id << "(" << item.kind << ") given up after"
-                                          << item.attempts << "attempt(s):" << redactText(attempt.error);
-            const auto handler = m_handlers.constFind(item.kind);
-            if (handler != m_handlers.cend() && handler->gaveUp) {
-                OutboxItem finished = item;
-                finished.state = state;
-                finished.lastError = attempt.error;
-                handler->gaveUp(finished, attempt.error, exhausted);
+        const QSqlDatabase db = m_db.connection();
+        Transaction tx(db);
+        for (const auto &[item, attempt] : finished) {
+            Outcome outcome{item, QString(), attempt.error};
+            qint64 next = now;
+            switch (attempt.verdict) {
+            case Verdict::Done:
+                outcome.state = DONE;
+                break;
+            case Verdict::Fail:
+                outcome.state = FAILED;
+                outcome.gaveUp = true;
+                break;
+            case Verdict::Retry:
+                if (item.attempts >= m_config.maxAttempts) {
+                    outcome.state = FAILED;
+                    outcome.gaveUp = true;
+                    outcome.exhausted = true;
+                } else {
+                    outcome.state = PENDING;
+                    next = now + retryDelayMs(item.attempts);
+                }
+                break;
+            }
+            SqlQuery q(db, u"UPDATE outbox SET state = :state, next_attempt_at = :next, last_error = :err, "
+                           u"date_updated = :now WHERE id = :id AND state = 'sending' AND attempts = :a"_s);
+            q.bind(u":state"_s, outcome.state)
+                .bind(u":next"_s, next)
+                .bind(u":err"_s, nullIfEmpty(attempt.error.left(MAX_ERROR_TEXT)))
+                .bind(u":now"_s, now)
+                .bind(u":id"_s, item.id)
+                .bind(u":a"_s, item.attempts)
+                .exec();
+            if (q.numRowsAffected() == 1) {
+                stored.append(outcome);
+            } else {
+                qCWarning(lcOutbox) << "outbox item" << item.id << "was re-claimed before its attempt finished";
             }
         }
-        Q_EMIT attemptFinished(item.id, state);
+        tx.commit();
+    } catch (const StoreError &e) {
+        // The claims lapse and the items are attempted again: at-least-once rather than lost.
+        qCWarning(lcOutbox).noquote() << "could not record the results of" << finished.size()
+                                      << "outbox attempt(s):" << redactText(e.message());
+        stored.clear();
+    }
+    for (const Outcome &outcome : std::as_const(stored)) {
+        const OutboxItem &item = outcome.item;
+        if (outcome.state == PENDING) {
+            qCInfo(lcOutbox).noquote() << "outbox item" << item.id << "(" << item.kind << ") attempt" << item.attempts
+                                       << "failed, retrying in" << retryDelayMs(item.attempts)
+                                       << "ms:" << redactText(outcome.error);
+        }
+        if (outcome.gaveUp) {
+            qCWarning(lcOutbox).noquote() << "outbox item" << item.id << "(" << item.kind << ") given up after"
+                                          << item.attempts << "attempt(s):" << redactText(outcome.error);
+            const auto handler = m_handlers.constFind(item.kind);
+            if (handler != m_handlers.cend() && handler->gaveUp) {
+                OutboxItem done = item;
+                done.state = outcome.state;
+                done.lastError = outcome.error;
+                handler->gaveUp(done, outcome.error, outcome.exhausted);
+            }
+        }
+        Q_EMIT attemptFinished(item.id, outcome.state);
     }
     poke();
 }
@@ -343,6 +398,7 @@ void Outbox::armTimer()
 
 std::optional<OutboxItem> Outbox::find(qint64 id)
 {
+    flushFinished();
     try {
         SqlQuery q(m_db.connection(), u"SELECT "_s + COLUMNS + u" FROM outbox WHERE id = :id"_s);
         q.bind(u":id"_s, id).exec();
@@ -357,6 +413,7 @@ std::optional<OutboxItem> Outbox::find(qint64 id)
 
 std::optional<OutboxItem> Outbox::findByDedupeKey(const QString &key)
 {
+    flushFinished();
     try {
         SqlQuery q(m_db.connection(), u"SELECT "_s + COLUMNS + u" FROM outbox WHERE dedupe_key = :k"_s);
         q.bind(u":k"_s, key).exec();
@@ -371,6 +428,7 @@ std::optional<OutboxItem> Outbox::findByDedupeKey(const QString &key)
 
 QList<OutboxItem> Outbox::items(const QString &kind)
 {
+    flushFinished();
     QList<OutboxItem> result;
     try {
         SqlQuery q(m_db.connection(), u"SELECT "_s + COLUMNS + u" FROM outbox"_s +

@@ -120,6 +120,9 @@ public:
     QList<OutboxItem> items(const QString &kind = {});
     // Deletes finished (done / failed) items last updated before `before`; returns how many.
     int purgeFinished(const QDateTime &before);
+    // Records the outcomes of finished attempts now (they are otherwise recorded together, a moment after they
+    // arrive: one commit for many). find() and items() do it first, so they always see every outcome.
+    void flushFinished();
 
 Q_SIGNALS:
     // After an attempt's result is stored: state is done, pending (will retry) or failed.
@@ -137,8 +140,10 @@ private:
     const Clock &m_clock;
     OutboxConfig m_config;
     QHash<QString, Handler> m_handlers;
-    QHash<qint64, QString> m_inFlight; // id -> kind
+    QHash<qint64, QString> m_inFlight;                // id -> kind
+    QList<std::pair<OutboxItem, Attempt>> m_finished; // outcomes waiting for flushFinished()
     QTimer m_timer;
+    QTimer m_flushTimer;
     bool m_running = false;
     bool m_processing = false;
 };

@@ -168,6 +168,7 @@ Router::Router(Proxy &proxy, Carrier &carrier, Outbox &outbox, Debugger *debugge
             self->gaveUpMessage(item, error, exhausted);
         }
     };
+    handler.maxInFlight = std::max(1, m_config.sendsInFlight);
     m_outbox.registerHandler(SEND_MESSAGE_KIND, std::move(handler));
 }
 

@@ -43,6 +43,9 @@ struct RouterConfig
     // How long a call's webhook may wait for its answer while callbacks run (out-of-session, then intercept):
     // below Twilio's 15 s webhook timeout, so the caller never hears the carrier's own failure message.
     int callAnswerBudgetMs = 14000;
+    // Carrier sends under way at once (the outbox keeps the rest): enough to keep the carrier's keep-alive
+    // connections busy, so sends keep pace with intake.
+    int sendsInFlight = 32;
 };
 
 // Inbound traffic -> the session -> the partner (reference §6.1), the carrier status callbacks, and

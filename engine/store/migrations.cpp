@@ -226,11 +226,22 @@ Migration consoleIndexes()
             }};
 }
 
+Migration outboxByKind()
+{
+    return {6,
+            QStringLiteral("outbox: due items of one kind found by index"),
+            {
+                // The worker looks for due items one kind at a time (a kind whose slots are busy must not crowd the
+                // others out); without `kind` in the index each pass scanned the whole backlog.
+                QStringLiteral("CREATE INDEX outbox_kind_due ON outbox(kind, state, next_attempt_at)"),
+            }};
+}
+
 } // namespace
 
 QList<Migration> all()
 {
-    return {initialSchema(), debuggerAndOutbox(), simulatorTraffic(), outboxOrder(), consoleIndexes()};
+    return {initialSchema(), debuggerAndOutbox(), simulatorTraffic(), outboxOrder(), consoleIndexes(), outboxByKind()};
 }
 
 int latestVersion()
