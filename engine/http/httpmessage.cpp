@@ -110,6 +110,15 @@ HttpReply HttpReply::json(int status, const QJsonObject &object)
     return r;
 }
 
+HttpReply HttpReply::json(int status, QByteArray jsonText)
+{
+    HttpReply r;
+    r.status = status;
+    r.contentType = JSON_TYPE;
+    r.body = std::move(jsonText);
+    return r;
+}
+
 HttpReply HttpReply::noContent()
 {
     HttpReply r;

@@ -56,6 +56,8 @@ struct HttpReply
     QList<std::pair<QByteArray, QByteArray>> headers;
 
     static HttpReply json(int status, const QJsonObject &object);
+    // A body already written as JSON text (JsonWriter, JsonViews).
+    static HttpReply json(int status, QByteArray jsonText);
     static HttpReply noContent(); // 204, empty body
     static HttpReply text(int status, const QByteArray &contentType, const QByteArray &body);
     // The one place an ApiError becomes HTTP: status (sanitised to 4xx/5xx), Twilio's JSON error body

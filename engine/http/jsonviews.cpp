@@ -1,9 +1,8 @@
 #include "jsonviews.h"
 
-#include <QJsonValue>
-
 #include "core/apierror.h"
 #include "core/clock.h"
+#include "core/jsonwriter.h"
 #include "formdata.h"
 
 namespace Maskline {
@@ -80,222 +79,256 @@ QString debuggerEvents()
 
 namespace JsonViews {
 
+// Every object below writes its members in ascending key order, as QJsonObject did (tst_jsonviews checks it).
 namespace {
 
-QJsonValue str(const QString &s)
+using L = QLatin1StringView;
+
+QString date(const QDateTime &t)
 {
-    return s.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(s);
+    return t.isValid() ? Time::toIso(t) : QString();
 }
 
-QJsonValue date(const QDateTime &t)
+void interactionFields(JsonWriter &w, const Interaction &i, const QString &participantSid, bool withParticipant)
 {
-    return t.isValid() ? QJsonValue(Time::toIso(t)) : QJsonValue(QJsonValue::Null);
-}
-
-QJsonValue url(const QString &baseUrl, const QString &path)
-{
-    return QJsonValue(baseUrl + path);
-}
-
-void putInteractionFields(QJsonObject &o, const Interaction &i)
-{
-    o.insert(QStringLiteral("sid"), str(i.sid));
-    o.insert(QStringLiteral("session_sid"), str(i.sessionSid));
-    o.insert(QStringLiteral("service_sid"), str(i.serviceSid));
-    o.insert(QStringLiteral("account_sid"), str(i.accountSid));
-    o.insert(QStringLiteral("data"), str(i.data));
-    o.insert(QStringLiteral("type"), i.type.isEmpty() ? QStringLiteral("unknown") : i.type);
-    o.insert(QStringLiteral("inbound_participant_sid"), str(i.inbound.participantSid));
-    o.insert(QStringLiteral("inbound_resource_sid"), str(i.inbound.resourceSid));
-    o.insert(QStringLiteral("inbound_resource_status"), str(i.inbound.resourceStatus));
-    o.insert(QStringLiteral("inbound_resource_type"), str(i.inbound.resourceType));
-    o.insert(QStringLiteral("inbound_resource_url"), str(i.inbound.resourceUrl));
-    o.insert(QStringLiteral("outbound_participant_sid"), str(i.outbound.participantSid));
-    o.insert(QStringLiteral("outbound_resource_sid"), str(i.outbound.resourceSid));
-    o.insert(QStringLiteral("outbound_resource_status"), str(i.outbound.resourceStatus));
-    o.insert(QStringLiteral("outbound_resource_type"), str(i.outbound.resourceType));
-    o.insert(QStringLiteral("outbound_resource_url"), str(i.outbound.resourceUrl));
-    o.insert(QStringLiteral("date_created"), date(i.dateCreated));
-    o.insert(QStringLiteral("date_updated"), date(i.dateUpdated));
+    w.fieldOrNull(L("account_sid"), i.accountSid)
+        .fieldOrNull(L("data"), i.data)
+        .fieldOrNull(L("date_created"), date(i.dateCreated))
+        .fieldOrNull(L("date_updated"), date(i.dateUpdated))
+        .fieldOrNull(L("inbound_participant_sid"), i.inbound.participantSid)
+        .fieldOrNull(L("inbound_resource_sid"), i.inbound.resourceSid)
+        .fieldOrNull(L("inbound_resource_status"), i.inbound.resourceStatus)
+        .fieldOrNull(L("inbound_resource_type"), i.inbound.resourceType)
+        .fieldOrNull(L("inbound_resource_url"), i.inbound.resourceUrl)
+        .fieldOrNull(L("outbound_participant_sid"), i.outbound.participantSid)
+        .fieldOrNull(L("outbound_resource_sid"), i.outbound.resourceSid)
+        .fieldOrNull(L("outbound_resource_status"), i.outbound.resourceStatus)
+        .fieldOrNull(L("outbound_resource_type"), i.outbound.resourceType)
+        .fieldOrNull(L("outbound_resource_url"), i.outbound.resourceUrl);
+    if (withParticipant) {
+        w.fieldOrNull(L("participant_sid"), participantSid);
+    }
+    w.fieldOrNull(L("service_sid"), i.serviceSid)
+        .fieldOrNull(L("session_sid"), i.sessionSid)
+        .fieldOrNull(L("sid"), i.sid)
+        .field(L("type"), i.type.isEmpty() ? QStringLiteral("unknown") : i.type);
 }
 
 } // namespace
 
-QJsonObject service(const Service &s, const QString &baseUrl)
+QByteArray service(const Service &s, const QString &baseUrl)
 {
-    return QJsonObject{
-        {QStringLiteral("sid"), str(s.sid)},
-        {QStringLiteral("unique_name"), str(s.uniqueName)},
-        {QStringLiteral("account_sid"), str(s.accountSid)},
-        {QStringLiteral("chat_instance_sid"), str(s.chatInstanceSid)},
-        {QStringLiteral("callback_url"), str(s.callbackUrl)},
-        {QStringLiteral("default_ttl"), s.defaultTtl},
-        {QStringLiteral("number_selection_behavior"), str(s.numberSelectionBehavior)},
-        {QStringLiteral("geo_match_level"), str(s.geoMatchLevel)},
-        {QStringLiteral("intercept_callback_url"), str(s.interceptCallbackUrl)},
-        {QStringLiteral("out_of_session_callback_url"), str(s.outOfSessionCallbackUrl)},
-        {QStringLiteral("date_created"), date(s.dateCreated)},
-        {QStringLiteral("date_updated"), date(s.dateUpdated)},
-        {QStringLiteral("url"), url(baseUrl, ApiPaths::service(s.sid))},
-        {QStringLiteral("links"),
-         QJsonObject{
-             {QStringLiteral("sessions"), url(baseUrl, ApiPaths::sessions(s.sid))},
-             {QStringLiteral("phone_numbers"), url(baseUrl, ApiPaths::phoneNumbers(s.sid))},
-         }},
-    };
+    JsonWriter w;
+    w.beginObject()
+        .fieldOrNull(L("account_sid"), s.accountSid)
+        .fieldOrNull(L("callback_url"), s.callbackUrl)
+        .fieldOrNull(L("chat_instance_sid"), s.chatInstanceSid)
+        .fieldOrNull(L("date_created"), date(s.dateCreated))
+        .fieldOrNull(L("date_updated"), date(s.dateUpdated))
+        .field(L("default_ttl"), s.defaultTtl)
+        .fieldOrNull(L("geo_match_level"), s.geoMatchLevel)
+        .fieldOrNull(L("intercept_callback_url"), s.interceptCallbackUrl);
+    w.key(L("links"))
+        .beginObject()
+        .field(L("phone_numbers"), baseUrl + ApiPaths::phoneNumbers(s.sid))
+        .field(L("sessions"), baseUrl + ApiPaths::sessions(s.sid))
+        .endObject();
+    w.fieldOrNull(L("number_selection_behavior"), s.numberSelectionBehavior)
+        .fieldOrNull(L("out_of_session_callback_url"), s.outOfSessionCallbackUrl)
+        .fieldOrNull(L("sid"), s.sid)
+        .fieldOrNull(L("unique_name"), s.uniqueName)
+        .field(L("url"), baseUrl + ApiPaths::service(s.sid))
+        .endObject();
+    return w.take();
 }
 
-QJsonObject phoneNumber(const PhoneNumber &n, const QString &baseUrl)
+QByteArray phoneNumber(const PhoneNumber &n, const QString &baseUrl)
 {
-    return QJsonObject{
-        {QStringLiteral("sid"), str(n.sid)},
-        {QStringLiteral("account_sid"), str(n.accountSid)},
-        {QStringLiteral("service_sid"), str(n.serviceSid)},
-        {QStringLiteral("date_created"), date(n.dateCreated)},
-        {QStringLiteral("date_updated"), date(n.dateUpdated)},
-        {QStringLiteral("phone_number"), str(n.phoneNumber)},
-        {QStringLiteral("friendly_name"), str(n.friendlyName)},
-        {QStringLiteral("iso_country"), str(n.isoCountry)},
-        {QStringLiteral("capabilities"),
-         QJsonObject{
-             {QStringLiteral("fax"), n.capabilities.fax},
-             {QStringLiteral("mms"), n.capabilities.mms},
-             {QStringLiteral("sms"), n.capabilities.sms},
-             {QStringLiteral("voice"), n.capabilities.voice},
-         }},
-        {QStringLiteral("url"), url(baseUrl, ApiPaths::phoneNumber(n.serviceSid, n.sid))},
-        {QStringLiteral("is_reserved"), n.isReserved},
-        {QStringLiteral("in_use"), n.inUse},
-    };
+    JsonWriter w;
+    w.beginObject().fieldOrNull(L("account_sid"), n.accountSid);
+    w.key(L("capabilities"))
+        .beginObject()
+        .field(L("fax"), n.capabilities.fax)
+        .field(L("mms"), n.capabilities.mms)
+        .field(L("sms"), n.capabilities.sms)
+        .field(L("voice"), n.capabilities.voice)
+        .endObject();
+    w.fieldOrNull(L("date_created"), date(n.dateCreated))
+        .fieldOrNull(L("date_updated"), date(n.dateUpdated))
+        .fieldOrNull(L("friendly_name"), n.friendlyName)
+        .field(L("in_use"), qint64(n.inUse))
+        .field(L("is_reserved"), n.isReserved)
+        .fieldOrNull(L("iso_country"), n.isoCountry)
+        .fieldOrNull(L("phone_number"), n.phoneNumber)
+        .fieldOrNull(L("service_sid"), n.serviceSid)
+        .fieldOrNull(L("sid"), n.sid)
+        .field(L("url"), baseUrl + ApiPaths::phoneNumber(n.serviceSid, n.sid))
+        .endObject();
+    return w.take();
 }
 
-QJsonObject session(const Session &s, const QString &baseUrl)
+QByteArray session(const Session &s, const QString &baseUrl)
 {
-    return QJsonObject{
-        {QStringLiteral("sid"), str(s.sid)},
-        {QStringLiteral("service_sid"), str(s.serviceSid)},
-        {QStringLiteral("account_sid"), str(s.accountSid)},
-        {QStringLiteral("date_started"), date(s.dateStarted)},
-        {QStringLiteral("date_ended"), date(s.dateEnded)},
-        {QStringLiteral("date_last_interaction"), date(s.dateLastInteraction)},
-        {QStringLiteral("date_expiry"), date(s.dateExpiry)},
-        {QStringLiteral("unique_name"), str(s.uniqueName)},
-        {QStringLiteral("status"), str(s.status)},
-        {QStringLiteral("closed_reason"), str(s.closedReason)},
-        {QStringLiteral("ttl"), s.ttl},
-        {QStringLiteral("mode"), str(s.mode)},
-        {QStringLiteral("date_created"), date(s.dateCreated)},
-        {QStringLiteral("date_updated"), date(s.dateUpdated)},
-        {QStringLiteral("url"), url(baseUrl, ApiPaths::session(s.serviceSid, s.sid))},
-        {QStringLiteral("links"),
-         QJsonObject{
-             {QStringLiteral("interactions"), url(baseUrl, ApiPaths::interactions(s.serviceSid, s.sid))},
-             {QStringLiteral("participants"), url(baseUrl, ApiPaths::participants(s.serviceSid, s.sid))},
-         }},
-    };
+    JsonWriter w;
+    w.beginObject()
+        .fieldOrNull(L("account_sid"), s.accountSid)
+        .fieldOrNull(L("closed_reason"), s.closedReason)
+        .fieldOrNull(L("date_created"), date(s.dateCreated))
+        .fieldOrNull(L("date_ended"), date(s.dateEnded))
+        .fieldOrNull(L("date_expiry"), date(s.dateExpiry))
+        .fieldOrNull(L("date_last_interaction"), date(s.dateLastInteraction))
+        .fieldOrNull(L("date_started"), date(s.dateStarted))
+        .fieldOrNull(L("date_updated"), date(s.dateUpdated));
+    w.key(L("links"))
+        .beginObject()
+        .field(L("interactions"), baseUrl + ApiPaths::interactions(s.serviceSid, s.sid))
+        .field(L("participants"), baseUrl + ApiPaths::participants(s.serviceSid, s.sid))
+        .endObject();
+    w.fieldOrNull(L("mode"), s.mode)
+        .fieldOrNull(L("service_sid"), s.serviceSid)
+        .fieldOrNull(L("sid"), s.sid)
+        .fieldOrNull(L("status"), s.status)
+        .field(L("ttl"), qint64(s.ttl))
+        .fieldOrNull(L("unique_name"), s.uniqueName)
+        .field(L("url"), baseUrl + ApiPaths::session(s.serviceSid, s.sid))
+        .endObject();
+    return w.take();
 }
 
-QJsonObject participant(const Participant &p, const QString &baseUrl)
+QByteArray participant(const Participant &p, const QString &baseUrl)
 {
-    return QJsonObject{
-        {QStringLiteral("sid"), str(p.sid)},
-        {QStringLiteral("session_sid"), str(p.sessionSid)},
-        {QStringLiteral("service_sid"), str(p.serviceSid)},
-        {QStringLiteral("account_sid"), str(p.accountSid)},
-        {QStringLiteral("friendly_name"), str(p.friendlyName)},
-        {QStringLiteral("identifier"), str(p.identifier)},
-        {QStringLiteral("proxy_identifier"), str(p.proxyIdentifier)},
-        {QStringLiteral("proxy_identifier_sid"), str(p.proxyIdentifierSid)},
-        {QStringLiteral("date_deleted"), date(p.dateDeleted)},
-        {QStringLiteral("date_created"), date(p.dateCreated)},
-        {QStringLiteral("date_updated"), date(p.dateUpdated)},
-        {QStringLiteral("url"), url(baseUrl, ApiPaths::participant(p.serviceSid, p.sessionSid, p.sid))},
-        {QStringLiteral("links"),
-         QJsonObject{
-             {QStringLiteral("message_interactions"),
-              url(baseUrl, ApiPaths::messageInteractions(p.serviceSid, p.sessionSid, p.sid))},
-         }},
-    };
+    JsonWriter w;
+    w.beginObject()
+        .fieldOrNull(L("account_sid"), p.accountSid)
+        .fieldOrNull(L("date_created"), date(p.dateCreated))
+        .fieldOrNull(L("date_deleted"), date(p.dateDeleted))
+        .fieldOrNull(L("date_updated"), date(p.dateUpdated))
+        .fieldOrNull(L("friendly_name"), p.friendlyName)
+        .fieldOrNull(L("identifier"), p.identifier);
+    w.key(L("links"))
+        .beginObject()
+        .field(L("message_interactions"), baseUrl + ApiPaths::messageInteractions(p.serviceSid, p.sessionSid, p.sid))
+        .endObject();
+    w.fieldOrNull(L("proxy_identifier"), p.proxyIdentifier)
+        .fieldOrNull(L("proxy_identifier_sid"), p.proxyIdentifierSid)
+        .fieldOrNull(L("service_sid"), p.serviceSid)
+        .fieldOrNull(L("session_sid"), p.sessionSid)
+        .fieldOrNull(L("sid"), p.sid)
+        .field(L("url"), baseUrl + ApiPaths::participant(p.serviceSid, p.sessionSid, p.sid))
+        .endObject();
+    return w.take();
 }
 
-QJsonObject interaction(const Interaction &i, const QString &baseUrl)
+QByteArray interaction(const Interaction &i, const QString &baseUrl)
 {
-    QJsonObject o;
-    putInteractionFields(o, i);
-    o.insert(QStringLiteral("url"), url(baseUrl, ApiPaths::interaction(i.serviceSid, i.sessionSid, i.sid)));
-    return o;
+    JsonWriter w;
+    w.beginObject();
+    interactionFields(w, i, QString(), false);
+    w.field(L("url"), baseUrl + ApiPaths::interaction(i.serviceSid, i.sessionSid, i.sid)).endObject();
+    return w.take();
 }
 
-QJsonObject messageInteraction(const Interaction &i, const QString &baseUrl)
+QByteArray messageInteraction(const Interaction &i, const QString &baseUrl)
 {
-    QJsonObject o;
-    putInteractionFields(o, i);
     // A message interaction always addresses one participant: the outbound leg's, when the store kept no other.
     const QString participantSid = i.participantSid.isEmpty() ? i.outbound.participantSid : i.participantSid;
-    o.insert(QStringLiteral("participant_sid"), str(participantSid));
-    o.insert(QStringLiteral("url"),
-             url(baseUrl, ApiPaths::messageInteraction(i.serviceSid, i.sessionSid, participantSid, i.sid)));
-    return o;
+    JsonWriter w;
+    w.beginObject();
+    interactionFields(w, i, participantSid, true);
+    w.field(L("url"), baseUrl + ApiPaths::messageInteraction(i.serviceSid, i.sessionSid, participantSid, i.sid))
+        .endObject();
+    return w.take();
 }
 
-QJsonObject debuggerEvent(const DebuggerEvent &e, const QString &baseUrl)
+QByteArray debuggerEvent(const DebuggerEvent &e, const QString &baseUrl)
 {
-    return QJsonObject{
-        {QStringLiteral("sid"), str(e.sid)},
-        {QStringLiteral("account_sid"), str(e.accountSid)},
+    JsonWriter w;
+    w.beginObject()
+        .fieldOrNull(L("account_sid"), e.accountSid)
+        .fieldOrNull(L("alert_text"), e.message)
+        .fieldOrNull(L("date_created"), date(e.dateCreated))
+        .fieldOrNull(L("date_generated"), date(e.dateCreated))
         // Monitor Alerts carry the code as a string.
-        {QStringLiteral("error_code"), QString::number(e.code)},
-        {QStringLiteral("log_level"), str(e.logLevel)},
-        {QStringLiteral("alert_text"), str(e.message)},
-        {QStringLiteral("resource_sid"), str(e.resourceSid)},
-        {QStringLiteral("service_sid"), str(e.serviceSid)},
-        {QStringLiteral("session_sid"), str(e.sessionSid)},
-        {QStringLiteral("participant_sid"), str(e.participantSid)},
-        {QStringLiteral("interaction_sid"), str(e.interactionSid)},
-        {QStringLiteral("request_method"), str(e.requestMethod)},
-        {QStringLiteral("request_url"), str(e.requestUrl)},
-        {QStringLiteral("request_variables"), str(e.requestVariables)},
-        {QStringLiteral("response_body"), str(e.responseBody)},
-        {QStringLiteral("date_created"), date(e.dateCreated)},
-        {QStringLiteral("date_generated"), date(e.dateCreated)},
-        {QStringLiteral("url"), url(baseUrl, ApiPaths::debuggerEvents() + u'/' + e.sid)},
-    };
+        .field(L("error_code"), QString::number(e.code))
+        .fieldOrNull(L("interaction_sid"), e.interactionSid)
+        .fieldOrNull(L("log_level"), e.logLevel)
+        .fieldOrNull(L("participant_sid"), e.participantSid)
+        .fieldOrNull(L("request_method"), e.requestMethod)
+        .fieldOrNull(L("request_url"), e.requestUrl)
+        .fieldOrNull(L("request_variables"), e.requestVariables)
+        .fieldOrNull(L("resource_sid"), e.resourceSid)
+        .fieldOrNull(L("response_body"), e.responseBody)
+        .fieldOrNull(L("service_sid"), e.serviceSid)
+        .fieldOrNull(L("session_sid"), e.sessionSid)
+        .fieldOrNull(L("sid"), e.sid)
+        .field(L("url"), baseUrl + ApiPaths::debuggerEvents() + u'/' + e.sid)
+        .endObject();
+    return w.take();
 }
 
-QJsonObject error(const ApiError &e)
+QByteArray error(const ApiError &e)
 {
-    return QJsonObject{
-        {QStringLiteral("code"), e.code},
-        {QStringLiteral("message"), e.message},
-        {QStringLiteral("more_info"), e.moreInfo()},
-        {QStringLiteral("status"), e.status},
-    };
+    JsonWriter w(160);
+    w.beginObject()
+        .field(L("code"), e.code)
+        .field(L("message"), e.message)
+        .field(L("more_info"), e.moreInfo())
+        .field(L("status"), e.status)
+        .endObject();
+    return w.take();
 }
 
-QJsonObject meta(const ListMeta &m, const QString &baseUrl)
+QByteArray meta(const ListMeta &m, const QString &baseUrl)
 {
     const QString list = baseUrl + m.path + QStringLiteral("?PageSize=") + QString::number(m.pageSize) + m.filterQuery;
-    const QString first = list + QStringLiteral("&Page=0");
     QString self = list + QStringLiteral("&Page=") + QString::number(m.page);
     if (!m.pageToken.isEmpty()) {
         self += QStringLiteral("&PageToken=") + FormData::encodeComponent(m.pageToken);
     }
-    QJsonValue next(QJsonValue::Null);
+    JsonWriter w(512);
+    w.beginObject().field(L("first_page_url"), list + QStringLiteral("&Page=0")).field(L("key"), m.key);
+    w.key(L("next_page_url"));
     if (m.nextToken) {
-        next = QString(list + QStringLiteral("&Page=") + QString::number(m.page + 1) + QStringLiteral("&PageToken=") +
-                       FormData::encodeComponent(*m.nextToken));
+        w.string(list + QStringLiteral("&Page=") + QString::number(m.page + 1) + QStringLiteral("&PageToken=") +
+                 FormData::encodeComponent(*m.nextToken));
+    } else {
+        w.null();
     }
-    return QJsonObject{
-        {QStringLiteral("page"), m.page},
-        {QStringLiteral("page_size"), m.pageSize},
-        {QStringLiteral("first_page_url"), first},
-        // Always null: the cursor only runs forward (newest first, PageToken = last id seen), and clients page by
-        // following next_page_url. Twilio's is null on page 0 as well.
-        {QStringLiteral("previous_page_url"), QJsonValue(QJsonValue::Null)},
-        {QStringLiteral("next_page_url"), next},
-        {QStringLiteral("url"), self},
-        {QStringLiteral("key"), m.key},
+    w.field(L("page"), m.page).field(L("page_size"), m.pageSize);
+    // Always null: the cursor only runs forward (newest first, PageToken = last id seen), and clients page by
+    // following next_page_url. Twilio's is null on page 0 as well.
+    w.key(L("previous_page_url")).null();
+    w.field(L("url"), self).endObject();
+    return w.take();
+}
+
+QByteArray listPage(const QString &key, const QList<QByteArray> &items, const QByteArray &meta)
+{
+    qsizetype size = meta.size() + key.size() + 16;
+    for (const QByteArray &item : items) {
+        size += item.size() + 1;
+    }
+    JsonWriter w(size);
+    w.beginObject();
+    // Members in ascending order, as everywhere: the list's key sorts before or after "meta".
+    const bool itemsFirst = key < QLatin1StringView("meta");
+    const QByteArray keyLatin1 = key.toLatin1();
+    const auto writeItems = [&] {
+        w.key(QLatin1StringView(keyLatin1)).beginArray();
+        for (const QByteArray &item : items) {
+            w.raw(item);
+        }
+        w.endArray();
     };
+    if (itemsFirst) {
+        writeItems();
+    }
+    w.key(L("meta")).raw(meta);
+    if (!itemsFirst) {
+        writeItems();
+    }
+    w.endObject();
+    return w.take();
 }
 
 } // namespace JsonViews

@@ -2,7 +2,8 @@
 
 #include <optional>
 
-#include <QJsonObject>
+#include <QByteArray>
+#include <QList>
 #include <QString>
 
 #include "debugger/debugger.h"
@@ -30,23 +31,23 @@ QString messageInteraction(const QString &serviceSid, const QString &sessionSid,
 QString debuggerEvents();
 } // namespace ApiPaths
 
-// Resource -> the JSON of its OpenAPI schema (twilio_proxy_v1.json): snake_case, every property present, null where
-// the value is unknown, dates as ISO 8601 UTC without fractions, `url`/`links` absolute from baseUrl (no trailing
-// slash, e.g. "https://proxy.example.com").
+// Resource -> the JSON text (compact, UTF-8) of its OpenAPI schema (twilio_proxy_v1.json): snake_case, every property
+// present, null where the value is unknown, dates as ISO 8601 UTC without fractions, `url`/`links` absolute from
+// baseUrl (no trailing slash, e.g. "https://proxy.example.com").
 namespace JsonViews {
 
-QJsonObject service(const Service &s, const QString &baseUrl);
-QJsonObject phoneNumber(const PhoneNumber &n, const QString &baseUrl);
-QJsonObject session(const Session &s, const QString &baseUrl);
-QJsonObject participant(const Participant &p, const QString &baseUrl);
-QJsonObject interaction(const Interaction &i, const QString &baseUrl);
-QJsonObject messageInteraction(const Interaction &i, const QString &baseUrl);
+QByteArray service(const Service &s, const QString &baseUrl);
+QByteArray phoneNumber(const PhoneNumber &n, const QString &baseUrl);
+QByteArray session(const Session &s, const QString &baseUrl);
+QByteArray participant(const Participant &p, const QString &baseUrl);
+QByteArray interaction(const Interaction &i, const QString &baseUrl);
+QByteArray messageInteraction(const Interaction &i, const QString &baseUrl);
 
 // A debugger event shaped like Twilio's Monitor Alert where it fits (a Maskline extension).
-QJsonObject debuggerEvent(const DebuggerEvent &e, const QString &baseUrl);
+QByteArray debuggerEvent(const DebuggerEvent &e, const QString &baseUrl);
 
 // Twilio's error body {code, message, more_info, status}.
-QJsonObject error(const ApiError &e);
+QByteArray error(const ApiError &e);
 
 // The `meta` object of a list page. `path` is the list's path ("/v1/Services"); nextToken is the cursor for the next
 // page, std::nullopt on the last one.
@@ -60,7 +61,9 @@ struct ListMeta
     QString filterQuery; // already-encoded "&Name=value…" a filtered list carries into every page URL
     std::optional<QString> nextToken;
 };
-QJsonObject meta(const ListMeta &m, const QString &baseUrl);
+QByteArray meta(const ListMeta &m, const QString &baseUrl);
+// A list page: {"<key>": [items…], "meta": {…}}.
+QByteArray listPage(const QString &key, const QList<QByteArray> &items, const QByteArray &meta);
 
 } // namespace JsonViews
 

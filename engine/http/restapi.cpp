@@ -111,7 +111,8 @@ HttpReply listReply(const HttpRequest &r, const QString &key, const QString &pat
     if (!page) {
         return HttpReply::error(page.error());
     }
-    QJsonArray items;
+    QList<QByteArray> items;
+    items.reserve(page->items.size());
     for (const T &item : page->items) {
         items.append(view(item, r.baseUrl));
     }
@@ -125,7 +126,7 @@ HttpReply listReply(const HttpRequest &r, const QString &key, const QString &pat
     if (page->hasMore && !page->items.isEmpty()) {
         meta.nextToken = RestApi::encodePageToken(page->lastId());
     }
-    return HttpReply::json(200, QJsonObject{{key, items}, {QStringLiteral("meta"), JsonViews::meta(meta, r.baseUrl)}});
+    return HttpReply::json(200, JsonViews::listPage(key, items, JsonViews::meta(meta, r.baseUrl)));
 }
 
 Result<ServiceParams> readServiceParams(const FormData &form)
