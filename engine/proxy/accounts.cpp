@@ -37,6 +37,7 @@ std::optional<Account> findAccount(const QSqlDatabase &db, const QString &sid)
 
 Result<Account> Proxy::createAccount(const QString &sid, const QString &authToken, const QString &friendlyName)
 {
+    forgetAccounts(); // credentials and settings are read again after this change
     return guarded([&]() -> Result<Account> {
         const QString newSid = sid.isEmpty() ? Sid::generate(Sid::ACCOUNT) : sid;
         if (!Sid::isValid(newSid, Sid::ACCOUNT)) {
@@ -90,10 +91,42 @@ Result<Account> Proxy::fetchAccount(const QString &sid)
     });
 }
 
+std::optional<Account> Proxy::cachedAccount(const QString &sid)
+{
+    constexpr qint64 ACCOUNT_CACHE_MS = 1000;
+    {
+        const QMutexLocker locker(&m_accountsMutex);
+        if (!m_sinceStart.isValid()) {
+            m_sinceStart.start();
+        }
+        const auto it = m_accounts.constFind(sid);
+        if (it != m_accounts.cend() && m_sinceStart.elapsed() - it->readAtMs < ACCOUNT_CACHE_MS) {
+            return it->account;
+        }
+    }
+    auto account = findAccount(m_db.connection(), sid);
+    const QMutexLocker locker(&m_accountsMutex);
+    if (account) {
+        if (m_accounts.size() > 10000) {
+            m_accounts.clear(); // bounded: a flood of distinct SIDs cannot grow it
+        }
+        m_accounts.insert(sid, {*account, m_sinceStart.elapsed()});
+    } else {
+        m_accounts.remove(sid);
+    }
+    return account;
+}
+
+void Proxy::forgetAccounts()
+{
+    const QMutexLocker locker(&m_accountsMutex);
+    m_accounts.clear();
+}
+
 Result<Account> Proxy::authenticate(const QString &sid, const QString &authToken)
 {
     return guarded([&]() -> Result<Account> {
-        const auto account = Sid::isValid(sid, Sid::ACCOUNT) ? findAccount(m_db.connection(), sid) : std::nullopt;
+        const auto account = Sid::isValid(sid, Sid::ACCOUNT) ? cachedAccount(sid) : std::nullopt;
         // Compare against something even when the SID is unknown, so timing says nothing about which SIDs exist.
         const bool match = secretsEqual(account ? account->authToken : u"-no-such-account-"_s, authToken);
         if (!account || !match) {
@@ -105,6 +138,7 @@ Result<Account> Proxy::authenticate(const QString &sid, const QString &authToken
 
 Result<Account> Proxy::updateAccountSettings(const QString &sid, const AccountSettings &settings)
 {
+    forgetAccounts(); // credentials and settings are read again after this change
     return guarded([&]() -> Result<Account> {
         ProxyTxn txn(*this);
         auto account = findAccount(txn.db(), sid);
@@ -141,6 +175,7 @@ Result<Account> Proxy::updateAccountSettings(const QString &sid, const AccountSe
 
 Result<Account> Proxy::ensureAccount(const QString &sid, const QString &authToken)
 {
+    forgetAccounts(); // credentials and settings are read again after this change
     if (!sid.isEmpty()) {
         auto existing = fetchAccount(sid);
         if (existing) {

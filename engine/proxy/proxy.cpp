@@ -837,14 +837,18 @@ Result<Session> Proxy::fetchSession(const QString &accountSid, const QString &se
 {
     return guarded([&]() -> Result<Session> {
         const QSqlDatabase db = m_db.connection();
-        if (!loadService(db, accountSid, serviceSid)) {
-            return notFound(servicePath(serviceSid));
-        }
         if (Sid::isValid(sidOrUniqueName, Sid::SESSION)) {
+            // The session first: found, it proves its Service (same account, same Service) with one query.
             if (auto s = loadSession(db, accountSid, serviceSid, sidOrUniqueName)) {
                 return *s;
             }
+            if (!loadService(db, accountSid, serviceSid)) {
+                return notFound(servicePath(serviceSid));
+            }
             return notFound(sessionPath(serviceSid, sidOrUniqueName));
+        }
+        if (!loadService(db, accountSid, serviceSid)) {
+            return notFound(servicePath(serviceSid));
         }
         SqlQuery q(db, u"SELECT "_s + Rows::SESSION_COLUMNS +
                            u" FROM sessions WHERE service_sid = :s AND account_sid = :a AND unique_name = :n"_s);

@@ -1,7 +1,11 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 
+#include <QElapsedTimer>
+#include <QHash>
+#include <QMutex>
 #include <QObject>
 #include <QSqlDatabase>
 #include <QStringList>
@@ -140,10 +144,24 @@ private:
     Result<Participant> addParticipant(ProxyTxn &txn, const Service &service, const Session &session,
                                        const ParticipantParams &params);
 
+    std::optional<Account> cachedAccount(const QString &sid);
+    void forgetAccounts();
+
     Database &m_db;
     const Clock &m_clock;
     Debugger *m_debugger;
     QStringList m_ownBaseUrls;
+    // Credentials checked from memory: accounts as last read, each for at most ACCOUNT_CACHE_MS (changes made by
+    // another process, such as `maskline-server account set`, count within that time; this engine's own changes
+    // clear it at once).
+    struct CachedAccount
+    {
+        Account account;
+        qint64 readAtMs;
+    };
+    QMutex m_accountsMutex;
+    QHash<QString, CachedAccount> m_accounts;
+    QElapsedTimer m_sinceStart;
 };
 
 } // namespace Maskline
