@@ -3,6 +3,7 @@
 
 #include <QApplication>
 #include <QIcon>
+#include <QProcess>
 #include <QSettings>
 #include <QTextStream>
 #include <QThread>
@@ -37,14 +38,49 @@ int main(int argc, char *argv[])
 
     // The Settings dialog's values become MASKLINE_* variables unless the environment already sets them; flags still
     // win over both.
-    {
-        QSettings settings;
-        Maskline::ConsoleSettings::load(settings).applyToEnvironment(settings);
-    }
-    const Maskline::Cli::Parsed parsed = Maskline::Cli::engineConfig(parser);
-    if (!parsed.error.isEmpty()) {
-        QTextStream(stderr) << "maskline: " << parsed.error << "\n";
-        return 2;
+    QSettings settings;
+    Maskline::ConsoleSettings saved = Maskline::ConsoleSettings::load(settings);
+    QList<QByteArray> exported = saved.applyToEnvironment(settings);
+    Maskline::Cli::Parsed parsed = Maskline::Cli::engineConfig(parser);
+    while (!parsed.error.isEmpty()) {
+        // A flag or variable the operator typed is theirs to fix on the command line; settings saved in the dialog
+        // must never lock them out of the console, so those get a way out here.
+        Maskline::ConsoleSettings::clearEnvironment(exported);
+        const Maskline::Cli::Parsed bare = Maskline::Cli::engineConfig(parser);
+        if (!bare.error.isEmpty()) {
+            QTextStream(stderr) << "maskline: " << bare.error << "\n";
+            return 2;
+        }
+        Maskline::StartupProblemDialog problem(parsed.error, saved.validate());
+        problem.exec();
+        if (problem.choice() == Maskline::StartupProblemDialog::Quit) {
+            return 0;
+        }
+        if (problem.choice() == Maskline::StartupProblemDialog::StartWithSimulator) {
+            // This run only, without the saved Twilio account: the saved settings stay for the operator to fix.
+            if (!qEnvironmentVariableIsSet("MASKLINE_CARRIER")) {
+                qputenv("MASKLINE_CARRIER", "simulator");
+            }
+            exported = saved.applyToEnvironment(settings);
+            for (const QByteArray &name :
+                 {QByteArrayLiteral("MASKLINE_TWILIO_ACCOUNT_SID"), QByteArrayLiteral("MASKLINE_TWILIO_AUTH_TOKEN")}) {
+                if (exported.contains(name)) {
+                    qunsetenv(name.constData());
+                }
+            }
+            parsed = Maskline::Cli::engineConfig(parser);
+            if (!parsed.error.isEmpty()) {
+                parsed = bare; // still unusable (an old, hand-edited file): start on the built-in defaults
+            }
+            break;
+        }
+        Maskline::SettingsDialog dialog(saved);
+        if (dialog.exec() == QDialog::Accepted) {
+            saved = dialog.settings();
+            saved.save(settings);
+        }
+        exported = saved.applyToEnvironment(settings);
+        parsed = Maskline::Cli::engineConfig(parser);
     }
     Maskline::Logging::install(parsed.log);
 
@@ -62,6 +98,22 @@ int main(int argc, char *argv[])
         window.setCarrierMode(parsed.engine.carrier.kind == Maskline::CarrierConfig::Kind::Twilio ? u"twilio"_s
                                                                                                   : u"simulator"_s);
         window.attachEngine(engine);
+        // A demo store opens in a console of its own (its own engine, a free port, the simulator), so the
+        // operator's own store and listener are never touched.
+        QObject::connect(&window, &Maskline::MainWindow::demoStoreCreated, &window, [](const QString &path) {
+            QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+            for (const QString &name : env.keys()) {
+                if (name.startsWith(u"MASKLINE_"_s)) {
+                    env.remove(name);
+                }
+            }
+            env.insert(u"MASKLINE_CARRIER"_s, u"simulator"_s);
+            QProcess process;
+            process.setProgram(QCoreApplication::applicationFilePath());
+            process.setArguments({u"--db"_s, path, u"--listen"_s, u"127.0.0.1:0"_s});
+            process.setProcessEnvironment(env);
+            process.startDetached();
+        });
         QObject::connect(&engineThread, &QThread::started, engine, &Maskline::EngineHost::start);
         QObject::connect(&engineThread, &QThread::finished, engine, &QObject::deleteLater);
         engineThread.start();

@@ -2,6 +2,8 @@
 
 #include "formatting.h"
 #include "proxy/rows.h"
+#include "store/sqlquery.h"
+#include "storereader.h"
 
 using namespace Qt::Literals::StringLiterals;
 
@@ -91,6 +93,25 @@ QVariant ServiceModel::headerData(int section, Qt::Orientation orientation, int 
         break;
     }
     return {};
+}
+
+void ServiceModel::countActiveSessions(const QString &serviceSid, QObject *context,
+                                       std::function<void(Result<qint64>)> done)
+{
+    if (!reader()) {
+        done(qint64(0));
+        return;
+    }
+    reader()->read(
+        context,
+        [serviceSid](const QSqlDatabase &db) {
+            SqlQuery q(db, u"SELECT COUNT(*) FROM sessions WHERE service_sid = :service AND status IN ('open', "
+                           u"'in-progress')"_s);
+            q.bind(u":service"_s, serviceSid);
+            q.exec();
+            return q.next() ? q.value(0).toLongLong() : qint64(0);
+        },
+        std::move(done));
 }
 
 } // namespace Maskline

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <functional>
+
 #include "pagedsqlmodel.h"
 
 namespace Maskline {
@@ -31,6 +33,10 @@ public:
     int columnCount(const QModelIndex &parent = {}) const override;
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+
+    // How many of a Service's sessions are active (open or in progress): what deleting it would end. Read on the
+    // reader thread; done runs on this model's thread while `context` exists.
+    void countActiveSessions(const QString &serviceSid, QObject *context, std::function<void(Result<qint64>)> done);
 };
 
 } // namespace Maskline

@@ -4,18 +4,24 @@
 #include <QApplication>
 #include <QClipboard>
 #include <QCloseEvent>
+#include <QDir>
 #include <QKeySequence>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QPointer>
 #include <QSettings>
+#include <QStandardPaths>
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QTableView>
+#include <QTemporaryDir>
+#include <QThread>
 #include <QVBoxLayout>
 
 #include "debuggerlogmodel.h"
 #include "debuggerpane.h"
+#include "demostore.h"
 #include "engineclient.h"
 #include "enginehost.h"
 #include "interactionmodel.h"
@@ -80,6 +86,7 @@ MainWindow::MainWindow(EngineClient *engine, StoreReader *reader, SimulatorBacke
                 showTab(SessionsTab);
             });
     connect(m_debugger, &DebuggerPane::sessionRequested, this, &MainWindow::openSession);
+    connect(m_sessions, &SessionsPane::firstRunStepRequested, this, &MainWindow::handleFirstRunStep);
 
     m_listener = new QLabel(tr("Engine starting…"), this);
     m_carrier = new QLabel(this);
@@ -127,6 +134,8 @@ void MainWindow::showTab(Tab tab)
 void MainWindow::createMenus()
 {
     QMenu *file = menuBar()->addMenu(tr("&File"));
+    file->addAction(tr("Open &demo store"), this, &MainWindow::openDemoStore)->setObjectName(u"openDemoStore"_s);
+    file->addSeparator();
     file->addAction(tr("&Export debugger events…"), QKeySequence(u"Ctrl+E"_s), m_debugger,
                     &DebuggerPane::exportCsvInteractively);
     file->addSeparator();
@@ -144,12 +153,19 @@ void MainWindow::createMenus()
     });
 
     QMenu *sessions = menuBar()->addMenu(tr("Sessio&ns"));
-    sessions->addAction(tr("&New session…"), QKeySequence::New, m_sessions, &SessionsPane::newSession);
-    sessions->addAction(tr("&Close session"), QKeySequence(u"Ctrl+W"_s), m_sessions, &SessionsPane::closeSelected);
-    sessions->addAction(tr("&Re-open session"), QKeySequence(u"Ctrl+R"_s), m_sessions, &SessionsPane::reopenSelected);
-    sessions->addAction(tr("&Delete session…"), QKeySequence(u"Ctrl+Del"_s), m_sessions, &SessionsPane::deleteSelected);
-    sessions->addAction(tr("&Add participant…"), QKeySequence(u"Ctrl+Shift+P"_s), m_sessions,
-                        &SessionsPane::addParticipant);
+    // The pane's own actions, so a menu item is enabled exactly when its button is. Close session has no shortcut
+    // of its own: Ctrl+W is the key people press to close a window, and closing cuts participants off (it asks
+    // first either way).
+    m_sessions->newSessionAction()->setShortcut(QKeySequence::New);
+    m_sessions->reopenAction()->setShortcut(QKeySequence(u"Ctrl+R"_s));
+    m_sessions->deleteAction()->setShortcut(QKeySequence(u"Ctrl+Del"_s));
+    m_sessions->addParticipantAction()->setShortcut(QKeySequence(u"Ctrl+Shift+P"_s));
+    for (QAction *a :
+         {m_sessions->newSessionAction(), m_sessions->closeAction(), m_sessions->reopenAction(),
+          m_sessions->deleteAction(), m_sessions->addParticipantAction(), m_sessions->removeParticipantAction()}) {
+        a->setShortcutContext(Qt::WindowShortcut);
+        sessions->addAction(a);
+    }
     sessions->addAction(tr("Clear &filters"), QKeySequence(u"Ctrl+Shift+L"_s), m_sessions, &SessionsPane::clearFilters);
 
     QMenu *view = menuBar()->addMenu(tr("&View"));
@@ -207,6 +223,7 @@ void MainWindow::handleChanges(const QList<Change> &changes)
 void MainWindow::handleDebuggerEvent(const DebuggerEvent &event)
 {
     m_debugger->log()->handleEventRecorded(event);
+    m_sessions->handleDebuggerEvent(event);
     m_traffic->model()->handleEventRecorded(event);
     m_statusCounts->handleEventRecorded(event);
 }
@@ -268,6 +285,68 @@ void MainWindow::openSession(const QString &sessionSid)
 {
     showTab(SessionsTab);
     m_sessions->jumpToSession(sessionSid);
+}
+
+void MainWindow::handleFirstRunStep(const QString &step)
+{
+    if (step == u"service"_s) {
+        showTab(ServicesTab);
+    } else if (step == u"numbers"_s) {
+        showTab(NumbersTab);
+    } else if (step == u"simulator"_s) {
+        showTab(SimulatorTab);
+    } else if (step == u"demo"_s) {
+        openDemoStore();
+    }
+}
+
+void MainWindow::openDemoStore()
+{
+    const QString base = QStandardPaths::writableLocation(QStandardPaths::TempLocation);
+    QTemporaryDir dir(QDir(base).filePath(u"maskline-demo-XXXXXX"_s));
+    if (!dir.isValid()) {
+        const QString message = tr("Cannot create a temporary folder for the demo store: %1").arg(dir.errorString());
+        m_engineBanner->showError(message);
+        Q_EMIT demoStoreFailed(message);
+        return;
+    }
+    // The demo outlives this call: the console opened on it uses it, and the system's temporary folder is cleared
+    // in its own time.
+    dir.setAutoRemove(false);
+    const QString path = dir.filePath(u"demo.db"_s);
+    m_engineBanner->showInfo(tr("Creating a demo store in %1…").arg(path));
+    QPointer<MainWindow> self(this);
+    QThread *worker = QThread::create([self, path]() {
+        Demo::Options o;
+        o.path = path;
+        o.services = 2;
+        o.numbersPerService = 20;
+        o.sessions = 60;
+        o.interactionsPerSession = 6;
+        o.debuggerEvents = 40;
+        const Demo::Summary summary = Demo::generate(o);
+        QMetaObject::invokeMethod(
+            qApp,
+            [self, path, summary]() {
+                if (!self) {
+                    return;
+                }
+                if (!summary.error.isEmpty()) {
+                    self->m_engineBanner->showError(tr("The demo store could not be created: %1").arg(summary.error));
+                    Q_EMIT self->demoStoreFailed(summary.error);
+                    return;
+                }
+                self->m_engineBanner->showInfo(
+                    tr("Demo store created in %1 (%2 sessions, %3 interactions); it opens in a new window.")
+                        .arg(path)
+                        .arg(summary.sessions)
+                        .arg(summary.interactions));
+                Q_EMIT self->demoStoreCreated(path);
+            },
+            Qt::QueuedConnection);
+    });
+    connect(worker, &QThread::finished, worker, &QObject::deleteLater);
+    worker->start();
 }
 
 void MainWindow::showSettings()

@@ -67,6 +67,13 @@ public Q_SLOTS:
     void showSettings();
     void showCredentials();
     void openSession(const QString &sessionSid);
+    // File > Open demo store: writes a small demo store to a new temporary file (off the GUI thread), then
+    // announces it with demoStoreCreated (the application opens a console on it).
+    void openDemoStore();
+
+Q_SIGNALS:
+    void demoStoreCreated(const QString &path);
+    void demoStoreFailed(const QString &message);
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -78,6 +85,7 @@ private:
     void updateCounts();
     void copyCurrentSid();
     void refresh();
+    void handleFirstRunStep(const QString &step);
 
     ConsoleContext m_ctx;
     ServiceModel *m_services = nullptr;

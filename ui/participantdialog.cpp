@@ -14,6 +14,7 @@
 #include "engineclient.h"
 #include "formatting.h"
 #include "numbermodel.h"
+#include "servicemodel.h"
 #include "widgets.h"
 
 using namespace Qt::Literals::StringLiterals;
@@ -69,7 +70,8 @@ AddParticipantDialog::AddParticipantDialog(const ConsoleContext &context, QStrin
         }
     });
     m_numbers->setServiceSid(m_serviceSid);
-    resize(520, sizeHint().height());
+    setMinimumWidth(560);
+    resize(600, sizeHint().height());
 }
 
 void AddParticipantDialog::accept()
@@ -112,11 +114,13 @@ void AddParticipantDialog::accept()
 NewSessionDialog::NewSessionDialog(const ConsoleContext &context, QString serviceSid, QWidget *parent)
     : QDialog(parent)
     , m_ctx(context)
-    , m_serviceSid(std::move(serviceSid))
 {
     setWindowTitle(tr("New session"));
     auto *layout = new QVBoxLayout(this);
     auto *form = new QFormLayout;
+    form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
+    m_service = new ServiceCombo(context.services, false, this);
+    m_service->setCurrentSid(serviceSid);
     m_uniqueName = new QLineEdit(this);
     m_uniqueName->setPlaceholderText(tr("optional, unique in the Service"));
     m_mode = new QComboBox(this);
@@ -130,6 +134,7 @@ NewSessionDialog::NewSessionDialog(const ConsoleContext &context, QString servic
     m_first->setPlaceholderText(tr("optional, e.g. +14155550100"));
     m_second = new QLineEdit(this);
     m_second->setPlaceholderText(tr("optional, e.g. +14155550101"));
+    form->addRow(tr("&Service:"), m_service);
     form->addRow(tr("&Unique name:"), m_uniqueName);
     form->addRow(tr("&Mode:"), m_mode);
     form->addRow(tr("&TTL:"), m_ttl);
@@ -138,11 +143,26 @@ NewSessionDialog::NewSessionDialog(const ConsoleContext &context, QString servic
     layout->addLayout(form);
     m_banner = new MessageBanner(this);
     layout->addWidget(m_banner);
-    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
-    buttons->button(QDialogButtonBox::Ok)->setText(tr("Create"));
-    layout->addWidget(buttons);
-    connect(buttons, &QDialogButtonBox::accepted, this, &NewSessionDialog::accept);
-    connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    m_buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
+    m_buttons->button(QDialogButtonBox::Ok)->setText(tr("Create"));
+    layout->addWidget(m_buttons);
+    connect(m_buttons, &QDialogButtonBox::accepted, this, &NewSessionDialog::accept);
+    connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    connect(m_service, &ServiceCombo::serviceChanged, m_banner, &MessageBanner::clearMessage);
+    setMinimumWidth(560);
+    resize(600, sizeHint().height());
+}
+
+QPushButton *NewSessionDialog::createButton() const
+{
+    return m_buttons->button(QDialogButtonBox::Ok);
+}
+
+QString NewSessionDialog::serviceName() const
+{
+    const QString sid = m_service->currentSid();
+    const QString name = m_service->currentText();
+    return name.isEmpty() || name == sid ? sid : tr("%1 (%2)").arg(name, sid);
 }
 
 void NewSessionDialog::accept()
@@ -163,9 +183,24 @@ void NewSessionDialog::accept()
             p.participants.append(pp);
         }
     }
-    m_ctx.engine->createSession(m_serviceSid, p, this, [this](Result<Session> r) {
+    const QString serviceSid = m_service->currentSid();
+    if (serviceSid.isEmpty()) {
+        m_banner->showError(tr("Choose the Service the session belongs to."));
+        return;
+    }
+    if (m_busy) {
+        return;
+    }
+    m_busy = true;
+    createButton()->setEnabled(false);
+    m_banner->clearMessage();
+    const QString service = serviceName();
+    m_ctx.engine->createSession(serviceSid, p, this, [this, service](Result<Session> r) {
+        m_busy = false;
+        createButton()->setEnabled(true);
         if (!r) {
-            m_banner->showError(EngineClient::describe(r.error()));
+            m_banner->showError(
+                tr("Service %1 refused the session — %2").arg(service, EngineClient::describe(r.error())));
             return;
         }
         m_created = *r;

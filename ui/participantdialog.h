@@ -9,6 +9,7 @@ class QCheckBox;
 class QComboBox;
 class QDialogButtonBox;
 class QLineEdit;
+class QPushButton;
 class QRadioButton;
 class QSpinBox;
 
@@ -16,6 +17,7 @@ namespace Maskline {
 
 class MessageBanner;
 class NumberModel;
+class ServiceCombo;
 
 // Adds a participant to a session: its own number, and a proxy number chosen by the engine (automatic) or pinned
 // from the Service's pool. The dialog stays open on a refusal and shows it in words with its code.
@@ -56,22 +58,34 @@ private:
     bool m_busy = false;
 };
 
-// Creates a session: unique name, mode, TTL or date_expiry, and up to two participants.
+// Creates a session in a Service the operator picks (the Sessions list's Service to begin with): unique name, mode,
+// TTL, and up to two participants. A refusal names the Service it came from.
 class NewSessionDialog final : public QDialog
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(NewSessionDialog)
 
 public:
+    // serviceSid: the Service to start with; empty picks the first (newest) one.
     NewSessionDialog(const ConsoleContext &context, QString serviceSid, QWidget *parent = nullptr);
     const Session &created() const { return m_created; }
+    ServiceCombo *serviceCombo() const { return m_service; }
+    QLineEdit *uniqueNameEdit() const { return m_uniqueName; }
+    QLineEdit *firstEdit() const { return m_first; }
+    QLineEdit *secondEdit() const { return m_second; }
+    MessageBanner *banner() const { return m_banner; }
+    QPushButton *createButton() const;
+    // "rides (KS…)": how the dialog names the chosen Service.
+    QString serviceName() const;
 
 public Q_SLOTS:
     void accept() override;
 
 private:
     ConsoleContext m_ctx;
-    QString m_serviceSid;
+    ServiceCombo *m_service = nullptr;
+    QDialogButtonBox *m_buttons = nullptr;
+    bool m_busy = false;
     QLineEdit *m_uniqueName = nullptr;
     QComboBox *m_mode = nullptr;
     QSpinBox *m_ttl = nullptr;

@@ -238,11 +238,29 @@ void ServicesPane::deleteService()
     }
     const QString sid = m_editingSid;
     const QString name = m_uniqueName->text();
+    m_banner->clearMessage();
+    // Count first, so the question says what the deletion ends.
+    m_ctx.services->countActiveSessions(sid, this, [this, sid, name](Result<qint64> active) {
+        if (m_editingSid != sid) {
+            return; // the operator moved on while the count was read
+        }
+        const QString ends = !active ? tr("Its active sessions end with it.")
+                             : *active == 0
+                                 ? tr("It has no active session.")
+                                 : tr("It ends %n active session(s): their participants stop reaching each other "
+                                      "at once.",
+                                      "", int(*active));
+        confirmDelete(sid, name, ends);
+    });
+}
+
+void ServicesPane::confirmDelete(const QString &sid, const QString &name, const QString &ends)
+{
     const auto answer = QMessageBox::question(
         this, tr("Delete service"),
-        tr("Delete the service %1 (%2)?\n\nIts numbers go back to no pool, and every session, participant and "
-           "interaction in it is deleted. This cannot be undone.")
-            .arg(name, sid),
+        tr("Delete the service %1 (%2)?\n\n%3\n\nIts numbers go back to no pool, and every session, participant "
+           "and interaction in it is deleted. This cannot be undone.")
+            .arg(name, sid, ends),
         QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel);
     if (answer != QMessageBox::Yes) {
         return;

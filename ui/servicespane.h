@@ -43,6 +43,7 @@ public Q_SLOTS:
     void selectService(const QString &sid);
 
 private:
+    void confirmDelete(const QString &sid, const QString &name, const QString &ends);
     void handleCurrentChanged();
     void loadForm(const Service *service);
     QVariantList formSnapshot() const; // the form's values, to tell an unsaved edit from a clean form

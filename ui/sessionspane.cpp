@@ -1,5 +1,6 @@
 #include "sessionspane.h"
 
+#include <QAction>
 #include <QApplication>
 #include <QCheckBox>
 #include <QClipboard>
@@ -17,11 +18,13 @@
 #include <QScrollArea>
 #include <QSettings>
 #include <QSplitter>
+#include <QTabBar>
 #include <QTabWidget>
 #include <QTableView>
 #include <QVBoxLayout>
 
 #include "core/clock.h"
+#include "debuggerlogmodel.h"
 #include "engineclient.h"
 #include "formatting.h"
 #include "interactionmodel.h"
@@ -42,6 +45,7 @@ SessionsPane::SessionsPane(const ConsoleContext &context, QWidget *parent)
     , m_model(new SessionModel(context.reader, context.clock, this))
     , m_participants(new ParticipantModel(context.reader, this))
     , m_interactions(new InteractionModel(context.reader, this))
+    , m_refusals(new DebuggerLogModel(context.reader, 500, this))
 {
     auto *layout = new QVBoxLayout(this);
 
@@ -95,7 +99,7 @@ SessionsPane::SessionsPane(const ConsoleContext &context, QWidget *parent)
     // Actions
     auto *actions = new QHBoxLayout;
     auto *create = new QPushButton(tr("&New session…"), this);
-    m_close = new QPushButton(tr("C&lose"), this);
+    m_close = new QPushButton(tr("C&lose…"), this);
     m_reopen = new QPushButton(tr("Re-&open"), this);
     m_delete = new QPushButton(tr("&Delete…"), this);
     m_summary = new QLabel(this);
@@ -108,6 +112,22 @@ SessionsPane::SessionsPane(const ConsoleContext &context, QWidget *parent)
     layout->addLayout(actions);
     m_banner = new MessageBanner(this);
     layout->addWidget(m_banner);
+    m_firstRun = new QLabel(this);
+    m_firstRun->setObjectName(u"firstRunGuide"_s);
+    m_firstRun->setWordWrap(true);
+    m_firstRun->setTextFormat(Qt::RichText);
+    m_firstRun->setTextInteractionFlags(Qt::TextBrowserInteraction);
+    m_firstRun->setStyleSheet(u"QLabel#firstRunGuide { background: #e8f0fe; border: 1px solid #b3c7f2; "
+                              u"padding: 10px; }"_s);
+    m_firstRun->setVisible(false);
+    connect(m_firstRun, &QLabel::linkActivated, this, [this](const QString &link) {
+        if (link == u"session"_s) {
+            newSession();
+        } else {
+            Q_EMIT firstRunStepRequested(link);
+        }
+    });
+    layout->addWidget(m_firstRun);
 
     m_splitter = new QSplitter(Qt::Vertical, this);
     layout->addWidget(m_splitter, 1);
@@ -145,7 +165,7 @@ SessionsPane::SessionsPane(const ConsoleContext &context, QWidget *parent)
     auto *pl = new QVBoxLayout(participantsPage);
     auto *pActions = new QHBoxLayout;
     m_addParticipant = new QPushButton(tr("&Add participant…"), participantsPage);
-    m_removeParticipant = new QPushButton(tr("&Remove participant"), participantsPage);
+    m_removeParticipant = new QPushButton(tr("&Remove participant…"), participantsPage);
     pActions->addWidget(m_addParticipant);
     pActions->addWidget(m_removeParticipant);
     pActions->addStretch();
@@ -172,6 +192,16 @@ SessionsPane::SessionsPane(const ConsoleContext &context, QWidget *parent)
     m_interactionView->setColumnWidth(InteractionModel::DirectionColumn, 230);
     m_interactionView->setColumnWidth(InteractionModel::ContentColumn, 220);
     m_tabs->addTab(m_interactionView, tr("&Interactions"));
+    m_refusalView = makeTable(m_tabs);
+    m_refusalView->setModel(m_refusals);
+    m_refusalView->setColumnWidth(DebuggerLogModel::TimeColumn, 140);
+    m_refusalView->setColumnWidth(DebuggerLogModel::LevelColumn, 70);
+    m_refusalView->setColumnWidth(DebuggerLogModel::CodeColumn, 60);
+    m_tabs->addTab(m_refusalView, tr("Refused && dropped"));
+    for (auto signal : {&QAbstractItemModel::rowsInserted, &QAbstractItemModel::rowsRemoved}) {
+        connect(m_refusals, signal, this, &SessionsPane::updateRefusalsTab);
+    }
+    connect(m_refusals, &QAbstractItemModel::modelReset, this, &SessionsPane::updateRefusalsTab);
     m_detailSplitter->addWidget(m_tabs);
     m_detailSplitter->setStretchFactor(0, 1);
     m_detailSplitter->setStretchFactor(1, 3);
@@ -201,12 +231,23 @@ SessionsPane::SessionsPane(const ConsoleContext &context, QWidget *parent)
     connect(m_to, &QDateTimeEdit::dateTimeChanged, &m_debounce, qOverload<>(&QTimer::start));
     connect(clear, &QPushButton::clicked, this, &SessionsPane::clearFilters);
 
-    connect(create, &QPushButton::clicked, this, &SessionsPane::newSession);
-    connect(m_close, &QPushButton::clicked, this, &SessionsPane::closeSelected);
-    connect(m_reopen, &QPushButton::clicked, this, &SessionsPane::reopenSelected);
-    connect(m_delete, &QPushButton::clicked, this, &SessionsPane::deleteSelected);
-    connect(m_addParticipant, &QPushButton::clicked, this, &SessionsPane::addParticipant);
-    connect(m_removeParticipant, &QPushButton::clicked, this, &SessionsPane::removeParticipant);
+    m_newAction = makeAction(tr("&New session…"), &SessionsPane::newSession, create);
+    m_closeAction = makeAction(tr("&Close session…"), &SessionsPane::closeSelected, m_close);
+    m_reopenAction = makeAction(tr("&Re-open session"), &SessionsPane::reopenSelected, m_reopen);
+    m_deleteAction = makeAction(tr("&Delete session…"), &SessionsPane::deleteSelected, m_delete);
+    m_addParticipantAction = makeAction(tr("&Add participant…"), &SessionsPane::addParticipant, m_addParticipant);
+    m_removeParticipantAction =
+        makeAction(tr("Re&move participant…"), &SessionsPane::removeParticipant, m_removeParticipant);
+    connect(m_participantView->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            &SessionsPane::updateDetails);
+    connect(m_model, &PagedSqlModelBase::pageLoaded, this, &SessionsPane::updateFirstRun);
+    connect(m_model, &QAbstractItemModel::rowsInserted, this, &SessionsPane::updateFirstRun);
+    connect(m_model, &QAbstractItemModel::rowsRemoved, this, &SessionsPane::updateFirstRun);
+    if (m_ctx.services) {
+        connect(m_ctx.services, &PagedSqlModelBase::pageLoaded, this, &SessionsPane::updateFirstRun);
+        connect(m_ctx.services, &QAbstractItemModel::rowsInserted, this, &SessionsPane::updateFirstRun);
+        connect(m_ctx.services, &QAbstractItemModel::rowsRemoved, this, &SessionsPane::updateFirstRun);
+    }
     connect(m_view, &QWidget::customContextMenuRequested, this, &SessionsPane::showContextMenu);
 
     connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
@@ -236,6 +277,61 @@ SessionsPane::SessionsPane(const ConsoleContext &context, QWidget *parent)
     }
     updateDetails();
     updateMapping();
+}
+
+QAction *SessionsPane::makeAction(const QString &text, void (SessionsPane::*slot)(), QPushButton *button)
+{
+    auto *action = new QAction(text, this);
+    connect(action, &QAction::triggered, this, slot);
+    connect(button, &QPushButton::clicked, action, &QAction::trigger);
+    connect(action, &QAction::enabledChanged, button, &QWidget::setEnabled);
+    button->setEnabled(action->isEnabled());
+    return action;
+}
+
+void SessionsPane::updateFirstRun()
+{
+    // Only an empty store gets the checklist: an empty result of a filter is just an empty result.
+    SessionFilter unfiltered;
+    unfiltered.accountSid = m_accountSid;
+    const bool empty = m_model->isLoaded() && m_model->rowCount() == 0 && m_model->sessionFilter() == unfiltered &&
+                       !m_accountSid.isEmpty();
+    if (!empty) {
+        m_firstRun->setVisible(false);
+        return;
+    }
+    const bool hasService = m_ctx.services && m_ctx.services->rowCount() > 0;
+    const QString done = u"<span style='color:#1b5e20'>&#10003;</span>"_s;
+    const QString todo = u"<span style='color:#777'>&#9675;</span>"_s;
+    m_firstRun->setText(
+        tr("<b>Welcome to Maskline.</b> No sessions yet — four steps to see masked traffic:"
+           "<table cellpadding='2'>"
+           "<tr><td>%1</td><td>1. <a href='service'>Create a Service</a> (Services tab): a pool of numbers and "
+           "its rules.</td></tr>"
+           "<tr><td>%2</td><td>2. <a href='numbers'>Add proxy numbers</a> to its pool (Numbers tab).</td></tr>"
+           "<tr><td>%2</td><td>3. <a href='session'>Open a session</a> with two participants' real numbers."
+           "</td></tr>"
+           "<tr><td>%2</td><td>4. <a href='simulator'>Try the Simulator</a>: text a proxy number from a "
+           "participant's number and watch it forwarded.</td></tr></table>"
+           "Or look around first: <a href='demo'>open a demo store</a> (File ▸ Open demo store) with services, "
+           "numbers, sessions and traffic in a temporary file.")
+            .arg(hasService ? done : todo, todo));
+    m_firstRun->setVisible(true);
+}
+
+void SessionsPane::handleDebuggerEvent(const DebuggerEvent &event)
+{
+    if (m_refusals->historyFilter().matches(event)) {
+        m_refusals->handleEventRecorded(event);
+    }
+}
+
+void SessionsPane::updateRefusalsTab()
+{
+    const int n = m_refusals->rowCount();
+    const int index = m_tabs->indexOf(m_refusalView);
+    m_tabs->setTabText(index, n > 0 ? tr("Refused && dropped (%1)").arg(n) : tr("Refused && dropped"));
+    m_tabs->tabBar()->setTabTextColor(index, n > 0 ? QColor(u"#b26a00"_s) : QColor());
 }
 
 void SessionsPane::setAccountSid(const QString &accountSid)
@@ -333,6 +429,13 @@ void SessionsPane::handleCurrentChanged()
     const Session *s = selectedSession();
     m_participants->setSessionSid(s ? s->sid : QString());
     m_interactions->setSessionSid(s ? s->sid : QString());
+    DebuggerLogFilter refusals;
+    // Nothing selected: a SID no event names, so the list is empty rather than every event in the store.
+    refusals.sid = s ? s->sid : u"KC-none"_s;
+    refusals.levels = DebuggerLogFilter::Error | DebuggerLogFilter::Warning;
+    if (m_refusals->historyFilter() != refusals) {
+        m_refusals->setHistoryFilter(refusals);
+    }
     m_participantBanner->clearMessage();
     updateDetails();
     updateMapping();
@@ -341,11 +444,13 @@ void SessionsPane::handleCurrentChanged()
 void SessionsPane::updateDetails()
 {
     const Session *s = selectedSession();
-    m_close->setEnabled(s && s->isActive());
-    m_reopen->setEnabled(s && s->status == SessionStatus::CLOSED);
-    m_delete->setEnabled(s != nullptr);
-    m_addParticipant->setEnabled(s && s->isActive());
-    m_removeParticipant->setEnabled(s != nullptr);
+    const QModelIndex p = m_participantView->currentIndex();
+    m_closeAction->setEnabled(s && s->isActive());
+    m_reopenAction->setEnabled(s && s->status == SessionStatus::CLOSED);
+    m_deleteAction->setEnabled(s != nullptr);
+    m_addParticipantAction->setEnabled(s && s->isActive());
+    m_removeParticipantAction->setEnabled(s && p.isValid() && m_participants->rowAt(p.row()) &&
+                                          !m_participants->rowAt(p.row())->dateDeleted.isValid());
     if (!s) {
         m_details->setText(tr("<i>Select a session to see its details, participants and interactions.</i>"));
         return;
@@ -418,16 +523,15 @@ void SessionsPane::updateSummary()
 
 void SessionsPane::newSession()
 {
-    QString service = m_service->currentSid();
-    if (service.isEmpty() && m_ctx.services->rowCount() > 0) {
-        service = m_ctx.services->rowAt(0)->sid;
-    }
-    if (service.isEmpty()) {
-        m_banner->showError(tr("Create a service first: sessions belong to a service."));
+    m_banner->clearMessage();
+    if (!m_ctx.services || m_ctx.services->rowCount() == 0) {
+        m_banner->showError(tr("Create a service first (Services tab): sessions belong to a service."));
         return;
     }
-    NewSessionDialog dialog(m_ctx, service, this);
+    // The dialog's Service starts as the one the list is filtered to; with "All services" the operator picks.
+    NewSessionDialog dialog(m_ctx, m_service->currentSid(), this);
     if (dialog.exec() == QDialog::Accepted) {
+        m_banner->showInfo(tr("Session %1 created in %2.").arg(dialog.created().sid, dialog.serviceName()));
         selectSession(dialog.created().sid);
     }
 }
@@ -451,6 +555,20 @@ void SessionsPane::setStatus(const QString &status)
 
 void SessionsPane::closeSelected()
 {
+    const Session *s = selectedSession();
+    if (!s) {
+        return;
+    }
+    const QString name = s->uniqueName.isEmpty() ? s->sid : s->uniqueName;
+    m_banner->clearMessage();
+    if (s->isActive() &&
+        QMessageBox::question(this, tr("Close session"),
+                              tr("Close session %1?\n\nIts participants stop reaching each other through their proxy "
+                                 "numbers at once. You can re-open it later (it comes back in progress).")
+                                  .arg(name),
+                              QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel) != QMessageBox::Yes) {
+        return;
+    }
     setStatus(SessionStatus::CLOSED);
 }
 
@@ -474,6 +592,7 @@ void SessionsPane::deleteSelected()
                               QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel) != QMessageBox::Yes) {
         return;
     }
+    m_banner->clearMessage();
     m_ctx.engine->deleteSession(service, sid, this, [this, sid](Status st) {
         if (!st) {
             m_banner->showError(EngineClient::describe(st.error()));
@@ -506,6 +625,14 @@ void SessionsPane::removeParticipant()
         return;
     }
     m_participantBanner->clearMessage();
+    if (QMessageBox::question(
+            this, tr("Remove participant"),
+            tr("Remove %1 (proxy number %2) from session %3?\n\nThis cannot be undone: the same "
+               "number can never be added to this session again.")
+                .arg(p->identifier, p->proxyIdentifier, s->uniqueName.isEmpty() ? s->sid : s->uniqueName),
+            QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel) != QMessageBox::Yes) {
+        return;
+    }
     m_ctx.engine->removeParticipant(s->serviceSid, s->sid, p->sid, this, [this](Result<Participant> r) {
         if (!r) {
             m_participantBanner->showError(EngineClient::describe(r.error()));
@@ -532,12 +659,11 @@ void SessionsPane::showContextMenu(const QPoint &pos)
     menu.addAction(tr("Copy SID"), this, [sid]() { QApplication::clipboard()->setText(sid); });
     menu.addAction(tr("Open"), this, [this]() { m_tabs->setCurrentIndex(0); });
     menu.addSeparator();
-    menu.addAction(tr("Close session"), this, &SessionsPane::closeSelected)->setEnabled(s->isActive());
-    menu.addAction(tr("Re-open session"), this, &SessionsPane::reopenSelected)
-        ->setEnabled(s->status == SessionStatus::CLOSED);
-    menu.addAction(tr("Add participant…"), this, &SessionsPane::addParticipant)->setEnabled(s->isActive());
+    menu.addAction(m_closeAction);
+    menu.addAction(m_reopenAction);
+    menu.addAction(m_addParticipantAction);
     menu.addSeparator();
-    menu.addAction(tr("Delete…"), this, &SessionsPane::deleteSelected);
+    menu.addAction(m_deleteAction);
     menu.exec(m_view->viewport()->mapToGlobal(pos));
 }
 

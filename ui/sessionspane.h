@@ -4,8 +4,10 @@
 #include <QWidget>
 
 #include "consolecontext.h"
+#include "debugger/debugger.h"
 #include "proxy/types.h"
 
+class QAction;
 class QCheckBox;
 class QComboBox;
 class QDateTimeEdit;
@@ -19,6 +21,7 @@ class QTableView;
 
 namespace Maskline {
 
+class DebuggerLogModel;
 class InteractionModel;
 class MessageBanner;
 class ParticipantModel;
@@ -40,6 +43,12 @@ public:
     SessionModel *model() const { return m_model; }
     ParticipantModel *participants() const { return m_participants; }
     InteractionModel *interactions() const { return m_interactions; }
+    // The selected session's refused and dropped traffic (its debugger events): what never became an interaction.
+    DebuggerLogModel *refusals() const { return m_refusals; }
+    QTableView *refusalView() const { return m_refusalView; }
+    QTabWidget *detailTabs() const { return m_tabs; }
+    // Live debugger events: those naming the selected session go to its refusals list.
+    void handleDebuggerEvent(const Maskline::DebuggerEvent &event);
     QTableView *view() const { return m_view; }
     QTableView *participantView() const { return m_participantView; }
     QTableView *interactionView() const { return m_interactionView; }
@@ -55,6 +64,17 @@ public:
     QLabel *summary() const { return m_summary; }
     QString selectedSid() const;
     const Session *selectedSession() const;
+    // The pane's commands: the buttons and the Sessions menu share them, so both are enabled exactly alike.
+    QAction *newSessionAction() const { return m_newAction; }
+    QAction *closeAction() const { return m_closeAction; }
+    QAction *reopenAction() const { return m_reopenAction; }
+    QAction *deleteAction() const { return m_deleteAction; }
+    QAction *addParticipantAction() const { return m_addParticipantAction; }
+    QAction *removeParticipantAction() const { return m_removeParticipantAction; }
+    QPushButton *closeButton() const { return m_close; }
+    QPushButton *removeParticipantButton() const { return m_removeParticipant; }
+    // The first-run checklist shown instead of the empty table while the store has no session at all.
+    QLabel *firstRunGuide() const { return m_firstRun; }
 
     void saveState(QSettings &settings) const;
     void restoreState(QSettings &settings);
@@ -75,6 +95,10 @@ public Q_SLOTS:
     void clearFilters();
     void focusFilter();
 
+Q_SIGNALS:
+    // A first-run checklist link: "service", "numbers", "simulator" or "demo".
+    void firstRunStepRequested(const QString &step);
+
 private:
     void handleCurrentChanged();
     void updateDetails();
@@ -82,11 +106,16 @@ private:
     void updateSummary();
     void setStatus(const QString &status);
     void showContextMenu(const QPoint &pos);
+    void updateFirstRun();
+    void updateRefusalsTab();
+    QAction *makeAction(const QString &text, void (SessionsPane::*slot)(), QPushButton *button);
 
     ConsoleContext m_ctx;
     SessionModel *m_model = nullptr;
     ParticipantModel *m_participants = nullptr;
     InteractionModel *m_interactions = nullptr;
+    DebuggerLogModel *m_refusals = nullptr;
+    QTableView *m_refusalView = nullptr;
     QString m_accountSid;
 
     ServiceCombo *m_service = nullptr;
@@ -115,6 +144,13 @@ private:
     QPushButton *m_delete = nullptr;
     QPushButton *m_addParticipant = nullptr;
     QPushButton *m_removeParticipant = nullptr;
+    QAction *m_newAction = nullptr;
+    QAction *m_closeAction = nullptr;
+    QAction *m_reopenAction = nullptr;
+    QAction *m_deleteAction = nullptr;
+    QAction *m_addParticipantAction = nullptr;
+    QAction *m_removeParticipantAction = nullptr;
+    QLabel *m_firstRun = nullptr;
     QString m_pendingSelect;
 };
 

@@ -6,15 +6,35 @@
 
 class QCheckBox;
 class QComboBox;
+class QDialogButtonBox;
+class QLabel;
 class QLineEdit;
+class QPushButton;
 class QSettings;
 class QSpinBox;
 
 namespace Maskline {
 
+// One reason a configuration cannot start the engine, in words, with the setting it is about.
+struct SettingsProblem
+{
+    enum class Field
+    {
+        Listen,
+        PublicUrl,
+        TwilioAccountSid,
+        TwilioAuthToken,
+        TwilioApiUrl,
+    };
+    Field field;
+    QString message;
+};
+
 // The engine settings the console keeps in QSettings (group "engine"). They are applied on the next start, as
 // MASKLINE_* environment variables the engine's own configuration reads, so command-line flags and variables already
-// set in the environment still win.
+// set in the environment still win. The Twilio auth token is never written to QSettings: it lives in its own file
+// readable by the user only (mode 0600, see tokenFilePath()); a token an older version left in QSettings is moved
+// there on the first load.
 struct ConsoleSettings
 {
     QString listen;                 // MASKLINE_LISTEN
@@ -29,10 +49,18 @@ struct ConsoleSettings
 
     static ConsoleSettings load(QSettings &settings);
     void save(QSettings &settings) const;
-    // Exports each setting the user saved as its MASKLINE_* variable unless that variable is already set.
-    void applyToEnvironment(QSettings &settings) const;
+    // Exports each setting the user saved as its MASKLINE_* variable unless that variable is already set, and
+    // returns the names of the variables it set (for clearEnvironment()).
+    QList<QByteArray> applyToEnvironment(QSettings &settings) const;
+    static void clearEnvironment(const QList<QByteArray> &variables);
     // "simulator" or "twilio", as the engine will start with it (environment first).
     static QString effectiveCarrier();
+    // Everything that would keep the engine from starting with these settings; empty when they are usable.
+    QList<SettingsProblem> validate() const;
+    // The file beside the settings file that holds the Twilio auth token (mode 0600).
+    static QString tokenFilePath(const QSettings &settings);
+    // The carrier webhook URLs to paste into the Twilio console for this public URL (empty without one).
+    static QStringList webhookUrls(const QString &publicUrl);
 };
 
 class SettingsDialog final : public QDialog
@@ -44,8 +72,23 @@ public:
     explicit SettingsDialog(const ConsoleSettings &settings, QWidget *parent = nullptr);
     ConsoleSettings settings() const;
 
+    QLineEdit *listenEdit() const { return m_listen; }
+    QLineEdit *publicUrlEdit() const { return m_publicUrl; }
+    QComboBox *carrierCombo() const { return m_carrier; }
+    QLineEdit *twilioSidEdit() const { return m_twilioSid; }
+    QLineEdit *twilioTokenEdit() const { return m_twilioToken; }
+    QPushButton *revealTokenButton() const { return m_revealToken; }
+    QCheckBox *signaturesCheck() const { return m_signatures; }
+    QLabel *problemsLabel() const { return m_problems; }
+    QLabel *webhooksLabel() const { return m_webhooks; }
+    QPushButton *saveButton() const;
+
+public Q_SLOTS:
+    void accept() override;
+
 private:
     void updateCarrierFields();
+    void validateFields();
 
     QLineEdit *m_listen = nullptr;
     QLineEdit *m_publicUrl = nullptr;
@@ -56,7 +99,42 @@ private:
     QCheckBox *m_signatures = nullptr;
     QSpinBox *m_debuggerRetention = nullptr;
     QSpinBox *m_sessionRetention = nullptr;
+    QPushButton *m_revealToken = nullptr;
+    QLabel *m_problems = nullptr;
+    QLabel *m_webhooks = nullptr;
+    QDialogButtonBox *m_buttons = nullptr;
 };
+
+// Shown at start-up instead of exiting when the saved settings keep the engine from starting: what is wrong, in
+// words, and the way out (fix the settings, or start this once with the built-in simulator).
+class StartupProblemDialog final : public QDialog
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(StartupProblemDialog)
+
+public:
+    enum Choice
+    {
+        FixSettings,
+        StartWithSimulator,
+        Quit,
+    };
+
+    StartupProblemDialog(const QString &error, const QList<SettingsProblem> &problems, QWidget *parent = nullptr);
+    Choice choice() const { return m_choice; }
+    QPushButton *fixButton() const { return m_fix; }
+    QPushButton *simulatorButton() const { return m_simulator; }
+    QLabel *messageLabel() const { return m_message; }
+
+private:
+    Choice m_choice = Quit;
+    QLabel *m_message = nullptr;
+    QPushButton *m_fix = nullptr;
+    QPushButton *m_simulator = nullptr;
+};
+
+// Makes `edit` a secret field (masked) and returns a checkable "Show" button beside it that reveals it while checked.
+QPushButton *makeRevealButton(QLineEdit *edit, QWidget *parent);
 
 // The account SID and auth token a Twilio helper library needs, each with a copy button.
 class CredentialsDialog final : public QDialog

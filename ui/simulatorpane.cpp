@@ -158,8 +158,12 @@ void SimulatorPane::handleResult(const SimulatedTraffic &attempt, const QString 
     row.status = failed ? tr("refused: %1").arg(outcome) : outcome;
     m_traffic->append(row);
     const QString what = attempt.kind == SimulatedTraffic::Kind::Sms ? tr("SMS") : tr("Call");
-    if (failed) {
+    if (failed || outcome.startsWith(u"failed"_s)) {
         m_banner->showError(tr("%1 from %2 to %3 was not routed — %4").arg(what, attempt.from, attempt.to, outcome));
+    } else if (outcome.startsWith(u"dropped"_s) || outcome.startsWith(u"duplicate"_s)) {
+        // Routing worked as designed, but nothing reached the other side: never in the green "done" colour.
+        m_banner->showWarning(
+            tr("%1 from %2 to %3 was not forwarded — %4").arg(what, attempt.from, attempt.to, outcome));
     } else {
         m_banner->showInfo(tr("%1 from %2 to %3: %4").arg(what, attempt.from, attempt.to, outcome));
     }

@@ -1,7 +1,9 @@
 #include "widgets.h"
 
+#include <QDialog>
 #include <QHeaderView>
 #include <QItemSelectionModel>
+#include <QLayout>
 #include <QSettings>
 #include <QSplitter>
 #include <QTableView>
@@ -21,25 +23,45 @@ MessageBanner::MessageBanner(QWidget *parent)
     setVisible(false);
 }
 
-void MessageBanner::showError(const QString &text)
+void MessageBanner::present(Kind kind, const QString &style, const QString &text)
 {
-    m_error = true;
-    setStyleSheet(u"QLabel { color: #b71c1c; background: #fdecea; border: 1px solid #f5c2c0; padding: 4px; }"_s);
+    m_kind = kind;
+    setStyleSheet(style);
     setText(text);
     setVisible(true);
+    // A dialog laid out before the text arrived would cut a long refusal mid-sentence: grow it to fit.
+    QWidget *top = window();
+    if (top && top != this && qobject_cast<QDialog *>(top) && top->layout()) {
+        top->layout()->activate();
+        const int needed = top->layout()->hasHeightForWidth() ? top->layout()->totalHeightForWidth(top->width())
+                                                              : top->sizeHint().height();
+        if (needed > top->height()) {
+            top->resize(top->width(), needed);
+        }
+    }
+}
+
+void MessageBanner::showError(const QString &text)
+{
+    present(Kind::Error, u"QLabel { color: #b71c1c; background: #fdecea; border: 1px solid #f5c2c0; padding: 4px; }"_s,
+            text);
+}
+
+void MessageBanner::showWarning(const QString &text)
+{
+    present(Kind::Warning,
+            u"QLabel { color: #7a4f01; background: #fff4e5; border: 1px solid #ffd591; padding: 4px; }"_s, text);
 }
 
 void MessageBanner::showInfo(const QString &text)
 {
-    m_error = false;
-    setStyleSheet(u"QLabel { color: #1b5e20; background: #edf7ed; border: 1px solid #c3e6cb; padding: 4px; }"_s);
-    setText(text);
-    setVisible(true);
+    present(Kind::Info, u"QLabel { color: #1b5e20; background: #edf7ed; border: 1px solid #c3e6cb; padding: 4px; }"_s,
+            text);
 }
 
 void MessageBanner::clearMessage()
 {
-    m_error = false;
+    m_kind = Kind::None;
     clear();
     setVisible(false);
 }

@@ -13,21 +13,35 @@ namespace Maskline {
 
 class ServiceModel;
 
-// A red (error) or green (done) line of text under a form: engine refusals are shown in words with their code.
+// A red (error), amber (warning: done, but not what was asked, e.g. a message dropped) or green (done) line of text
+// under a form: engine refusals are shown in words with their code. In a dialog it grows the dialog so that the
+// whole text shows.
 class MessageBanner final : public QLabel
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(MessageBanner)
 
 public:
+    enum class Kind
+    {
+        None,
+        Info,
+        Warning,
+        Error,
+    };
+
     explicit MessageBanner(QWidget *parent = nullptr);
     void showError(const QString &text);
+    void showWarning(const QString &text);
     void showInfo(const QString &text);
     void clearMessage();
-    bool isError() const { return m_error; }
+    bool isError() const { return m_kind == Kind::Error; }
+    Kind kind() const { return m_kind; }
 
 private:
-    bool m_error = false;
+    void present(Kind kind, const QString &style, const QString &text);
+
+    Kind m_kind = Kind::None;
 };
 
 // Picks one of the account's Services (optionally "All services"), kept in step with the shared ServiceModel.

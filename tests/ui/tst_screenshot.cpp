@@ -2,9 +2,12 @@
 // checking that each is not blank. Run it through run_under_xvfb.sh: without xvfb-run it fails, never skips.
 
 #include <QApplication>
+#include <QComboBox>
 #include <QDir>
 #include <QImage>
 #include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
 #include <QStandardPaths>
 #include <QTabWidget>
 #include <QTableView>
@@ -15,9 +18,13 @@
 #include "enginefixture.h"
 #include "enginesimulator.h"
 #include "mainwindow.h"
+#include "participantdialog.h"
 #include "participantmodel.h"
+#include "servicemodel.h"
 #include "sessionmodel.h"
 #include "sessionspane.h"
+#include "settingsdialog.h"
+#include "widgets.h"
 
 using namespace Maskline;
 using namespace Maskline::Testing;
@@ -53,7 +60,7 @@ private:
         return sumSq / double(n) - mean * mean;
     }
 
-    void shoot(MainWindow &window, const QString &name)
+    void shoot(QWidget &window, const QString &name)
     {
         QTest::qWait(400);
         const QImage image = window.grab().toImage();
@@ -118,6 +125,67 @@ private Q_SLOTS:
         shoot(window, u"console-simulator.png"_s);
         window.showTab(MainWindow::NumbersTab);
         shoot(window, u"console-numbers.png"_s);
+    }
+
+    // What a new operator sees first, at 1024x700: the first-run checklist; then the dialogs issue 14 changed.
+    void firstRunAndDialogs()
+    {
+        EngineFixture engine;
+        QVERIFY(engine.start());
+        EngineSimulator simulator(engine.client(), engine.reader());
+        MainWindow window(engine.client(), engine.reader(), &simulator);
+        window.attachEngine(engine.host());
+        window.resize(1024, 700);
+        window.showTab(MainWindow::SessionsTab);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QTRY_VERIFY(window.sessionsPane()->firstRunGuide()->isVisible());
+        shoot(window, u"console-first-run-1024x700.png"_s);
+
+        ConsoleSettings bad;
+        bad.carrier = u"twilio"_s;
+        bad.twilioAccountSid = u"hello"_s;
+        {
+            SettingsDialog dialog(bad, &window);
+            dialog.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+            QVERIFY(dialog.problemsLabel()->isVisible());
+            shoot(dialog, u"dialog-settings-invalid.png"_s);
+            dialog.twilioSidEdit()->setText(u"AC0123456789abcdef0123456789abcdef"_s);
+            QTest::keyClicks(dialog.twilioTokenEdit(), u"0123456789abcdef0123456789abcdef"_s);
+            QTest::keyClicks(dialog.publicUrlEdit(), u"https://proxy.example.com"_s);
+            QVERIFY(dialog.saveButton()->isEnabled());
+            shoot(dialog, u"dialog-settings-twilio.png"_s);
+        }
+        {
+            StartupProblemDialog dialog(u"--twilio-account-sid expects AC followed by 32 hex digits"_s, bad.validate(),
+                                        &window);
+            dialog.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+            shoot(dialog, u"dialog-startup-problem.png"_s);
+        }
+        {
+            Account account;
+            account.sid = engine.account();
+            account.authToken = u"0123456789abcdef0123456789abcdef"_s;
+            CredentialsDialog dialog(account, u"http://127.0.0.1:8080"_s, &window);
+            dialog.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+            shoot(dialog, u"dialog-credentials.png"_s);
+        }
+        const Service food = engine.makeService(u"food-delivery"_s);
+        auto *services = window.findChild<ServiceModel *>();
+        QTRY_COMPARE(services->rowCount(), 1);
+        {
+            const ConsoleContext ctx{engine.client(), engine.reader(), nullptr, nullptr, services, nullptr};
+            NewSessionDialog dialog(ctx, food.sid, &window);
+            dialog.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+            QTest::keyClicks(dialog.firstEdit(), u"+14155550100"_s);
+            QTest::mouseClick(dialog.createButton(), Qt::LeftButton);
+            QTRY_VERIFY(dialog.banner()->isError());
+            shoot(dialog, u"dialog-new-session-error.png"_s);
+        }
     }
 };
 

@@ -18,6 +18,7 @@
 #include "servicemodel.h"
 #include "sessionmodel.h"
 #include "sessionspane.h"
+#include "uihelpers.h"
 #include "widgets.h"
 
 using namespace Maskline;
@@ -134,7 +135,9 @@ private Q_SLOTS:
         QCOMPARE(cell(pane.view(), row, SessionModel::StatusColumn), u"Open"_s);
 
         QSignalSpy changed(pane.model(), &QAbstractItemModel::dataChanged);
+        const auto confirm = answerNextMessageBox(QMessageBox::Yes);
         pane.closeSelected();
+        QVERIFY(confirm->answered);
         QTRY_COMPARE(cell(pane.view(), pane.model()->rowOfSid(session.sid), SessionModel::StatusColumn), u"Closed"_s);
         EngineFixture::settle();
         QCOMPARE(changed.count(), 1);

@@ -99,6 +99,8 @@ private Q_SLOTS:
         QTest::mouseClick(pane.sendButton(), Qt::LeftButton);
         QTRY_VERIFY(pane.banner()->isVisible());
         QVERIFY2(pane.banner()->text().contains(u"dropped"_s), qPrintable(pane.banner()->text()));
+        // Dropped is not done: the warning colour, never the green banner.
+        QCOMPARE(pane.banner()->kind(), MessageBanner::Kind::Warning);
         // The pane lists every delivery the carrier makes, so a late delivery from the previous case may sit above
         // this one: look for the handset's row rather than assume it is the newest.
         const SimulatedTraffic *inbound = nullptr;
