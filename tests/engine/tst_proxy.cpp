@@ -431,6 +431,60 @@ private Q_SLOTS:
         QCOMPARE(inUse(s, n), 0);
     }
 
+    // in_use is kept by deltas, never recounted on the way: after every kind of change it must equal a full recount
+    // (recountInUse() finds nothing to correct), across two numbers and sessions that hold one or both.
+    void inUseMatchesARecountAfterEveryChange()
+    {
+        const Service s = makeService();
+        const PhoneNumber n1 = addNumber(s, u"+14155550001"_s);
+        const PhoneNumber n2 = addNumber(s, u"+14155550002"_s);
+        const auto exact = [this]() {
+            const auto corrected = proxy().recountInUse();
+            return corrected.ok() && *corrected == 0;
+        };
+        const Session a = makeSession(s, {u"+14155550100"_s, u"+14155550200"_s});
+        QVERIFY(exact());
+        const Session b = makeSession(s, {u"+14155550100"_s, u"+14155550300"_s}); // +…100 needs the other number
+        QVERIFY(exact());
+        // Each session counts once on each number it holds, however many of its participants use that number.
+        QSet<QString> held;
+        for (const Session &session : {a, b}) {
+            for (const Participant &p : participantsOf(s, session)) {
+                held.insert(session.sid + p.proxyIdentifierSid);
+            }
+        }
+        QCOMPARE(inUse(s, n1) + inUse(s, n2), int(held.size()));
+        QVERIFY(held.size() >= 2);
+        const QList<Participant> bp = participantsOf(s, b);
+        QVERIFY(proxy().deleteParticipant(m_account, s.sid, b.sid, bp[0].sid).ok());
+        QVERIFY(exact());
+        QVERIFY(proxy().updateSession(m_account, s.sid, a.sid, closeParams()).ok());
+        QVERIFY(exact());
+        QVERIFY(proxy().updateSession(m_account, s.sid, a.sid, reopenParams()).ok());
+        QVERIFY(exact());
+        QVERIFY(proxy().closeSession(b.sid, u"ttl"_s).ok());
+        QVERIFY(exact());
+        QVERIFY(proxy().deleteSession(m_account, s.sid, a.sid).ok());
+        QVERIFY(exact());
+        QCOMPARE(inUse(s, n1) + inUse(s, n2), 0);
+    }
+
+    // A store whose in_use drifted (edited by hand, or written by an older build) is corrected at start-up.
+    void recountCorrectsADriftedInUse()
+    {
+        const Service s = makeService();
+        const PhoneNumber n = addNumber(s, u"+14155550001"_s);
+        makeSession(s, {u"+14155550100"_s});
+        QCOMPARE(inUse(s, n), 1);
+        execSql(m_db->connection(), u"UPDATE phone_numbers SET in_use = 7"_s);
+        QCOMPARE(inUse(s, n), 7);
+        REQUIRE_OK(corrected, proxy().recountInUse());
+        QCOMPARE(*corrected, 1);
+        QCOMPARE(inUse(s, n), 1);
+        REQUIRE_OK(again, proxy().recountInUse());
+        QCOMPARE(*again, 0);
+    }
+
     // --- sessions -----------------------------------------------------------------------------------------------
 
     void sessionDefaults()
