@@ -328,6 +328,9 @@ void Outbox::flushFinished()
                 .bind(u":a"_s, item.attempts)
                 .exec();
             if (q.numRowsAffected() == 1) {
+                if (attempt.alsoRecord) {
+                    attempt.alsoRecord(); // inside this transaction: its own work is a savepoint of it
+                }
                 stored.append(outcome);
             } else {
                 qCWarning(lcOutbox) << "outbox item" << item.id << "was re-claimed before its attempt finished";

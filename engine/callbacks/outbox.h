@@ -76,8 +76,16 @@ public:
     };
     struct Attempt
     {
+        Attempt(Verdict v = Verdict::Done, QString e = {}, std::function<void()> also = {})
+            : verdict(v)
+            , error(std::move(e))
+            , alsoRecord(std::move(also))
+        {}
         Verdict verdict = Verdict::Done;
         QString error;
+        // Writes that belong with the outcome (the interaction leg a send produced): run in the transaction that
+        // records it, so many outcomes and their follow-ups share one commit.
+        std::function<void()> alsoRecord;
     };
     using Complete = std::function<void(const Attempt &)>;
     struct Handler

@@ -1021,14 +1021,21 @@ void Router::deliverMessage(const OutboxItem &item, Outbox::Complete complete)
     const QString interactionSid = item.interactionSid;
     m_carrier.sendMessage(message, [self, interactionSid, complete](const SendOutcome &outcome) {
         switch (outcome.kind) {
-        case SendOutcome::Kind::Accepted:
-            if (self && !interactionSid.isEmpty()) {
-                self->updateLeg(
-                    interactionSid, true,
-                    {QString(), outcome.resourceSid, outcome.resourceStatus, QString(), outcome.resourceUrl});
+        case SendOutcome::Kind::Accepted: {
+            // The leg is recorded with the outcome, in the outbox's transaction (one commit for many sends).
+            std::function<void()> recordLeg;
+            if (!interactionSid.isEmpty()) {
+                recordLeg = [self, interactionSid, outcome] {
+                    if (self) {
+                        self->updateLeg(
+                            interactionSid, true,
+                            {QString(), outcome.resourceSid, outcome.resourceStatus, QString(), outcome.resourceUrl});
+                    }
+                };
             }
-            complete({Outbox::Verdict::Done, QString()});
+            complete({Outbox::Verdict::Done, QString(), std::move(recordLeg)});
             return;
+        }
         case SendOutcome::Kind::Retry:
             complete({Outbox::Verdict::Retry, outcome.error});
             return;

@@ -43,9 +43,7 @@ Transaction::Transaction(const QSqlDatabase &db)
         }
         return;
     }
-    if (!m_db.transaction()) {
-        throw StoreError(QStringLiteral("cannot begin transaction: ") + m_db.lastError().text(), false);
-    }
+    m_outer = WriteBatch::begin(m_db);
 }
 
 Transaction::~Transaction()
@@ -64,8 +62,8 @@ Transaction::~Transaction()
         WriteBatch::closeSavepoint(m_db);
         return;
     }
-    if (!m_done) {
-        m_db.rollback();
+    if (m_outer) {
+        WriteBatch::end(std::exchange(m_outer, nullptr), false);
     }
 }
 
@@ -76,13 +74,8 @@ void Transaction::commit()
         m_done = true;
         return;
     }
-    if (!m_db.commit()) {
-        const QString why = m_db.lastError().text();
-        m_db.rollback();
-        m_done = true;
-        throw StoreError(QStringLiteral("cannot commit: ") + why, false);
-    }
     m_done = true;
+    WriteBatch::end(std::exchange(m_outer, nullptr), true);
 }
 
 } // namespace Maskline

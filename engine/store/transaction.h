@@ -2,12 +2,14 @@
 
 #include <QSqlDatabase>
 
+#include "writebatch.h"
+
 namespace Maskline {
 
 // RAII transaction: begun on construction, rolled back on destruction unless commit() succeeded. Throws StoreError
-// when the database refuses to begin or commit. Inside an open WriteBatch on the same connection it is a savepoint
-// of the batch instead: commit() releases it (durable when the batch commits), and destruction without commit() rolls
-// back to it, undoing only this transaction's work.
+// when the database refuses to begin or commit. Inside an open WriteBatch or Transaction on the same connection it is
+// a savepoint instead: commit() releases it (durable when the outermost commits), and destruction without commit()
+// rolls back to it, undoing only this transaction's work.
 class Transaction final
 {
 public:
@@ -20,7 +22,8 @@ public:
 
 private:
     QSqlDatabase m_db;
-    int m_savepoint = -1; // depth inside the open batch; -1 for a transaction of its own
+    int m_savepoint = -1;                 // depth inside an open transaction; -1 when this is the outermost
+    WriteBatch::State *m_outer = nullptr; // the outermost transaction's state, until it ends
     bool m_done = false;
 };
 

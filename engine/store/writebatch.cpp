@@ -11,61 +11,78 @@ struct WriteBatch::State
 {
     QSqlDatabase db;
     QString connection;
-    int depth = 0; // savepoints open inside the batch
+    int depth = 0; // savepoints open inside the outermost transaction
     QList<std::function<void()>> afterCommit;
-    bool done = false;
 };
 
 namespace {
 
-// The batch open on this thread, if any. A connection belongs to one thread, so one slot per thread is enough.
-thread_local WriteBatch::State *t_open = nullptr;
+// The outermost transactions open on this thread, one per connection (a connection belongs to one thread).
+thread_local QList<WriteBatch::State *> t_open;
 
 WriteBatch::State *openOn(const QSqlDatabase &db)
 {
-    return t_open && t_open->connection == db.connectionName() ? t_open : nullptr;
+    const QString name = db.connectionName();
+    for (WriteBatch::State *state : std::as_const(t_open)) {
+        if (state->connection == name) {
+            return state;
+        }
+    }
+    return nullptr;
 }
 
 } // namespace
 
 WriteBatch::WriteBatch(Database &db)
-    : m_state(new State)
 {
-    m_state->db = db.connection();
-    m_state->connection = m_state->db.connectionName();
-    if (t_open) {
-        delete m_state;
-        throw StoreError(QStringLiteral("a write batch is already open on this thread"), false);
+    const QSqlDatabase connection = db.connection();
+    if (openOn(connection)) {
+        throw StoreError(QStringLiteral("a transaction is already open on this connection"), false);
     }
-    if (!m_state->db.transaction()) {
-        const QString why = m_state->db.lastError().text();
-        delete m_state;
-        throw StoreError(QStringLiteral("cannot begin a write batch: ") + why, false);
-    }
-    t_open = m_state;
+    m_state = begin(connection);
 }
 
 WriteBatch::~WriteBatch()
 {
-    if (!m_state->done) {
-        m_state->db.rollback();
+    if (m_state) {
+        end(m_state, false);
     }
-    if (t_open == m_state) {
-        t_open = nullptr;
-    }
-    delete m_state;
 }
 
 void WriteBatch::commit()
 {
-    t_open = nullptr; // from here on, afterCommit() work runs at once
-    m_state->done = true;
-    if (!m_state->db.commit()) {
-        const QString why = m_state->db.lastError().text();
-        m_state->db.rollback();
-        throw StoreError(QStringLiteral("cannot commit a write batch: ") + why, false);
+    State *state = std::exchange(m_state, nullptr);
+    end(state, true);
+}
+
+WriteBatch::State *WriteBatch::begin(const QSqlDatabase &db)
+{
+    auto *state = new State{db, db.connectionName(), 0, {}};
+    if (!state->db.transaction()) {
+        const QString why = state->db.lastError().text();
+        delete state;
+        throw StoreError(QStringLiteral("cannot begin transaction: ") + why, false);
     }
-    const QList<std::function<void()>> work = std::exchange(m_state->afterCommit, {});
+    t_open.append(state);
+    return state;
+}
+
+void WriteBatch::end(State *state, bool commit)
+{
+    t_open.removeOne(state);
+    const std::unique_ptr<State> owned(state);
+    if (!commit) {
+        state->db.rollback();
+        return;
+    }
+    if (!state->db.commit()) {
+        const QString why = state->db.lastError().text();
+        state->db.rollback();
+        throw StoreError(QStringLiteral("cannot commit: ") + why, false);
+    }
+    // From here on the work is durable: what waited for it runs (after the state left t_open, so anything it writes
+    // is a transaction of its own).
+    const QList<std::function<void()>> work = std::exchange(state->afterCommit, {});
     for (const auto &fn : work) {
         fn();
     }

@@ -16,7 +16,9 @@ class Database;
 // opens a batch holds back its acknowledgements until commit() returned (the HTTP front answers the requests of a
 // batch only then), so nothing is acknowledged before it is durable.
 //
-// Batches do not nest: opening one while another is open on the same connection throws StoreError.
+// The outermost Transaction on a connection works the same way (Transactions inside it are savepoints, afterCommit()
+// work waits for it); a WriteBatch is an outermost transaction that says so: opening one while a transaction is open
+// on the same connection throws StoreError.
 class WriteBatch final
 {
 public:
@@ -37,9 +39,12 @@ public:
     static void closeSavepoint(const QSqlDatabase &db);
 
     struct State; // writebatch.cpp
+    // Transaction's side: the outermost transaction on a connection begins and ends here.
+    static State *begin(const QSqlDatabase &db);
+    static void end(State *state, bool commit); // commit throws StoreError when it fails (rolled back)
 
 private:
-    State *m_state;
+    State *m_state = nullptr;
 };
 
 } // namespace Maskline
