@@ -176,6 +176,9 @@ void EngineHost::drain(int maxWaitMs)
             qCWarning(lcEngine) << "stopping with" << requests << "requests and" << attempts
                                 << "outbox attempts still in flight (they are retried after a restart)";
         }
+        if (m_outbox) {
+            m_outbox->flushFinished(); // the outcomes that arrived are recorded before the engine goes
+        }
         poll->deleteLater();
         Q_EMIT drained();
     });
