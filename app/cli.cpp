@@ -458,7 +458,7 @@ int runAccountCommand(const QCommandLineParser &parser, const QStringList &args,
     SystemClock clock;
     Proxy proxy(db, clock, nullptr);
     if (rotate) {
-        // A new token takes effect at once: the engine checks credentials against the store on every request.
+        // A running engine takes the new token within a second: it re-reads credentials from the store that often.
         const QString sid = args.at(3);
         const QString token = Sid::generateToken();
         try {
