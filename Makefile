@@ -1,5 +1,6 @@
-# Maskline: `make run` (console), `make serve` (headless), `make test` (whole suite). Each installs what is missing
-# from Debian's packages first, so they work on a fresh Debian 12 machine.
+# Maskline: `make run` (console), `make serve` (headless), `make test` (whole suite), `make package` (a .deb). Each
+# installs what is missing from Debian's packages first, so they work on a fresh Debian 12 machine: `run`, `serve` and
+# `package` only what building and running need, `test` the test tools too (scripts/setup-deps.sh).
 
 BUILD_DIR  ?= build
 BUILD_TYPE ?= RelWithDebInfo
@@ -8,12 +9,16 @@ WERROR     := $(if $(CI),ON,OFF)
 ARGS       ?=
 CTEST_ARGS ?=
 
-.PHONY: all deps configure build run serve test bench bench-console format check-format clean client-deps
+.PHONY: all deps test-deps configure build run serve test package bench bench-console format check-format clean \
+        client-deps
 
 all: build
 
 deps:
 	@bash scripts/setup-deps.sh
+
+test-deps:
+	@bash scripts/setup-deps.sh test
 
 $(BUILD_DIR)/build.ninja: CMakeLists.txt
 	cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) -DMASKLINE_WERROR=$(WERROR)
@@ -36,12 +41,16 @@ serve: build
 	$(BUILD_DIR)/app/maskline-server $(ARGS)
 
 # The real `twilio` npm client used by tests/client (pinned by its package-lock.json).
-client-deps:
+client-deps: test-deps
 	@cd tests/client && if [ ! -d node_modules/twilio ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then \
 	  npm ci --no-audit --no-fund --loglevel=error; fi
 
-test: build client-deps
+test: test-deps build client-deps
 	cd $(BUILD_DIR) && ctest --output-on-failure --timeout 600 $(CTEST_ARGS)
+
+# The Debian package (install rules and CPack in CMakeLists.txt, unit and example config in packaging/).
+package: build
+	cd $(BUILD_DIR) && cpack -G DEB
 
 bench: build
 	@bash scripts/setup-deps.sh bench

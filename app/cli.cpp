@@ -3,7 +3,9 @@
 #include <cstdio>
 #include <utility>
 
+#include <QCoreApplication>
 #include <QFile>
+#include <QFileInfo>
 #include <QProcessEnvironment>
 #include <QSettings>
 #include <QTextStream>
@@ -12,6 +14,7 @@
 #include "core/sid.h"
 #include "proxy/proxy.h"
 #include "store/database.h"
+#include "store/sqlquery.h"
 
 using namespace Qt::Literals::StringLiterals;
 
@@ -28,6 +31,12 @@ struct Option
     QString valueName;
     QString defaultValue;
 };
+
+// Older spellings of INI keys, still read when the current key is absent.
+QString legacyIniKey(const QString &iniKey)
+{
+    return iniKey == u"callbacks/callback_timeout_ms"_s ? u"callbacks/status_timeout_ms"_s : QString();
+}
 
 const QList<Option> &options()
 {
@@ -94,8 +103,30 @@ const QList<Option> &options()
          u"How long a call waits for a Service's out-of-session callback before it is rejected (keep it under "
          u"Twilio's 15 s webhook timeout; a message is asked again later)."_s,
          u"ms"_s, u"10000"_s},
-        {u"callback-timeout-ms"_s, u"MASKLINE_CALLBACK_TIMEOUT_MS"_s, u"callbacks/status_timeout_ms"_s,
+        {u"callback-timeout-ms"_s, u"MASKLINE_CALLBACK_TIMEOUT_MS"_s, u"callbacks/callback_timeout_ms"_s,
          u"How long a status callback may take before it counts as failed and is retried."_s, u"ms"_s, u"10000"_s},
+        {u"tls-cert"_s,
+         u"MASKLINE_TLS_CERT"_s,
+         u"http/tls_cert"_s,
+         u"Serve HTTPS only, with this PEM certificate (chain); needs --tls-key."_s,
+         u"file"_s,
+         {}},
+        {u"tls-key"_s,
+         u"MASKLINE_TLS_KEY"_s,
+         u"http/tls_key"_s,
+         u"The PEM private key (RSA or EC, unencrypted) of --tls-cert."_s,
+         u"file"_s,
+         {}},
+        {u"trusted-proxy"_s,
+         u"MASKLINE_TRUSTED_PROXY"_s,
+         u"http/trusted_proxy"_s,
+         u"A reverse proxy's address or subnet (CIDR) whose X-Forwarded-Proto, -Host and -For are believed; "
+         u"repeat the flag (or separate with commas) for several. From any other peer those headers are ignored."_s,
+         u"cidr"_s,
+         {}},
+        {u"ready-max-outbox-lag"_s, u"MASKLINE_READY_MAX_OUTBOX_LAG"_s, u"http/ready_max_outbox_lag"_s,
+         u"/readyz answers 503 when due outbox work (sends, callbacks) has waited longer than this."_s, u"seconds"_s,
+         u"300"_s},
         {u"log-level"_s, u"MASKLINE_LOG_LEVEL"_s, u"log/level"_s,
          u"The least severe messages printed to stderr; QT_LOGGING_RULES overrides it per category."_s,
          u"debug|info|warning|error"_s, u"info"_s},
@@ -110,14 +141,18 @@ const QList<Option> &options()
 QString valueOf(const QCommandLineParser &parser, const QSettings *ini, const Option &option)
 {
     if (parser.isSet(option.name)) {
-        return parser.value(option.name);
+        return parser.values(option.name).join(u',');
     }
     const QString env = qEnvironmentVariable(option.env.toLatin1().constData());
     if (!env.isEmpty()) {
         return env;
     }
-    if (ini && ini->contains(option.iniKey)) {
-        return ini->value(option.iniKey).toString();
+    for (const QString &key : {option.iniKey, legacyIniKey(option.iniKey)}) {
+        if (ini && !key.isEmpty() && ini->contains(key)) {
+            // QSettings reads an unquoted "a, b" as a list.
+            const QVariant value = ini->value(key);
+            return value.typeId() == QMetaType::QStringList ? value.toStringList().join(u',') : value.toString();
+        }
     }
     return option.defaultValue;
 }
@@ -133,6 +168,22 @@ void addEngineOptions(QCommandLineParser &parser)
     }
     parser.addOption({u"sid"_s, u"With 'account create': the new account's SID (AC + 32 hex)."_s, u"AC…"_s});
     parser.addOption({u"token"_s, u"With 'account create': the new account's auth token."_s, u"token"_s});
+}
+
+std::optional<int> parseArguments(QCommandLineParser &parser, const QStringList &arguments)
+{
+    if (!parser.parse(arguments)) {
+        QTextStream(stderr) << QCoreApplication::applicationName() << ": " << parser.errorText() << "\n"
+                            << "Try '" << QCoreApplication::applicationName() << " --help'.\n";
+        return 2; // a usage error, as getopt-style tools exit
+    }
+    if (parser.isSet(u"version"_s)) {
+        parser.showVersion(); // exits 0
+    }
+    if (parser.isSet(u"help"_s) || parser.isSet(u"help-all"_s)) {
+        parser.showHelp(0);
+    }
+    return std::nullopt;
 }
 
 bool parseListen(const QString &text, QHostAddress *address, quint16 *port)
@@ -191,6 +242,30 @@ Parsed engineConfig(const QCommandLineParser &parser)
     if (!parseListen(get(u"listen"_s), &config.http.address, &config.http.port)) {
         result.error = u"--listen expects host:port, e.g. 127.0.0.1:8080, not '%1'"_s.arg(get(u"listen"_s));
         return result;
+    }
+    config.http.tlsCertFile = get(u"tls-cert"_s);
+    config.http.tlsKeyFile = get(u"tls-key"_s);
+    if (config.http.tlsCertFile.isEmpty() != config.http.tlsKeyFile.isEmpty()) {
+        result.error = u"--tls-cert and --tls-key go together: give both or neither"_s;
+        return result;
+    }
+    for (const QString &cidr : get(u"trusted-proxy"_s).split(u',', Qt::SkipEmptyParts)) {
+        const QString trimmed = cidr.trimmed();
+        auto subnet = QHostAddress::parseSubnet(
+            trimmed.contains(u'/') ? trimmed : trimmed + u"/"_s + (trimmed.contains(u':') ? u"128"_s : u"32"_s));
+        if (subnet.first.isNull()) {
+            result.error = u"--trusted-proxy expects an address or a subnet like 10.0.0.0/8, not '%1'"_s.arg(trimmed);
+            return result;
+        }
+        config.http.trustedProxies.append(subnet);
+    }
+    {
+        bool lagOk = false;
+        config.http.readyMaxOutboxLagSeconds = get(u"ready-max-outbox-lag"_s).toInt(&lagOk);
+        if (!lagOk || config.http.readyMaxOutboxLagSeconds < 1) {
+            result.error = u"--ready-max-outbox-lag expects a whole number of seconds"_s;
+            return result;
+        }
     }
     config.http.publicUrl = get(u"public-url"_s);
     while (config.http.publicUrl.endsWith(u'/')) {
@@ -297,6 +372,7 @@ namespace {
 const char ACCOUNT_USAGE[] = "usage: maskline-server [--db PATH] account create [--sid AC… --token …]\n"
                              "       maskline-server [--db PATH] account list\n"
                              "       maskline-server [--db PATH] account token AC…\n"
+                             "       maskline-server [--db PATH] account token rotate AC…\n"
                              "       maskline-server [--db PATH] account set AC… SETTING=on|off …\n"
                              "settings: allow_participant_conflict, respect_sms_stop_filter, sms_stop_filtering\n";
 
@@ -344,20 +420,62 @@ int runAccountCommand(const QCommandLineParser &parser, const QStringList &args,
     QTextStream out(stdout);
     QTextStream err(stderr);
     const QString verb = args.value(1);
-    const bool known = verb == u"create"_s || verb == u"list"_s || ((verb == u"token"_s) && args.size() == 3) ||
-                       (verb == u"set"_s && args.size() >= 3);
+    const bool rotate = verb == u"token"_s && args.size() == 4 && args.at(2) == u"rotate"_s;
+    const bool known = verb == u"create"_s || (verb == u"list"_s && args.size() == 2) ||
+                       ((verb == u"token"_s) && args.size() == 3) || rotate || (verb == u"set"_s && args.size() >= 3);
     if (!known) {
         err << ACCOUNT_USAGE;
         return 2;
     }
+    // Only `create` may make a new store; the others name one that must exist (a mistyped --db must not quietly
+    // create an empty store next to the real one).
+    if (verb != u"create"_s && store.isSqlite() && !QFileInfo::exists(store.path)) {
+        err << "maskline-server: the store " << store.path << " does not exist (check --db or MASKLINE_DB)\n";
+        return 1;
+    }
+    // `list` and `token` only read: the store is opened read-only and its schema left as it is.
+    const bool readOnly = verb == u"list"_s || (verb == u"token"_s && !rotate);
+    StoreConfig config = store;
+    config.readOnly = readOnly;
     // Admin commands run beside a live engine: they take no engine lock; SQLite serialises the writes.
-    Database db(store);
-    if (auto st = db.migrate(); !st) {
+    Database db(config);
+    if (readOnly) {
+        int version = 0;
+        try {
+            version = db.schemaVersion();
+        } catch (const StoreError &e) {
+            err << "maskline-server: " << e.message() << "\n";
+            return 1;
+        }
+        if (version <= 0) {
+            err << "maskline-server: " << store.describe() << " is not a Maskline store\n";
+            return 1;
+        }
+    } else if (auto st = db.migrate(); !st) {
         err << "maskline-server: " << st.error().message << "\n";
         return 1;
     }
     SystemClock clock;
     Proxy proxy(db, clock, nullptr);
+    if (rotate) {
+        // A running engine takes the new token within a second: it re-reads credentials from the store that often.
+        const QString sid = args.at(3);
+        const QString token = Sid::generateToken();
+        try {
+            SqlQuery update(db.connection(),
+                            u"UPDATE accounts SET auth_token = :token, date_updated = :now WHERE sid = :sid"_s);
+            update.bind(u":token"_s, token).bind(u":now"_s, clock.nowMs()).bind(u":sid"_s, sid).exec();
+            if (update.numRowsAffected() != 1) {
+                err << "maskline-server: no account " << sid << " in this store\n";
+                return 1;
+            }
+        } catch (const StoreError &e) {
+            err << "maskline-server: " << e.message() << "\n";
+            return 1;
+        }
+        out << token << "\n";
+        return 0;
+    }
     if (verb == u"create"_s) {
         auto account = proxy.createAccount(parser.value(u"sid"_s), parser.value(u"token"_s));
         if (!account) {

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <optional>
+
 #include <QCommandLineParser>
 #include <QStringList>
 
@@ -11,6 +13,11 @@ namespace Maskline::Cli {
 // The flags both executables share. Values come from, in order of precedence: the command line, MASKLINE_*
 // environment variables, the INI file given by --config (or MASKLINE_CONFIG), then built-in defaults.
 void addEngineOptions(QCommandLineParser &parser);
+
+// Parses the command line (no application object needs to exist for parsing; --help needs a QCoreApplication).
+// Handles --help and --version (exits 0); an unknown option or a missing value prints why and returns 2. Returns
+// nothing when the program should go on.
+std::optional<int> parseArguments(QCommandLineParser &parser, const QStringList &arguments);
 
 struct Parsed
 {

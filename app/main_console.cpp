@@ -18,15 +18,17 @@
 
 using namespace Qt::Literals::StringLiterals;
 
-int main(int argc, char *argv[])
-{
-    QApplication app(argc, argv);
-    QApplication::setApplicationName(u"maskline"_s);
-    QApplication::setOrganizationName(u"Maskline"_s);
-    QApplication::setApplicationVersion(QStringLiteral(MASKLINE_VERSION));
-    QApplication::setWindowIcon(QIcon(u":/maskline/maskline.svg"_s));
+namespace {
 
-    QCommandLineParser parser;
+void setNames()
+{
+    QCoreApplication::setApplicationName(u"maskline"_s);
+    QCoreApplication::setOrganizationName(u"Maskline"_s);
+    QCoreApplication::setApplicationVersion(QStringLiteral(MASKLINE_VERSION));
+}
+
+void describe(QCommandLineParser &parser)
+{
     parser.setApplicationDescription(
         u"Maskline operator console: runs the number-masking engine (Twilio Proxy v1 REST API) and shows its "
         u"services, numbers, sessions and debugger events. Settings saved in the console apply on the next start; "
@@ -34,7 +36,43 @@ int main(int argc, char *argv[])
     parser.addHelpOption();
     parser.addVersionOption();
     Maskline::Cli::addEngineOptions(parser);
-    parser.process(app);
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    // The flags are read before the window system starts, so --help, --version and a mistyped option work without
+    // a display. The options QGuiApplication takes itself (-platform, -style, …) are accepted here and left to it.
+    {
+        QCoreApplication early(argc, argv);
+        setNames();
+        QCommandLineParser parser;
+        describe(parser);
+        for (const char *qtOption : {"platform", "platformpluginpath", "platformtheme", "plugin", "qwindowgeometry",
+                                     "qwindowicon", "qwindowtitle", "display", "geometry", "style", "stylesheet",
+                                     "session", "title", "name", "dialogs", "fontengine"}) {
+            QCommandLineOption option(QString::fromLatin1(qtOption), QString(), u"value"_s);
+            option.setFlags(QCommandLineOption::HiddenFromHelp);
+            parser.addOption(option);
+        }
+        for (const char *qtFlag : {"reverse", "widgetcount", "nograb", "dograb", "sync"}) {
+            QCommandLineOption option(QString::fromLatin1(qtFlag));
+            option.setFlags(QCommandLineOption::HiddenFromHelp);
+            parser.addOption(option);
+        }
+        if (const auto exitCode = Maskline::Cli::parseArguments(parser, early.arguments())) {
+            return *exitCode;
+        }
+    }
+
+    QApplication app(argc, argv);
+    setNames();
+    QApplication::setWindowIcon(QIcon(u":/maskline/maskline.svg"_s));
+
+    QCommandLineParser parser;
+    describe(parser);
+    parser.process(app); // already checked above; QApplication has taken its own options out
 
     // The Settings dialog's values become MASKLINE_* variables unless the environment already sets them; flags still
     // win over both.

@@ -19,10 +19,10 @@ namespace {
 
 int g_signalFds[2] = {-1, -1};
 
-void onSignal(int)
+void onSignal(int signal)
 {
-    const char byte = 1;
-    // write() is async-signal-safe; the event loop picks the byte up and shuts down cleanly.
+    const char byte = char(signal);
+    // write() is async-signal-safe; the event loop picks the byte up and acts on it.
     [[maybe_unused]] const auto n = ::write(g_signalFds[0], &byte, 1);
 }
 
@@ -38,10 +38,12 @@ int main(int argc, char *argv[])
     parser.setApplicationDescription(
         u"Maskline: a self-hosted number-masking engine that speaks Twilio Proxy's v1 REST API.\n\n"
         u"Commands:\n"
-        u"  (none)                              run the engine until SIGTERM/SIGINT\n"
+        u"  (none)                              run the engine until SIGTERM/SIGINT (graceful: in-flight requests\n"
+        u"                                      finish first); SIGHUP re-reads --log-level and --log-format\n"
         u"  account create [--sid AC… --token …] add an account; prints its SID and auth token\n"
         u"  account list                        list the accounts in the store and their settings\n"
         u"  account token AC…                   print that account's auth token\n"
+        u"  account token rotate AC…            replace it with a new one (printed); the old one stops working\n"
         u"  account set AC… SETTING=on|off      allow_participant_conflict, respect_sms_stop_filter,\n"
         u"                                      sms_stop_filtering (see docs/decisions.md)\n\n"
         u"The first account is created on first start (or taken from MASKLINE_ACCOUNT_SID and MASKLINE_AUTH_TOKEN)."_s);
@@ -49,7 +51,9 @@ int main(int argc, char *argv[])
     parser.addVersionOption();
     Maskline::Cli::addEngineOptions(parser);
     parser.addPositionalArgument(u"command"_s, u"Optional: account create | list | token | set"_s, u"[command]"_s);
-    parser.process(app);
+    if (const auto exitCode = Maskline::Cli::parseArguments(parser, app.arguments())) {
+        return *exitCode;
+    }
 
     const Maskline::Cli::Parsed parsed = Maskline::Cli::engineConfig(parser);
     QTextStream err(stderr);
@@ -74,6 +78,7 @@ int main(int argc, char *argv[])
     QSocketNotifier signalNotifier(g_signalFds[1], QSocketNotifier::Read);
     std::signal(SIGTERM, onSignal);
     std::signal(SIGINT, onSignal);
+    std::signal(SIGHUP, onSignal);
 
     QThread engineThread;
     engineThread.setObjectName(u"engine"_s);
@@ -90,10 +95,33 @@ int main(int argc, char *argv[])
         exitCode = 1;
         app.quit();
     });
+    QObject::connect(engine, &Maskline::EngineHost::drained, &app, &QCoreApplication::quit);
+    bool stopping = false;
     QObject::connect(&signalNotifier, &QSocketNotifier::activated, &app, [&]() {
         char byte = 0;
         [[maybe_unused]] const auto n = ::read(g_signalFds[1], &byte, 1);
-        app.quit();
+        if (byte == SIGHUP) {
+            // What can change without a restart: how much is logged and in which format (docs/deploy.md). The
+            // INI file is read again; flags and the environment still win over it.
+            const Maskline::Cli::Parsed reloaded = Maskline::Cli::engineConfig(parser);
+            if (!reloaded.error.isEmpty()) {
+                err << "maskline-server: SIGHUP: configuration not reloaded: " << reloaded.error << Qt::endl;
+                return;
+            }
+            qInfo("SIGHUP: reloading the log level and format");
+            Maskline::Logging::install(reloaded.log);
+            return;
+        }
+        if (stopping) {
+            app.quit(); // a second SIGTERM/SIGINT: stop now
+            return;
+        }
+        stopping = true;
+        // Stop accepting; the requests in flight (a webhook waiting on a callback included) and the outbox attempts
+        // already sent get up to the longest callback timeout, plus a margin for their replies, to finish.
+        const int waitMs = engine->longestTimeoutMs() + 2000;
+        QMetaObject::invokeMethod(
+            engine, [engine, waitMs] { engine->drain(waitMs); }, Qt::QueuedConnection);
     });
     QObject::connect(&engineThread, &QThread::started, engine, &Maskline::EngineHost::start);
     QObject::connect(&engineThread, &QThread::finished, engine, &QObject::deleteLater);

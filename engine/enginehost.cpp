@@ -1,9 +1,14 @@
 #include "enginehost.h"
 
+#include <algorithm>
+
+#include <QDeadlineTimer>
 #include <QLoggingCategory>
+#include <QTimer>
 
 #include "carrier/simulatorcarrier.h"
 #include "carrier/webhooks.h"
+#include "http/metrics.h"
 #include "proxy/proxy.h"
 #include "routing/router.h"
 #include "store/database.h"
@@ -114,6 +119,19 @@ void EngineHost::start()
             own.append(m_config.http.publicUrl);
         }
         m_proxy->setOwnBaseUrls(own);
+        // Attempt counters for /metrics, by kind and outcome (one primary-key read per finished attempt).
+        connect(m_outbox.get(), &Outbox::attemptFinished, this, [this](qint64 id, const QString &state) {
+            if (!m_http || !m_outbox) {
+                return;
+            }
+            try {
+                if (const auto item = m_outbox->find(id)) {
+                    m_http->metrics().recordOutboxAttempt(item->kind, state);
+                }
+            } catch (const StoreError &) {
+                // a metric is not worth failing over
+            }
+        });
         // Pending carrier sends and callbacks left by an earlier run are resumed here; expiry and retention start
         // sweeping.
         m_outbox->start();
@@ -125,6 +143,46 @@ void EngineHost::start()
         stop();
         Q_EMIT failed(e.message());
     }
+}
+
+int EngineHost::longestTimeoutMs() const
+{
+    return std::max({m_config.callbacks.interceptTimeoutMs, m_config.callbacks.outOfSessionTimeoutMs,
+                     m_config.callbacks.statusTimeoutMs});
+}
+
+void EngineHost::drain(int maxWaitMs)
+{
+    if (!m_http) {
+        Q_EMIT drained();
+        return;
+    }
+    m_http->stopAccepting();
+    auto *poll = new QTimer(this);
+    poll->setInterval(20);
+    const QDeadlineTimer deadline(maxWaitMs);
+    connect(poll, &QTimer::timeout, this, [this, poll, deadline] {
+        const int requests = m_http ? m_http->inFlight() : 0;
+        if (requests == 0 && m_outbox) {
+            // Requests first: a deferred webhook needs the outbox to deliver the callback it waits for. Then no new
+            // attempts; the ones already handed to the network finish and are recorded.
+            m_outbox->stop();
+        }
+        const int attempts = requests == 0 && m_outbox ? m_outbox->inFlight() : 0;
+        if (requests + attempts > 0 && !deadline.hasExpired()) {
+            return;
+        }
+        if (requests + attempts > 0) {
+            qCWarning(lcEngine) << "stopping with" << requests << "requests and" << attempts
+                                << "outbox attempts still in flight (they are retried after a restart)";
+        }
+        if (m_outbox) {
+            m_outbox->flushFinished(); // the outcomes that arrived are recorded before the engine goes
+        }
+        poll->deleteLater();
+        Q_EMIT drained();
+    });
+    poll->start();
 }
 
 void EngineHost::stop()

@@ -75,14 +75,23 @@ public:
     Scheduler *scheduler() const { return m_scheduler.get(); }
     QString listenUrl() const;
 
+    // The longest a request may legitimately wait on a callback (intercept, out-of-session, status): how long a
+    // graceful stop waits for in-flight work.
+    int longestTimeoutMs() const;
+
 public Q_SLOTS:
     void start();
     void stop();
+    // Graceful stop, step one: stop accepting connections, let the requests in flight (deferred webhooks waiting on a
+    // callback included) answer, then the outbox attempts in flight finish; drained() when all are done or after
+    // maxWaitMs, whichever comes first. stop() is step two.
+    void drain(int maxWaitMs);
 
 Q_SIGNALS:
     void started(const QString &listenUrl, const Maskline::Account &account);
     void failed(const QString &message);
     void stopped();
+    void drained();
     void changed(const QList<Maskline::Change> &changes);
     void debuggerEventRecorded(const Maskline::DebuggerEvent &event);
 

@@ -1,25 +1,48 @@
 #!/usr/bin/env bash
-# Installs every Debian 12 package Maskline needs to build, test and run, skipping what is present.
-# Root uses apt-get directly; anyone else goes through sudo. Safe to run again: it only installs what is missing.
+# Installs the Debian 12 packages Maskline needs, skipping what is present. Root uses apt-get directly; anyone else
+# goes through sudo. Safe to run again: it only installs what is missing.
+#
+#   setup-deps.sh          what building and running need (`make build`, `make run`, `make serve`, `make package`)
+#   setup-deps.sh test     that plus the test tools (`make test`)
+#   setup-deps.sh bench    that plus the benchmark tools (`make bench`)
 set -euo pipefail
 
-PACKAGES=(
+# Building and running.
+BUILD_PACKAGES=(
   # toolchain
   build-essential cmake ninja-build pkg-config ccache clang-format
   # Qt 6.4: Core/Gui/Widgets/Sql/Network/Test/Concurrent live in qt6-base-dev.
   qt6-base-dev qt6-base-dev-tools libqt6sql6-sqlite libqt6sql6-psql
   # qt6-httpserver-dev's CMake config needs WebSockets, and Charts needs OpenGL, or find_package fails.
   qt6-httpserver-dev qt6-websockets-dev qt6-charts-dev libqt6opengl6-dev libgl-dev
+  # the console's SVG window icon renders only with the SVG image plugin
+  libqt6svg6
   # phone numbers
   libphonenumber-dev libicu-dev libprotobuf-dev libboost-dev
-  # tests: a display server for the screenshot test, Node.js + npm for the real twilio client, PostgreSQL for scale-out
-  xvfb xauth fonts-dejavu-core nodejs npm postgresql
 )
 
-# `setup-deps.sh bench` adds what the benchmarks need: nginx as the side-by-side reference, wrk as the load.
-if [ "${1:-}" = "bench" ]; then
-  PACKAGES+=(nginx-light wrk curl)
-fi
+# Only the tests need these.
+TEST_PACKAGES=(
+  # a display server for the screenshot test
+  xvfb xauth fonts-dejavu-core
+  # Node.js + npm for the real twilio client
+  nodejs npm
+  # PostgreSQL for the scale-out store
+  postgresql
+  # openssl makes the TLS test's certificate; promtool (in Debian's prometheus package) checks /metrics
+  openssl prometheus
+)
+
+# The benchmarks: nginx as the side-by-side reference, wrk as the load.
+BENCH_PACKAGES=(nginx-light wrk curl)
+
+PACKAGES=("${BUILD_PACKAGES[@]}")
+case "${1:-}" in
+  "") ;;
+  test) PACKAGES+=("${TEST_PACKAGES[@]}") ;;
+  bench) PACKAGES+=("${TEST_PACKAGES[@]}" "${BENCH_PACKAGES[@]}") ;;
+  *) echo "usage: setup-deps.sh [test|bench]" >&2; exit 2 ;;
+esac
 
 missing=()
 for p in "${PACKAGES[@]}"; do

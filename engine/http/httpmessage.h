@@ -3,6 +3,7 @@
 #include <utility>
 
 #include <QByteArray>
+#include <QHostAddress>
 #include <QList>
 #include <QString>
 #include <QStringList>
@@ -42,6 +43,8 @@ struct HttpRequest
     QString baseUrl;           // public base URL without a trailing slash, e.g. "https://proxy.example.com"
     bool baseFromHost = false; // baseUrl came from the Host header (no --public-url)
     Account account;           // the authenticated caller (routes under /v1 only)
+    QHostAddress peer;         // the TCP peer (a reverse proxy, when there is one)
+    QHostAddress client;       // the client: X-Forwarded-For's nearest untrusted hop behind a trusted proxy, else peer
 
     QByteArray header(QByteArrayView name) const; // case-insensitive; empty when absent
     QString arg(qsizetype i) const { return args.value(i); }

@@ -1,5 +1,6 @@
 #include "httpserver.h"
 
+#include "callbacks/callbacks.h"
 #include "carrier/webhookroute.h"
 #include "core/apierror.h"
 #include "core/clock.h"
@@ -11,6 +12,7 @@
 #include "ratelimiter.h"
 #include "requestguard.h"
 #include "restapi.h"
+#include "routing/router.h"
 #include "store/database.h"
 #include "store/sqlquery.h"
 #include "store/transaction.h"
@@ -25,11 +27,17 @@
 
 #include <QAbstractHttpServer>
 #include <QElapsedTimer>
+#include <QFile>
 #include <QHttpServerRequest>
+#include <QJsonArray>
 #include <QJsonObject>
 #include <QLoggingCategory>
 #include <QPointer>
 #include <QRegularExpression>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QSslCertificate>
+#include <QSslKey>
 #include <QTcpSocket>
 #include <QUrl>
 
@@ -97,6 +105,7 @@ protected:
             r.headers.append({name, value});
         }
         r.body = request.body();
+        r.peer = socket->peerAddress();
         const bool close = r.header("connection").toLower().contains("close");
         const bool head = r.method == HttpMethod::Head;
         ReplyQueue *queue = ReplyQueue::of(socket);
@@ -127,6 +136,22 @@ private:
 bool isV1(const QString &path)
 {
     return path == u"/v1" || path.startsWith(u"/v1/");
+}
+
+// The first element of a comma-separated forwarding header (the one the client-facing proxy wrote), trimmed.
+QString firstForwarded(const HttpRequest &request, QByteArrayView name)
+{
+    const QByteArray value = request.header(name);
+    const qsizetype comma = value.indexOf(',');
+    return QString::fromLatin1((comma < 0 ? value : value.left(comma)).trimmed());
+}
+
+// An IPv4-mapped IPv6 peer (::ffff:10.0.0.1 on a dual-stack listener) compares as its IPv4 address.
+QHostAddress plainAddress(const QHostAddress &address)
+{
+    bool isV4 = false;
+    const quint32 v4 = address.toIPv4Address(&isV4);
+    return isV4 ? QHostAddress(v4) : address;
 }
 
 } // namespace
@@ -247,6 +272,7 @@ QList<HttpServer::Route> HttpServer::routeTable()
         carrier(M::Post, u"/carrier/simulator/voice",                                   Access::Account),
 
         open(M::Get,   u"/healthz",                                                     &HttpServer::healthz),
+        open(M::Get,   u"/readyz",                                                      &HttpServer::readyz),
         open(M::Get,   u"/metrics",                                                     &HttpServer::metricsPage),
     };
     // clang-format on
@@ -260,6 +286,41 @@ bool HttpServer::listen()
     GuardedTcpServer::Limits limits;
     limits.maxBodyBytes = m_config.maxBodyBytes;
     auto *server = new GuardedTcpServer(limits, this);
+    if (!m_config.tlsCertFile.isEmpty() || !m_config.tlsKeyFile.isEmpty()) {
+        if (!QSslSocket::supportsSsl()) {
+            m_errorString = QStringLiteral("TLS is not available: no TLS backend could be loaded (%1)")
+                                .arg(QSslSocket::activeBackend());
+            delete server;
+            return false;
+        }
+        QFile certFile(m_config.tlsCertFile);
+        QFile keyFile(m_config.tlsKeyFile);
+        if (!certFile.open(QIODevice::ReadOnly) || !keyFile.open(QIODevice::ReadOnly)) {
+            m_errorString = QStringLiteral("cannot read the TLS certificate or key: %1")
+                                .arg(certFile.isOpen() ? keyFile.errorString() : certFile.errorString());
+            delete server;
+            return false;
+        }
+        const QList<QSslCertificate> chain = QSslCertificate::fromData(certFile.readAll(), QSsl::Pem);
+        const QByteArray keyPem = keyFile.readAll();
+        QSslKey key(keyPem, QSsl::Rsa, QSsl::Pem);
+        if (key.isNull()) {
+            key = QSslKey(keyPem, QSsl::Ec, QSsl::Pem);
+        }
+        if (chain.isEmpty() || key.isNull()) {
+            m_errorString = QStringLiteral("%1 holds no PEM certificate or %2 no PEM private key (RSA or EC)")
+                                .arg(m_config.tlsCertFile, m_config.tlsKeyFile);
+            delete server;
+            return false;
+        }
+        QSslConfiguration ssl = QSslConfiguration::defaultConfiguration();
+        ssl.setLocalCertificateChain(chain);
+        ssl.setPrivateKey(key);
+        ssl.setPeerVerifyMode(QSslSocket::VerifyNone); // clients authenticate with HTTP Basic, not certificates
+        ssl.setProtocol(QSsl::TlsV1_2OrLater);
+        server->setSslConfiguration(ssl);
+        m_tls = true;
+    }
     if (!server->listen(m_config.address, m_config.port)) {
         m_errorString = server->errorString();
         delete server;
@@ -300,7 +361,27 @@ QString HttpServer::baseUrl() const
     }
     const QString host =
         address.protocol() == QAbstractSocket::IPv6Protocol ? u'[' + address.toString() + u']' : address.toString();
-    return QStringLiteral("http://") + host + u':' + QString::number(m_tcpServer ? port() : m_config.port);
+    return (m_tls ? QStringLiteral("https://") : QStringLiteral("http://")) + host + u':' +
+           QString::number(m_tcpServer ? port() : m_config.port);
+}
+
+void HttpServer::stopAccepting()
+{
+    if (m_tcpServer && m_tcpServer->isListening()) {
+        m_tcpServer->close();
+        qCInfo(lcHttp) << "no longer accepting connections;" << inFlight() << "requests in flight";
+    }
+}
+
+bool HttpServer::isTrustedProxy(const QHostAddress &peer) const
+{
+    const QHostAddress address = plainAddress(peer);
+    for (const auto &subnet : m_config.trustedProxies) {
+        if (address.isInSubnet(subnet)) {
+            return true;
+        }
+    }
+    return false;
 }
 
 QString HttpServer::publicBase(const HttpRequest &request) const
@@ -312,15 +393,30 @@ QString HttpServer::publicBase(const HttpRequest &request) const
     // header cannot inject anything into the JSON.
     static const QRegularExpression validHost(QStringLiteral(
         R"(^(?:[A-Za-z0-9](?:[A-Za-z0-9.\-]{0,251}[A-Za-z0-9])?|\[[0-9A-Fa-f:.]{2,45}\])(?::\d{1,5})?$)"));
-    const QString host = QString::fromLatin1(request.header("host").trimmed());
+    QString scheme = m_tls ? QStringLiteral("https") : QStringLiteral("http");
+    QString host = QString::fromLatin1(request.header("host").trimmed());
+    // Only a reverse proxy listed with --trusted-proxy may say what the client used; from anyone else these headers
+    // are the client's own claims and are ignored.
+    if (isTrustedProxy(request.peer)) {
+        const QString proto = firstForwarded(request, "x-forwarded-proto").toLower();
+        if (proto == u"https" || proto == u"http") {
+            scheme = proto;
+        }
+        const QString forwardedHost = firstForwarded(request, "x-forwarded-host");
+        if (!forwardedHost.isEmpty() && validHost.match(forwardedHost).hasMatch()) {
+            host = forwardedHost;
+        }
+    }
     if (!host.isEmpty() && validHost.match(host).hasMatch()) {
-        return QStringLiteral("http://") + host;
+        return scheme + QStringLiteral("://") + host;
     }
     return baseUrl();
 }
 
-HttpServer::Match HttpServer::match(HttpMethod method, const QString &encodedPath) const
+HttpServer::Match HttpServer::match(HttpMethod requested, const QString &encodedPath) const
 {
+    // HEAD is GET without the body (RFC 9110 9.3.2): it runs the GET route; the transport leaves the body out.
+    const HttpMethod method = requested == HttpMethod::Head ? HttpMethod::Get : requested;
     Match result;
     const QStringList parts = encodedPath.split(u'/');
     for (qsizetype i = 0; i < m_routes.size(); ++i) {
@@ -355,6 +451,9 @@ HttpServer::Match HttpServer::match(HttpMethod method, const QString &encodedPat
         const QString name = methodName(route.method);
         if (!result.allowed.contains(name)) {
             result.allowed.append(name);
+            if (route.method == HttpMethod::Get) {
+                result.allowed.append(methodName(HttpMethod::Head));
+            }
         }
         if (route.method != method) {
             continue;
@@ -540,12 +639,14 @@ void HttpServer::handle(HttpRequest request, Respond respond)
     auto answered = std::make_shared<bool>(false);
     const QString method = methodName(request.method);
     QPointer<HttpServer> self(this);
+    ++m_inFlight;
     const Respond once = [self, respond = std::move(respond), timer, label, answered, method](HttpReply reply) {
         if (*answered) {
             return;
         }
         *answered = true;
         if (self) {
+            --self->m_inFlight;
             self->m_metrics->record(*label, method, reply.status, double(timer->nsecsElapsed()) / 1e9);
         }
         respond(std::move(reply));
@@ -562,6 +663,21 @@ void HttpServer::dispatch(HttpRequest &request, QString &routeLabel, const Respo
 {
     request.baseFromHost = m_config.publicUrl.isEmpty();
     request.baseUrl = publicBase(request);
+    request.client = plainAddress(request.peer);
+    if (isTrustedProxy(request.peer)) {
+        // X-Forwarded-For lists the hops in order; the nearest one that is not a trusted proxy is the client.
+        const QList<QByteArray> hops = request.header("x-forwarded-for").split(',');
+        for (auto it = hops.crbegin(); it != hops.crend(); ++it) {
+            const QHostAddress hop(QString::fromLatin1(it->trimmed()));
+            if (hop.isNull()) {
+                break;
+            }
+            request.client = plainAddress(hop);
+            if (!isTrustedProxy(hop)) {
+                break;
+            }
+        }
+    }
 
     const Match found = match(request.method, request.path);
     if (!found.label.isEmpty()) {
@@ -630,33 +746,130 @@ HttpReply HttpServer::healthz(const HttpRequest &)
     return HttpReply::json(200, QJsonObject{{QStringLiteral("status"), QStringLiteral("ok")}});
 }
 
+// Readiness: what a load balancer needs to know before it sends traffic here. Each check is cheap (no table scans):
+// the engine's own store connection answers a trivial query; on SQLite the write lock can be taken within a short
+// wait (held elsewhere, every write here would stall); the oldest due outbox item has not waited longer than
+// HttpConfig::readyMaxOutboxLagSeconds (an index seek on outbox_due). Any failure: 503 with the reasons.
+HttpReply HttpServer::readyz(const HttpRequest &)
+{
+    QStringList reasons;
+    Database &store = m_proxy.database();
+    try {
+        const QSqlDatabase db = store.connection();
+        QSqlQuery query(db);
+        if (!query.exec(QStringLiteral("SELECT 1")) || !query.next()) {
+            reasons.append(QStringLiteral("store: the trivial query failed: ") + query.lastError().text());
+        } else if (store.config().isSqlite()) {
+            int previousTimeout = 5000;
+            if (query.exec(QStringLiteral("PRAGMA busy_timeout")) && query.next()) {
+                previousTimeout = query.value(0).toInt();
+            }
+            query.exec(QStringLiteral("PRAGMA busy_timeout = 250"));
+            // A write statement takes the write lock even when it changes no row; the savepoint makes this work
+            // inside a write batch too, and rolling back to it leaves nothing behind.
+            const bool began = query.exec(QStringLiteral("SAVEPOINT maskline_readyz"));
+            const bool wrote = began && query.exec(QStringLiteral("UPDATE accounts SET sid = sid WHERE 0 = 1"));
+            const QString why = query.lastError().text();
+            if (began) {
+                query.exec(QStringLiteral("ROLLBACK TO maskline_readyz"));
+                query.exec(QStringLiteral("RELEASE maskline_readyz"));
+            }
+            query.exec(QStringLiteral("PRAGMA busy_timeout = %1").arg(previousTimeout));
+            if (!wrote) {
+                reasons.append(QStringLiteral("store: not writable: ") + why);
+            }
+        }
+        if (reasons.isEmpty()) {
+            SqlQuery due(db, QStringLiteral("SELECT MIN(next_attempt_at) FROM outbox WHERE state = :pending AND "
+                                            "next_attempt_at <= :now"));
+            const qint64 now = m_clock.nowMs();
+            due.bind(QStringLiteral(":pending"), QStringLiteral("pending")).bind(QStringLiteral(":now"), now).exec();
+            if (due.next() && !due.value(0).isNull()) {
+                const qint64 lagSeconds = (now - due.value(0).toLongLong()) / 1000;
+                if (lagSeconds > m_config.readyMaxOutboxLagSeconds) {
+                    reasons.append(QStringLiteral("outbox: due work has waited %1 s (limit %2 s)")
+                                       .arg(lagSeconds)
+                                       .arg(m_config.readyMaxOutboxLagSeconds));
+                }
+            }
+        }
+    } catch (const std::exception &e) {
+        reasons.append(QStringLiteral("store: ") + redactText(QString::fromUtf8(e.what())));
+    }
+    if (!reasons.isEmpty()) {
+        qCWarning(lcHttp).noquote() << "not ready:" << reasons.first();
+        return HttpReply::json(503, QJsonObject{{QStringLiteral("status"), QStringLiteral("unavailable")},
+                                                {QStringLiteral("reasons"), QJsonArray::fromStringList(reasons)}})
+            .withHeader(QByteArrayLiteral("Retry-After"), QByteArrayLiteral("5"));
+    }
+    return HttpReply::json(200, QJsonObject{{QStringLiteral("status"), QStringLiteral("ready")}});
+}
+
 HttpReply HttpServer::metricsPage(const HttpRequest &)
 {
     Metrics::Gauges gauges;
     try {
         const QSqlDatabase db = m_proxy.database().connection();
-        SqlQuery sessions(db, QStringLiteral("SELECT COUNT(*) FROM sessions WHERE status = :open OR status = :busy"));
-        sessions.bind(QStringLiteral(":open"), SessionStatus::OPEN)
-            .bind(QStringLiteral(":busy"), SessionStatus::IN_PROGRESS)
-            .exec();
-        if (sessions.next()) {
-            gauges.sessionsOpen = sessions.value(0).toLongLong();
+        const qint64 now = m_clock.nowMs();
+        // Per kind: a capped count of what waits and the oldest due item, both index range scans on outbox_due
+        // that stop early; the cost follows the backlog, never the table's history.
+        for (const QString &kind : {Router::SEND_MESSAGE_KIND, Callbacks::STATUS_KIND, Callbacks::INTERCEPT_KIND,
+                                    Callbacks::OUT_OF_SESSION_KIND}) {
+            Metrics::OutboxKind k;
+            k.kind = kind;
+            SqlQuery pending(db, QStringLiteral("SELECT COUNT(*) FROM (SELECT 1 FROM outbox WHERE state = :pending AND "
+                                                "kind = :kind LIMIT 10000) AS waiting"));
+            pending.bind(QStringLiteral(":pending"), QStringLiteral("pending"))
+                .bind(QStringLiteral(":kind"), kind)
+                .exec();
+            if (pending.next()) {
+                k.pending = pending.value(0).toLongLong();
+            }
+            SqlQuery oldest(db, QStringLiteral("SELECT next_attempt_at FROM outbox WHERE state = :pending AND "
+                                               "next_attempt_at <= :now AND kind = :kind ORDER BY next_attempt_at "
+                                               "LIMIT 1"));
+            oldest.bind(QStringLiteral(":pending"), QStringLiteral("pending"))
+                .bind(QStringLiteral(":now"), now)
+                .bind(QStringLiteral(":kind"), kind)
+                .exec();
+            if (oldest.next()) {
+                k.oldestDueSeconds = double(now - oldest.value(0).toLongLong()) / 1000.0;
+            }
+            gauges.outbox.append(k);
         }
-        SqlQuery pool(db,
-                      QStringLiteral("SELECT "
-                                     "COALESCE(SUM(CASE WHEN in_use > 0 THEN 1 ELSE 0 END), 0), "
-                                     "COALESCE(SUM(CASE WHEN in_use = 0 AND is_reserved = :no THEN 1 ELSE 0 END), 0), "
-                                     "COALESCE(SUM(CASE WHEN in_use = 0 AND is_reserved = :yes THEN 1 ELSE 0 END), 0) "
-                                     "FROM phone_numbers"));
-        pool.bind(QStringLiteral(":no"), false).bind(QStringLiteral(":yes"), true).exec();
-        if (pool.next()) {
-            gauges.poolInUse = pool.value(0).toLongLong();
-            gauges.poolIdle = pool.value(1).toLongLong();
-            gauges.poolReserved = pool.value(2).toLongLong();
+        // Sessions and pool use need a pass over their tables (~80 ms at 1M sessions): taken at most once a minute
+        // and served from memory in between, so scraping never holds up the API for long.
+        constexpr qint64 STORE_GAUGES_MAX_AGE_MS = 60 * 1000;
+        if (m_storeGauges.takenAtMs == 0 || now - m_storeGauges.takenAtMs >= STORE_GAUGES_MAX_AGE_MS) {
+            m_storeGauges.takenAtMs = now;
+            SqlQuery sessions(db,
+                              QStringLiteral("SELECT COUNT(*) FROM sessions WHERE status = :open OR status = :busy"));
+            sessions.bind(QStringLiteral(":open"), SessionStatus::OPEN)
+                .bind(QStringLiteral(":busy"), SessionStatus::IN_PROGRESS)
+                .exec();
+            if (sessions.next()) {
+                m_storeGauges.sessionsOpen = sessions.value(0).toLongLong();
+            }
+            SqlQuery pool(
+                db, QStringLiteral("SELECT "
+                                   "COALESCE(SUM(CASE WHEN in_use > 0 THEN 1 ELSE 0 END), 0), "
+                                   "COALESCE(SUM(CASE WHEN in_use = 0 AND is_reserved = :no THEN 1 ELSE 0 END), 0), "
+                                   "COALESCE(SUM(CASE WHEN in_use = 0 AND is_reserved = :yes THEN 1 ELSE 0 END), 0) "
+                                   "FROM phone_numbers"));
+            pool.bind(QStringLiteral(":no"), false).bind(QStringLiteral(":yes"), true).exec();
+            if (pool.next()) {
+                m_storeGauges.poolInUse = pool.value(0).toLongLong();
+                m_storeGauges.poolIdle = pool.value(1).toLongLong();
+                m_storeGauges.poolReserved = pool.value(2).toLongLong();
+            }
         }
     } catch (const std::exception &e) {
         qCWarning(lcHttp).noquote() << "metrics: store gauges unavailable:" << redactText(QString::fromUtf8(e.what()));
     }
+    gauges.sessionsOpen = m_storeGauges.sessionsOpen;
+    gauges.poolInUse = m_storeGauges.poolInUse;
+    gauges.poolIdle = m_storeGauges.poolIdle;
+    gauges.poolReserved = m_storeGauges.poolReserved;
     return HttpReply::text(200, QByteArrayLiteral("text/plain; version=0.0.4; charset=utf-8"),
                            m_metrics->render(gauges));
 }

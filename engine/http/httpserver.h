@@ -27,10 +27,16 @@ struct HttpConfig
 {
     QHostAddress address = QHostAddress::LocalHost;
     quint16 port = 8080;
-    QString publicUrl;             // e.g. https://proxy.example.com ; empty = derive from the request's Host header
-    int rateLimitPerSecond = 30;   // 0 = off (--rate-limit off / --rate-limit N)
-    qint64 maxBodyBytes = 1 << 20; // larger request bodies get 413 (code 20413)
-    int maxBatch = 64;             // requests run in one write batch (one commit) at most
+    QString publicUrl;   // e.g. https://proxy.example.com ; empty = derive from the request's Host header
+    QString tlsCertFile; // both set: HTTPS only (PEM certificate chain and its private key)
+    QString tlsKeyFile;
+    // Peers whose X-Forwarded-Proto/Host/For are believed (a reverse proxy in front); from anyone else they are
+    // ignored. Each entry is a subnet as QHostAddress::parseSubnet returns it.
+    QList<std::pair<QHostAddress, int>> trustedProxies;
+    int readyMaxOutboxLagSeconds = 300; // /readyz answers 503 when due outbox work waited longer than this
+    int rateLimitPerSecond = 30;        // 0 = off (--rate-limit off / --rate-limit N)
+    qint64 maxBodyBytes = 1 << 20;      // larger request bodies get 413 (code 20413)
+    int maxBatch = 64;                  // requests run in one write batch (one commit) at most
 };
 
 // The engine's HTTP front door: the Proxy v1 REST API, carrier webhooks, health and metrics, from ONE route table
@@ -76,11 +82,17 @@ public:
     bool listen();        // false -> errorString()
     quint16 port() const; // the actual port (listening on port 0 picks one)
     QString errorString() const;
-    QString baseUrl() const; // http://address:port (loopback address when listening on "any")
+    QString baseUrl() const; // http(s)://address:port (loopback address when listening on "any")
+
+    // Graceful stop: closes the listener (connections already open are still served) and reports, through
+    // inFlight(), the requests taken but not answered yet (deferred ones included).
+    void stopAccepting();
+    int inFlight() const { return m_inFlight + int(m_pending.size()); }
 
     const HttpConfig &config() const { return m_config; }
     const QList<Route> &routes() const { return m_routes; }
     const Metrics &metrics() const { return *m_metrics; }
+    Metrics &metrics() { return *m_metrics; }
 
     // The carrier side, when the engine has one: webhooks for /carrier/… and the router MessageInteractions send
     // through. Without it those paths answer 404 and MessageInteractions are refused.
@@ -127,6 +139,8 @@ private:
     Result<Account> authenticate(const HttpRequest &request);
     QString publicBase(const HttpRequest &request) const;
     HttpReply healthz(const HttpRequest &request);
+    HttpReply readyz(const HttpRequest &request);
+    bool isTrustedProxy(const QHostAddress &peer) const;
     void runBatch();
     HttpReply metricsPage(const HttpRequest &request);
 
@@ -140,9 +154,17 @@ private:
     std::unique_ptr<Metrics> m_metrics;
     QList<Route> m_routes;
     QList<CompiledRoute> m_compiled; // parallel to m_routes
-    QObject *m_backend = nullptr;    // the QAbstractHttpServer (httpserver.cpp)
+    struct StoreGauges
+    {
+        qint64 takenAtMs = 0;
+        qint64 sessionsOpen = -1, poolInUse = -1, poolIdle = -1, poolReserved = -1;
+    };
+    StoreGauges m_storeGauges;    // counted at most once a minute, not per scrape
+    QObject *m_backend = nullptr; // the QAbstractHttpServer (httpserver.cpp)
     GuardedTcpServer *m_tcpServer = nullptr;
     QString m_errorString;
+    bool m_tls = false;
+    int m_inFlight = 0; // handle() called, respond not yet
     struct Pending
     {
         HttpRequest request;

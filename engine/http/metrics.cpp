@@ -1,9 +1,13 @@
 #include "metrics.h"
 
 #include <algorithm>
+#include <unistd.h>
 
+#include <QDir>
+#include <QFile>
 #include <QLocale>
 #include <QStringList>
+#include <QtGlobal>
 
 namespace Maskline {
 
@@ -36,6 +40,60 @@ QByteArray number(double v)
     return QByteArray::number(v, 'g', QLocale::FloatingPointShortest);
 }
 
+QByteArray gauge(const char *name, const char *help, const char *type, const QByteArray &value)
+{
+    return QByteArray("# HELP ") + name + ' ' + help + "\n# TYPE " + name + ' ' + type + '\n' + name + ' ' + value +
+           '\n';
+}
+
+// The process_* series of the Prometheus client libraries, from /proc/self (Linux): a few small reads, no syscall
+// per file descriptor beyond one directory listing.
+QByteArray processSeries()
+{
+    QByteArray out;
+    const long ticks = ::sysconf(_SC_CLK_TCK);
+    const long pageSize = ::sysconf(_SC_PAGESIZE);
+    QFile statFile(QStringLiteral("/proc/self/stat"));
+    QFile uptimeFile(QStringLiteral("/proc/uptime"));
+    QFile bootFile(QStringLiteral("/proc/stat"));
+    if (ticks > 0 && statFile.open(QIODevice::ReadOnly)) {
+        const QByteArray stat = statFile.readAll();
+        // Fields after the command name, which is in parentheses and may contain spaces.
+        const QList<QByteArray> f = stat.mid(stat.lastIndexOf(')') + 2).split(' ');
+        // f[0] is field 3 (state): utime is field 14, stime 15, starttime 22, vsize 23, rss 24.
+        if (f.size() > 21) {
+            const double cpu = double(f.at(11).toULongLong() + f.at(12).toULongLong()) / double(ticks);
+            out += gauge("process_cpu_seconds_total", "Total user and system CPU time spent in seconds.", "counter",
+                         number(cpu));
+            out += gauge("process_virtual_memory_bytes", "Virtual memory size in bytes.", "gauge", f.at(20));
+            out += gauge("process_resident_memory_bytes", "Resident memory size in bytes.", "gauge",
+                         QByteArray::number(f.at(21).toLongLong() * pageSize));
+            qint64 bootTime = 0;
+            if (bootFile.open(QIODevice::ReadOnly)) {
+                for (const QByteArray &line : bootFile.readAll().split('\n')) {
+                    if (line.startsWith("btime ")) {
+                        bootTime = line.mid(6).trimmed().toLongLong();
+                    }
+                }
+            }
+            if (bootTime > 0) {
+                out += gauge("process_start_time_seconds", "Start time of the process since unix epoch in seconds.",
+                             "gauge", number(double(bootTime) + double(f.at(19).toULongLong()) / double(ticks)));
+            }
+        }
+    }
+    const qsizetype fds = QDir(QStringLiteral("/proc/self/fd")).entryList(QDir::Files | QDir::System).size();
+    if (fds > 0) {
+        out += gauge("process_open_fds", "Number of open file descriptors.", "gauge", QByteArray::number(fds));
+    }
+    const long maxFds = ::sysconf(_SC_OPEN_MAX);
+    if (maxFds > 0) {
+        out += gauge("process_max_fds", "Maximum number of open file descriptors.", "gauge",
+                     QByteArray::number(qint64(maxFds)));
+    }
+    return out;
+}
+
 } // namespace
 
 QString Metrics::counterKey(const QString &route, const QString &method, int status)
@@ -46,6 +104,9 @@ QString Metrics::counterKey(const QString &route, const QString &method, int sta
 void Metrics::record(const QString &route, const QString &method, int status, double seconds)
 {
     ++m_requests[counterKey(route, method, status)];
+    if (status == 403 && route.startsWith(u"/carrier/twilio/")) {
+        ++m_signatureRejections; // the only 403 a Twilio webhook gets: X-Twilio-Signature did not verify
+    }
     Histogram &h = m_durations[route + SEP + method];
     const auto it = std::lower_bound(BUCKETS.begin(), BUCKETS.end(), seconds);
     if (it != BUCKETS.end()) {
@@ -55,6 +116,11 @@ void Metrics::record(const QString &route, const QString &method, int status, do
     h.sum += seconds;
 }
 
+void Metrics::recordOutboxAttempt(const QString &kind, const QString &state)
+{
+    ++m_outboxAttempts[kind + SEP + state];
+}
+
 quint64 Metrics::requestCount(const QString &route, const QString &method, int status) const
 {
     return m_requests.value(counterKey(route, method, status));
@@ -62,7 +128,39 @@ quint64 Metrics::requestCount(const QString &route, const QString &method, int s
 
 QByteArray Metrics::render(const Gauges &gauges) const
 {
-    QByteArray out;
+    QByteArray out = processSeries();
+    out += "# HELP maskline_build_info Always 1; the labels say which build is running.\n"
+           "# TYPE maskline_build_info gauge\n"
+           "maskline_build_info{version=\"" MASKLINE_VERSION "\",qt_version=\"" +
+           label(QString::fromLatin1(qVersion())) + "\"} 1\n";
+    out += gauge("maskline_webhook_signature_rejections_total",
+                 "Carrier webhooks refused because X-Twilio-Signature did not verify.", "counter",
+                 QByteArray::number(m_signatureRejections));
+    out += "# HELP maskline_outbox_attempts_total Finished outbox attempts (carrier sends and callbacks) by kind and "
+           "the state recorded after them: done, pending (failed, will be retried), failed (given up).\n"
+           "# TYPE maskline_outbox_attempts_total counter\n";
+    QStringList attemptKeys = m_outboxAttempts.keys();
+    attemptKeys.sort();
+    for (const QString &key : std::as_const(attemptKeys)) {
+        const QStringList parts = key.split(SEP);
+        out += "maskline_outbox_attempts_total{kind=\"" + label(parts.value(0)) + "\",state=\"" +
+               label(parts.value(1)) + "\"} " + QByteArray::number(m_outboxAttempts.value(key)) + '\n';
+    }
+    if (!gauges.outbox.isEmpty()) {
+        out += "# HELP maskline_outbox_pending Outbox items waiting for an attempt (due now or retrying later), by "
+               "kind; counted up to 10000.\n"
+               "# TYPE maskline_outbox_pending gauge\n";
+        for (const OutboxKind &k : gauges.outbox) {
+            out += "maskline_outbox_pending{kind=\"" + label(k.kind) + "\"} " + QByteArray::number(k.pending) + '\n';
+        }
+        out +=
+            "# HELP maskline_outbox_oldest_due_age_seconds How long the oldest due outbox item has waited, by kind.\n"
+            "# TYPE maskline_outbox_oldest_due_age_seconds gauge\n";
+        for (const OutboxKind &k : gauges.outbox) {
+            out += "maskline_outbox_oldest_due_age_seconds{kind=\"" + label(k.kind) + "\"} " +
+                   number(k.oldestDueSeconds) + '\n';
+        }
+    }
     out += "# HELP maskline_http_requests_total HTTP requests answered, by route template, method and status.\n"
            "# TYPE maskline_http_requests_total counter\n";
     QStringList keys = m_requests.keys();

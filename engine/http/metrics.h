@@ -10,13 +10,16 @@
 namespace Maskline {
 
 // Request counters and a latency histogram, rendered in the Prometheus text exposition format 0.0.4 together with
-// gauges the caller reads from the store at scrape time. Lives on the server thread; not thread-safe by design.
+// the process_* series (from /proc, as the official client libraries export them), maskline_build_info, outbox
+// attempt counters, and gauges the caller hands in (cheap ones only: no COUNT(*) over a big table per scrape).
+// Lives on the server thread; not thread-safe by design.
 class Metrics final
 {
 public:
     // Upper bounds (seconds) of the latency histogram buckets; +Inf is implied.
-    static constexpr std::array<double, 12> BUCKETS{0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
-                                                    0.05,   0.1,   0.25,   0.5,   1.0,  2.5};
+    // Up to 15 s: a webhook waiting for an intercept (5 s) or out-of-session (10 s) callback is slow on purpose.
+    static constexpr std::array<double, 15> BUCKETS{0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1,
+                                                    0.25,   0.5,   1.0,    2.5,   5.0,  10.0,  15.0};
 
     Metrics() = default;
     Metrics(const Metrics &) = delete;
@@ -26,8 +29,20 @@ public:
     // label cardinality stays bounded whatever clients send.
     void record(const QString &route, const QString &method, int status, double seconds);
 
+    // One finished outbox attempt (a carrier send or a callback): state is what the outbox recorded after it:
+    // done, pending (failed, will be retried) or failed (given up).
+    void recordOutboxAttempt(const QString &kind, const QString &state);
+
+    struct OutboxKind
+    {
+        QString kind;
+        qint64 pending = 0;          // items waiting for an attempt, due or retrying later (counted up to a cap)
+        double oldestDueSeconds = 0; // how long the oldest due item has waited
+    };
+
     struct Gauges
     {
+        QList<OutboxKind> outbox;
         qint64 sessionsOpen = -1; // open + in-progress; < 0 = unknown (not rendered)
         qint64 poolInUse = -1;    // numbers held by at least one active session
         qint64 poolIdle = -1;     // unreserved, held by none
@@ -46,8 +61,10 @@ private:
     };
     static QString counterKey(const QString &route, const QString &method, int status);
 
-    QHash<QString, quint64> m_requests;    // key: route \x1f method \x1f status
-    QHash<QString, Histogram> m_durations; // key: route \x1f method
+    QHash<QString, quint64> m_requests;       // key: route \x1f method \x1f status
+    QHash<QString, Histogram> m_durations;    // key: route \x1f method
+    QHash<QString, quint64> m_outboxAttempts; // key: kind \x1f state
+    quint64 m_signatureRejections = 0;
 };
 
 } // namespace Maskline

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include <QLoggingCategory>
+#include <QSslSocket>
 #include <QTcpSocket>
 #include <QTimer>
 
@@ -201,11 +202,30 @@ GuardedTcpServer::GuardedTcpServer(Limits limits, QObject *parent)
 
 void GuardedTcpServer::incomingConnection(qintptr handle)
 {
-    auto *socket = new QTcpSocket(this);
+    QTcpSocket *socket = nullptr;
+    if (isEncrypted()) {
+        auto *ssl = new QSslSocket(this);
+        ssl->setSslConfiguration(m_ssl);
+        socket = ssl;
+    } else {
+        socket = new QTcpSocket(this);
+    }
     if (!socket->setSocketDescriptor(handle)) {
         qCWarning(lcGuard) << "cannot adopt connection:" << socket->errorString();
         delete socket;
         return;
+    }
+    if (auto *ssl = qobject_cast<QSslSocket *>(socket)) {
+        // A failed handshake (a plain-HTTP client, an untrusted certificate on the other side) ends the connection;
+        // QHttpServer never sees a byte of it.
+        connect(ssl, &QSslSocket::errorOccurred, ssl, [ssl](QAbstractSocket::SocketError) {
+            if (!ssl->isEncrypted()) {
+                qCDebug(lcGuard).noquote() << "TLS handshake failed:" << ssl->errorString();
+                ssl->abort();
+                ssl->deleteLater();
+            }
+        });
+        ssl->startServerEncryption();
     }
     // Connected before addPendingConnection() hands the socket to QHttpServer, so this guard's readyRead handler
     // runs before QHttpServer's on every read.

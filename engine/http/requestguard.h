@@ -6,6 +6,7 @@
 #include <QByteArray>
 #include <QList>
 #include <QObject>
+#include <QSslConfiguration>
 #include <QTcpServer>
 
 #include "core/apierror.h"
@@ -55,6 +56,11 @@ public:
 
     const Limits &limits() const { return m_limits; }
 
+    // With a configuration that holds a certificate and key, every connection is a QSslSocket that starts the server
+    // side of the TLS handshake at once; the guard and QHttpServer then read the decrypted stream, unchanged.
+    void setSslConfiguration(const QSslConfiguration &configuration) { m_ssl = configuration; }
+    bool isEncrypted() const { return !m_ssl.localCertificate().isNull(); }
+
 Q_SIGNALS:
     // A request answered by the guard itself (413, 414, 431, 400): for metrics.
     void requestRefused(const QString &method, int httpStatus);
@@ -64,6 +70,7 @@ protected:
 
 private:
     Limits m_limits;
+    QSslConfiguration m_ssl;
 };
 
 // The replies of one connection, in request order: a deferred reply holds back the replies of requests pipelined
