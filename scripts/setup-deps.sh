@@ -12,8 +12,9 @@ PACKAGES=(
   qt6-httpserver-dev qt6-websockets-dev qt6-charts-dev libqt6opengl6-dev libgl-dev
   # phone numbers
   libphonenumber-dev libicu-dev libprotobuf-dev libboost-dev
-  # tests: a display server for the screenshot test, Node.js + npm for the real twilio client, PostgreSQL for scale-out
-  xvfb xauth fonts-dejavu-core nodejs npm postgresql
+  # tests: a display server for the screenshot test, Node.js + npm for the real twilio client, PostgreSQL for scale-out,
+  # clang's libFuzzer and sanitizer runtimes for `make fuzz`
+  xvfb xauth fonts-dejavu-core nodejs npm postgresql clang libclang-rt-14-dev llvm
 )
 
 # `setup-deps.sh bench` adds what the benchmarks need: nginx as the side-by-side reference, wrk as the load.
