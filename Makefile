@@ -9,7 +9,7 @@ ARGS       ?=
 CTEST_ARGS ?=
 
 .PHONY: all deps configure build run serve test bench bench-console format check-format clean client-deps \
-        fuzz test-asan
+        fuzz test-asan soak
 
 all: build
 
@@ -67,6 +67,11 @@ fuzz: deps
 	  -DMASKLINE_FUZZ=ON -DMASKLINE_SANITIZE=address,undefined
 	cmake --build $(FUZZ_DIR) --target $(addprefix fuzz_,$(FUZZ_TARGETS))
 	$(SANITIZER_ENV) bash tests/fuzz/run.sh $(FUZZ_DIR) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+# Crash safety at length: 50 SIGKILL cycles, then 10 minutes of mixed load without kills; prints the figures.
+soak: build
+	cd $(BUILD_DIR) && MASKLINE_CRASH_CYCLES=50 MASKLINE_SOAK_SECONDS=600 QT_QPA_PLATFORM=offscreen \
+	  QT_LOGGING_RULES='maskline.*.info=false' tests/reliability/tst_crashsafety -maxwarnings 0
 
 bench: build
 	@bash scripts/setup-deps.sh bench
