@@ -114,6 +114,7 @@ void EngineHost::start()
             own.append(m_config.http.publicUrl);
         }
         m_proxy->setOwnBaseUrls(own);
+        m_proxy->setPublicCallbackTargetsOnly(m_config.publicCallbackTargetsOnly);
         // Pending carrier sends and callbacks left by an earlier run are resumed here; expiry and retention start
         // sweeping.
         m_outbox->start();
