@@ -18,8 +18,8 @@ namespace Maskline::CallbackTarget {
 //   192.168/16, 100.64/10 shared, fc00::/7 unique-local), link-local (169.254/16 — cloud metadata services live at
 //   169.254.169.254 —, fe80::/10) or unspecified address, or a name of this machine.
 //
-// Literal addresses and this machine's own names are checked here; other names are not resolved (this runs on the
-// store's writer thread, which must not wait on DNS).
+// Literal addresses and this machine's own names are checked here; other names are not resolved (this runs in the
+// write path on the engine thread, which must not wait on DNS).
 QString refusal(const QUrl &url, const QStringList &ownBases, bool publicOnly);
 
 } // namespace Maskline::CallbackTarget
