@@ -10,7 +10,7 @@ ARGS       ?=
 CTEST_ARGS ?=
 
 .PHONY: all deps test-deps configure build run serve test package bench bench-console format check-format clean \
-        client-deps
+        client-deps fuzz test-asan soak
 
 all: build
 
@@ -51,6 +51,36 @@ test: test-deps build client-deps
 # The Debian package (install rules and CPack in CMakeLists.txt, unit and example config in packaging/).
 package: build
 	cd $(BUILD_DIR) && cpack -G DEB
+
+# The whole suite under AddressSanitizer + UndefinedBehaviorSanitizer + LeakSanitizer, built into build-asan
+# (docs/reliability.md). Any finding aborts the test that hit it.
+ASAN_DIR ?= build-asan
+SANITIZER_ENV = ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:detect_stack_use_after_return=1:strict_string_checks=1 \
+  LSAN_OPTIONS=suppressions=$(CURDIR)/tests/reliability/lsan.supp:print_suppressions=0 \
+  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+test-asan: test-deps client-deps
+	cmake -S . -B $(ASAN_DIR) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMASKLINE_WERROR=$(WERROR) \
+	  -DMASKLINE_SANITIZE=address,undefined
+	cmake --build $(ASAN_DIR)
+	cd $(ASAN_DIR) && $(SANITIZER_ENV) ctest --output-on-failure --timeout 1800 $(CTEST_ARGS)
+
+# libFuzzer, with clang and ASan + UBSan, into build-fuzz: each target of tests/fuzz for FUZZ_SECONDS, starting from
+# its committed corpus (tests/fuzz/corpus/<target>; new inputs go to build-fuzz/corpus/<target>, crashes to
+# build-fuzz/artifacts). FUZZ_TARGETS= to pick some.
+FUZZ_DIR     ?= build-fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?= form_decoder participants_json signature reply_parser carrier_webhook http_guard http_differential
+fuzz:
+	@bash scripts/setup-deps.sh fuzz
+	cmake -S . -B $(FUZZ_DIR) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ \
+	  -DMASKLINE_FUZZ=ON -DMASKLINE_SANITIZE=address,undefined
+	cmake --build $(FUZZ_DIR) --target $(addprefix fuzz_,$(FUZZ_TARGETS))
+	$(SANITIZER_ENV) bash tests/fuzz/run.sh $(FUZZ_DIR) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+# Crash safety at length: 50 SIGKILL cycles, then 10 minutes of mixed load without kills; prints the figures.
+soak: build
+	cd $(BUILD_DIR) && MASKLINE_CRASH_CYCLES=50 MASKLINE_SOAK_SECONDS=600 QT_QPA_PLATFORM=offscreen \
+	  QT_LOGGING_RULES='maskline.*.info=false' tests/reliability/tst_crashsafety -maxwarnings 0
 
 bench: build
 	@bash scripts/setup-deps.sh bench

@@ -127,6 +127,11 @@ const QList<Option> &options()
         {u"ready-max-outbox-lag"_s, u"MASKLINE_READY_MAX_OUTBOX_LAG"_s, u"http/ready_max_outbox_lag"_s,
          u"/readyz answers 503 when due outbox work (sends, callbacks) has waited longer than this."_s, u"seconds"_s,
          u"300"_s},
+        {u"callback-targets"_s, u"MASKLINE_CALLBACK_TARGETS"_s, u"callbacks/targets"_s,
+         u"Which hosts a Service's callback URLs may name: 'any', or 'public' to refuse loopback, private and "
+         u"link-local addresses (10/8, 172.16/12, 192.168/16, 169.254/16, fc00::/7, fe80::/10, ...) where tenants "
+         u"must not reach the internal network. URLs that reach this server itself are always refused."_s,
+         u"any|public"_s, u"any"_s},
         {u"log-level"_s, u"MASKLINE_LOG_LEVEL"_s, u"log/level"_s,
          u"The least severe messages printed to stderr; QT_LOGGING_RULES overrides it per category."_s,
          u"debug|info|warning|error"_s, u"info"_s},
@@ -346,6 +351,12 @@ Parsed engineConfig(const QCommandLineParser &parser)
             get(u"carrier-sends-in-flight"_s));
         return result;
     }
+    const QString targets = get(u"callback-targets"_s).toLower();
+    if (targets != u"any"_s && targets != u"public"_s) {
+        result.error = u"--callback-targets expects 'any' or 'public', not '%1'"_s.arg(targets);
+        return result;
+    }
+    config.publicCallbackTargetsOnly = targets == u"public"_s;
 
     const QString level = get(u"log-level"_s);
     if (const auto parsedLevel = Logging::parseLevel(level)) {

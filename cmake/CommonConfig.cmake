@@ -23,3 +23,18 @@ target_compile_options(maskline_common_cfg INTERFACE
 if(MASKLINE_WERROR)
   target_compile_options(maskline_common_cfg INTERFACE -Werror)
 endif()
+
+# Sanitizers for every Maskline target: -DMASKLINE_SANITIZE=address,undefined (any -fsanitize= list; `make test-asan`).
+# Nothing recovers: the first finding aborts the process, so a test that hits one fails.
+set(MASKLINE_SANITIZE "" CACHE STRING "Comma-separated -fsanitize= list for every Maskline target, e.g. address,undefined")
+if(MASKLINE_SANITIZE)
+  target_compile_options(maskline_common_cfg INTERFACE
+    -fsanitize=${MASKLINE_SANITIZE} -fno-sanitize-recover=all -fno-omit-frame-pointer)
+  target_link_options(maskline_common_cfg INTERFACE -fsanitize=${MASKLINE_SANITIZE})
+endif()
+
+# libFuzzer (clang only, `make fuzz`): coverage instrumentation everywhere, and tests/fuzz builds fuzz_<name> targets.
+option(MASKLINE_FUZZ "Build the libFuzzer targets of tests/fuzz (needs clang)" OFF)
+if(MASKLINE_FUZZ)
+  target_compile_options(maskline_common_cfg INTERFACE -fsanitize=fuzzer-no-link)
+endif()

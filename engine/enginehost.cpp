@@ -132,6 +132,7 @@ void EngineHost::start()
                 // a metric is not worth failing over
             }
         });
+        m_proxy->setPublicCallbackTargetsOnly(m_config.publicCallbackTargetsOnly);
         // Pending carrier sends and callbacks left by an earlier run are resumed here; expiry and retention start
         // sweeping.
         m_outbox->start();

@@ -50,6 +50,8 @@ struct EngineConfig
     OutboxConfig outbox;
     CallbacksConfig callbacks;
     int expiryIntervalMs = 5000; // how often expired sessions are looked for
+    // --callback-targets public: callback URLs may not name loopback, private or link-local addresses.
+    bool publicCallbackTargetsOnly = false;
 };
 
 // Owns everything the engine runs: the store's write connection, the Proxy domain, the debugger and the HTTP

@@ -36,12 +36,16 @@ TEST_PACKAGES=(
 # The benchmarks: nginx as the side-by-side reference, wrk as the load.
 BENCH_PACKAGES=(nginx-light wrk curl)
 
+# `make fuzz`: clang's libFuzzer and sanitizer runtimes (the corpus replays in `make test` need neither).
+FUZZ_PACKAGES=(clang libclang-rt-14-dev llvm)
+
 PACKAGES=("${BUILD_PACKAGES[@]}")
 case "${1:-}" in
   "") ;;
   test) PACKAGES+=("${TEST_PACKAGES[@]}") ;;
   bench) PACKAGES+=("${TEST_PACKAGES[@]}" "${BENCH_PACKAGES[@]}") ;;
-  *) echo "usage: setup-deps.sh [test|bench]" >&2; exit 2 ;;
+  fuzz) PACKAGES+=("${TEST_PACKAGES[@]}" "${FUZZ_PACKAGES[@]}") ;;
+  *) echo "usage: setup-deps.sh [test|bench|fuzz]" >&2; exit 2 ;;
 esac
 
 missing=()

@@ -269,8 +269,9 @@ Result<AutoCreate> parseAutoCreate(const QByteArray &body)
         qint64 seconds = -1;
         if (ttl.isDouble()) {
             const double d = ttl.toDouble();
+            // Range first: converting a double outside qint64's range (1e300) is undefined behaviour.
             ok = d >= 0 && d < 2147483647.0 && d == double(qint64(d));
-            seconds = qint64(d);
+            seconds = ok ? qint64(d) : -1;
         } else if (ttl.isString()) {
             seconds = ttl.toString().trimmed().toLongLong(&ok);
             ok = ok && seconds >= 0 && seconds < 2147483647;

@@ -234,6 +234,8 @@ QString participantJsonProblem(const QString &text)
     return {};
 }
 
+} // namespace
+
 // One element of Session create's `Participants`: a JSON object (twilio-python/-node send each as its own form
 // field). Keys are matched case-insensitively (each may appear once); values must be strings.
 Result<ParticipantParams> readParticipantJson(const QString &text, qsizetype index)
@@ -281,8 +283,6 @@ Result<ParticipantParams> readParticipantJson(const QString &text, qsizetype ind
     }
     return p;
 }
-
-} // namespace
 
 QString RestApi::encodePageToken(qint64 lastId)
 {

@@ -10,6 +10,10 @@ class Debugger;
 class Proxy;
 class Router;
 
+// One element of Session create's `Participants` (the JSON object of one participant); refusals are 80701 errors
+// naming `Participants` and the element's index. Declared here for the fuzz target (tests/fuzz).
+Result<ParticipantParams> readParticipantJson(const QString &text, qsizetype index);
+
 // The Proxy v1 REST operations (twilio_proxy_v1.json, 25 operations): form parameters in, Proxy calls, schema JSON
 // out. No transport here: the server matches the route, authenticates and rate-limits, then calls one of these with
 // the path arguments in order. Every refusal is an ApiError turned into HTTP by HttpReply::error().

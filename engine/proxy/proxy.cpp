@@ -3,6 +3,7 @@
 #include <QSet>
 #include <QUrl>
 
+#include "core/callbacktarget.h"
 #include "core/sid.h"
 #include "debugger/debugger.h"
 #include "numberselector.h"
@@ -245,7 +246,7 @@ void restoreRoutes(const QSqlDatabase &db, const QList<Participant> &released, P
     }
 }
 
-Status validateCallbackUrl(const QString &param, const QString &url, const QStringList &ownBases)
+Status validateCallbackUrl(const QString &param, const QString &url, const QStringList &ownBases, bool publicOnly)
 {
     if (url.isEmpty()) {
         return Ok{};
@@ -258,18 +259,9 @@ Status validateCallbackUrl(const QString &param, const QString &url, const QStri
     if (!parsed.isValid() || (scheme != u"http"_s && scheme != u"https"_s) || parsed.host().isEmpty()) {
         return ApiError::invalidParameter(param, u"'%1' is not an absolute http or https URL"_s.arg(url));
     }
-    for (const QString &base : ownBases) {
-        const QUrl own(base);
-        if (!own.isValid() || own.host().isEmpty()) {
-            continue;
-        }
-        const int defaultPort = scheme == u"https"_s ? 443 : 80;
-        const int ownDefault = own.scheme().toLower() == u"https"_s ? 443 : 80;
-        if (parsed.host().compare(own.host(), Qt::CaseInsensitive) == 0 &&
-            parsed.port(defaultPort) == own.port(ownDefault)) {
-            return ApiError::invalidParameter(
-                param, u"'%1' points at this Maskline server itself; callbacks must go to your application"_s.arg(url));
-        }
+    // Addresses and ports, not spellings (core/callbacktarget.h).
+    if (const QString why = CallbackTarget::refusal(parsed, ownBases, publicOnly); !why.isEmpty()) {
+        return ApiError::invalidParameter(param, u"'%1' %2"_s.arg(url, why));
     }
     return Ok{};
 }
@@ -412,7 +404,7 @@ Status Proxy::validateService(const QSqlDatabase &db, const Service &s)
                                                 {u"InterceptCallbackUrl"_s, s.interceptCallbackUrl},
                                                 {u"OutOfSessionCallbackUrl"_s, s.outOfSessionCallbackUrl}};
     for (const auto &[param, url] : urls) {
-        if (auto st = validateCallbackUrl(param, url, m_ownBaseUrls); !st) {
+        if (auto st = validateCallbackUrl(param, url, m_ownBaseUrls, m_publicCallbackTargetsOnly); !st) {
             return st;
         }
     }

@@ -43,6 +43,8 @@ public:
     // Callback URLs may never point at Maskline itself (changelog 2019-05-21): these are its own base URLs.
     void setOwnBaseUrls(const QStringList &urls);
     QStringList ownBaseUrls() const { return m_ownBaseUrls; }
+    // --callback-targets public: refuse callback URLs on loopback, private and link-local addresses (off by default).
+    void setPublicCallbackTargetsOnly(bool on) { m_publicCallbackTargetsOnly = on; }
 
     // Accounts
     Result<Account> createAccount(const QString &sid = {}, const QString &authToken = {},
@@ -162,6 +164,7 @@ private:
     QMutex m_accountsMutex;
     QHash<QString, CachedAccount> m_accounts;
     QElapsedTimer m_sinceStart;
+    bool m_publicCallbackTargetsOnly = false;
 };
 
 } // namespace Maskline
