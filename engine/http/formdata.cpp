@@ -6,9 +6,7 @@
 
 namespace Maskline {
 
-namespace {
-
-int hexValue(char c)
+int FormData::hexValue(char c)
 {
     if (c >= '0' && c <= '9') {
         return c - '0';
@@ -21,8 +19,6 @@ int hexValue(char c)
     }
     return -1;
 }
-
-} // namespace
 
 namespace Params {
 
@@ -63,9 +59,9 @@ bool decodeBytes(QByteArrayView component, bool plusIsSpace, QByteArray &bytes)
         const char c = component[i];
         if (c == '+' && plusIsSpace) {
             bytes.append(' ');
-        } else if (c == '%' && i + 2 < component.size() && hexValue(component[i + 1]) >= 0 &&
-                   hexValue(component[i + 2]) >= 0) {
-            bytes.append(char(hexValue(component[i + 1]) * 16 + hexValue(component[i + 2])));
+        } else if (c == '%' && i + 2 < component.size() && FormData::hexValue(component[i + 1]) >= 0 &&
+                   FormData::hexValue(component[i + 2]) >= 0) {
+            bytes.append(char(FormData::hexValue(component[i + 1]) * 16 + FormData::hexValue(component[i + 2])));
             i += 2;
         } else {
             ok = ok && c != '%';

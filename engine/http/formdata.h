@@ -36,6 +36,8 @@ public:
     static bool isFormType(QByteArrayView contentType);
     // Whether bytes are well-formed UTF-8 (RFC 3629: shortest form, no surrogates, at most U+10FFFF).
     static bool isValidUtf8(QByteArrayView bytes);
+    // The value of one hexadecimal digit, or -1 (percent escapes here and in the HTTP guard).
+    static int hexValue(char c);
 
     // An 80701 error naming the first field whose escapes or UTF-8 were malformed; invalid (code 0) when none was.
     const ApiError &error() const { return m_error; }

@@ -103,26 +103,12 @@ bool isDigits(QByteArrayView s)
     return !s.isEmpty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
-int hexDigit(char c)
-{
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-        return c - 'a' + 10;
-    }
-    if (c >= 'A' && c <= 'F') {
-        return c - 'A' + 10;
-    }
-    return -1;
-}
-
 // Whether every '%' starts a "%" HEXDIG HEXDIG escape (RFC 3986 §2.1).
 bool escapesWellFormed(QByteArrayView s)
 {
     for (qsizetype i = 0; i < s.size(); ++i) {
         if (s[i] == '%') {
-            if (i + 2 >= s.size() || hexDigit(s[i + 1]) < 0 || hexDigit(s[i + 2]) < 0) {
+            if (i + 2 >= s.size() || FormData::hexValue(s[i + 1]) < 0 || FormData::hexValue(s[i + 2]) < 0) {
                 return false;
             }
             i += 2;
@@ -460,13 +446,13 @@ void ConnectionGuard::feed(const QByteArray &data)
                 sizeText = sizeText.first(semicolon);
             }
             if (sizeText.isEmpty() || sizeText.size() > MAX_CHUNK_SIZE_DIGITS ||
-                !std::all_of(sizeText.begin(), sizeText.end(), [](char c) { return hexDigit(c) >= 0; })) {
+                !std::all_of(sizeText.begin(), sizeText.end(), [](char c) { return FormData::hexValue(c) >= 0; })) {
                 refuse(badRequest(QStringLiteral("Malformed chunked body: bad chunk size")));
                 return;
             }
             qint64 size = 0;
             for (const char c : sizeText) {
-                size = size * 16 + hexDigit(c);
+                size = size * 16 + FormData::hexValue(c);
             }
             if (size == 0) {
                 m_state = State::LastChunkEnd;
