@@ -1,6 +1,7 @@
 #include "outbox.h"
 
 #include <algorithm>
+#include <optional>
 
 #include <QLoggingCategory>
 #include <QPointer>
@@ -244,18 +245,33 @@ int Outbox::processDue()
         }
         claimed.clear();
     }
-    // Delivery starts once the claims are committed.
-    for (const OutboxItem &item : std::as_const(claimed)) {
-        const Handler &handler = m_handlers[item.kind];
-        QPointer<Outbox> self(this);
-        handler.deliver(item, [self, item](const Attempt &attempt) {
-            if (self) {
-                self->finish(item, attempt);
-            }
-        });
+    // Delivery starts once the claims are committed. A delivery that completes at once and writes as it goes (the
+    // simulator records the message it carried) commits together with its outcome, in one transaction: a crash
+    // cannot leave a send made but not marked done, to be made again.
+    try {
+        std::optional<Transaction> deliveries;
+        if (!claimed.isEmpty()) {
+            deliveries.emplace(m_db.connection());
+        }
+        for (const OutboxItem &item : std::as_const(claimed)) {
+            const Handler &handler = m_handlers[item.kind];
+            QPointer<Outbox> self(this);
+            handler.deliver(item, [self, item](const Attempt &attempt) {
+                if (self) {
+                    self->finish(item, attempt);
+                }
+            });
+        }
+        m_processing = false;
+        flushFinished(); // what completed synchronously
+        if (deliveries) {
+            deliveries->commit();
+        }
+    } catch (const StoreError &e) {
+        // Rolled back: the claims stand and lapse, and the items are attempted again.
+        qCWarning(lcOutbox).noquote() << "could not record this pass's deliveries:" << redactText(e.message());
     }
     m_processing = false;
-    flushFinished(); // what completed synchronously
     armTimer();
     return int(claimed.size());
 }
