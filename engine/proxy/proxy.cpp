@@ -3,6 +3,7 @@
 #include <QSet>
 #include <QUrl>
 
+#include "channeladdress.h"
 #include "core/callbacktarget.h"
 #include "core/sid.h"
 #include "debugger/debugger.h"
@@ -230,14 +231,15 @@ std::optional<Participant> routeHolder(const QSqlDatabase &db, const QString &se
 void restoreRoutes(const QSqlDatabase &db, const QList<Participant> &released, ProxyTxn &txn)
 {
     for (const Participant &p : released) {
-        if (routeHolder(db, p.serviceSid, p.identifier, p.proxyIdentifier)) {
+        const QString proxyNumber = ChannelAddress::bare(p.proxyIdentifier);
+        if (routeHolder(db, p.serviceSid, p.identifier, proxyNumber)) {
             continue;
         }
         SqlQuery q(db, u"SELECT p.sid FROM participants p JOIN sessions s ON s.sid = p.session_sid WHERE "
                        u"p.service_sid = :s AND p.identifier = :i AND p.proxy_identifier = :p AND p.routable = 0 AND "
                        u"p.date_deleted IS NULL AND s.status IN "_s +
                            ACTIVE_STATUSES_SQL + u" ORDER BY p.id DESC LIMIT 1"_s);
-        q.bind(u":s"_s, p.serviceSid).bind(u":i"_s, p.identifier).bind(u":p"_s, p.proxyIdentifier).exec();
+        q.bind(u":s"_s, p.serviceSid).bind(u":i"_s, p.identifier).bind(u":p"_s, proxyNumber).exec();
         if (q.next()) {
             const QString sid = q.value(0).toString();
             SqlQuery(db, u"UPDATE participants SET routable = 1 WHERE sid = :sid"_s).bind(u":sid"_s, sid).exec();
@@ -929,7 +931,8 @@ Result<Session> Proxy::updateSession(const QString &accountSid, const QString &s
                 if (p.dateDeleted.isValid()) {
                     continue;
                 }
-                const auto holder = routeHolder(txn.db(), serviceSid, p.identifier, p.proxyIdentifier);
+                const auto holder =
+                    routeHolder(txn.db(), serviceSid, p.identifier, ChannelAddress::bare(p.proxyIdentifier));
                 if (!holder) {
                     continue;
                 }
@@ -1093,14 +1096,29 @@ Result<Participant> Proxy::addParticipant(ProxyTxn &txn, const Service &service,
     if (params.friendlyName && params.friendlyName->size() > 255) {
         return ApiError::invalidParameter(u"FriendlyName"_s, u"may be at most 255 characters"_s);
     }
-    const PhoneNumbers::Info info = PhoneNumbers::parse(params.identifier);
+    const ChannelAddress::Parts address = ChannelAddress::split(params.identifier);
+    if (address.channel == ChannelAddress::Channel::Other) {
+        return ApiError::make(80404, 400,
+                              u"Participant identifier '%1' is a %2: address, which Maskline does not carry; "
+                              u"identifiers are phone numbers in E.164 (+14155550100) or WhatsApp addresses "
+                              u"(whatsapp:+14155550100)"_s.arg(params.identifier, address.scheme));
+    }
+    const PhoneNumbers::Info info = PhoneNumbers::parse(address.address);
     if (!info.valid) {
         return ApiError::make(
             80404, 400,
             u"Participant identifier '%1' does not appear to be a valid, reachable phone number; give "
             u"it in E.164 form, e.g. +14155550100"_s.arg(params.identifier));
     }
-    const QString identifier = PhoneNumbers::normalizeForMatching(info.e164);
+    const bool whatsApp = address.channel == ChannelAddress::Channel::WhatsApp;
+    if (whatsApp && session.mode == SessionMode::VOICE_ONLY) {
+        return ApiError::make(80404, 400,
+                              u"Participant identifier '%1' is a WhatsApp address, which carries messages only, "
+                              u"and Session %2 is voice-only"_s.arg(params.identifier, session.sid));
+    }
+    // The stored identifier keeps its channel: whatsapp:+1415… and +1415… are different people to route to.
+    const QString identifier =
+        ChannelAddress::withChannelOf(params.identifier, PhoneNumbers::normalizeForMatching(info.e164));
 
     const QList<Participant> existing = sessionParticipants(db, session.sid);
     int activeCount = 0;
@@ -1125,7 +1143,9 @@ Result<Participant> Proxy::addParticipant(ProxyTxn &txn, const Service &service,
             80609, 400, u"A Session may have at most 2 participants; Session %1 already has 2"_s.arg(session.sid));
     }
 
-    SelectionRequest request{identifier, session.mode, service.geoMatchLevel, service.numberSelectionBehavior};
+    // A WhatsApp participant is chosen a number as a message-only participant with the same phone number would be.
+    SelectionRequest request{ChannelAddress::bare(identifier), whatsApp ? SessionMode::MESSAGE_ONLY : session.mode,
+                             service.geoMatchLevel, service.numberSelectionBehavior};
     auto candidate = [&](const PhoneNumber &n) {
         PoolCandidate c;
         c.sid = n.sid;
@@ -1175,7 +1195,14 @@ Result<Participant> Proxy::addParticipant(ProxyTxn &txn, const Service &service,
             if (params.proxyIdentifier->size() > 255) {
                 return ApiError::invalidParameter(u"ProxyIdentifier"_s, u"may be at most 255 characters"_s);
             }
-            const PhoneNumbers::Info proxyInfo = PhoneNumbers::parse(*params.proxyIdentifier);
+            const ChannelAddress::Parts proxyAddress = ChannelAddress::split(*params.proxyIdentifier);
+            if (proxyAddress.channel != ChannelAddress::Channel::Phone && proxyAddress.channel != address.channel) {
+                return ApiError::invalidParameter(
+                    u"ProxyIdentifier"_s, u"%1 is on another channel than the Identifier %2; give the pool number "
+                                          u"itself (+1415…) or on the Identifier's channel"_s.arg(
+                                              *params.proxyIdentifier, params.identifier));
+            }
+            const PhoneNumbers::Info proxyInfo = PhoneNumbers::parse(proxyAddress.address);
             auto byNumber = proxyInfo.valid ? loadNumber(db, u"phone_number"_s, proxyInfo.e164) : std::nullopt;
             if (!byNumber || byNumber->accountSid != service.accountSid) {
                 return ApiError::make(80304, 400,
@@ -1260,7 +1287,7 @@ Result<Participant> Proxy::addParticipant(ProxyTxn &txn, const Service &service,
     p.serviceSid = service.sid;
     p.sessionSid = session.sid;
     p.identifier = identifier;
-    p.proxyIdentifier = chosen.phoneNumber;
+    p.proxyIdentifier = chosen.phoneNumber; // stored bare; Rows::participant shows it on the identifier's channel
     p.proxyIdentifierSid = chosen.sid;
     p.friendlyName = params.friendlyName.value_or(QString());
     const qint64 now = m_clock.nowMs();

@@ -1,5 +1,6 @@
 #include "rows.h"
 
+#include "channeladdress.h"
 #include "core/clock.h"
 #include "store/sqlquery.h"
 
@@ -136,7 +137,8 @@ Participant participant(const SqlQuery &q)
     p.serviceSid = str(q, 3);
     p.sessionSid = str(q, 4);
     p.identifier = str(q, 5);
-    p.proxyIdentifier = str(q, 6);
+    // Stored bare (a pool number); shown and addressed on the participant's channel (channeladdress.h).
+    p.proxyIdentifier = ChannelAddress::withChannelOf(p.identifier, str(q, 6));
     p.proxyIdentifierSid = str(q, 7);
     p.friendlyName = str(q, 8);
     p.routable = q.value(9).toInt() != 0;

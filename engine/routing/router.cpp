@@ -17,6 +17,7 @@
 #include "core/sid.h"
 #include "debugger/debugger.h"
 #include "keywords.h"
+#include "proxy/channeladdress.h"
 #include "proxy/phonenumbers.h"
 #include "proxy/proxy.h"
 #include "proxy/rows.h"
@@ -60,8 +61,7 @@ QString messageData(const QString &body, const QStringList &mediaUrls)
 // still route).
 QString matchingKey(const QString &number)
 {
-    const PhoneNumbers::Info info = PhoneNumbers::parse(number);
-    return PhoneNumbers::normalizeForMatching(info.valid ? info.e164 : number.trimmed());
+    return ChannelAddress::matchingKey(number);
 }
 
 QList<Participant> participantsOf(const QSqlDatabase &db, const QString &sessionSid)
@@ -258,7 +258,8 @@ QString Router::statusCallbackUrl(const QString &base, const QString &interactio
 std::optional<PhoneNumber> Router::numberFor(const QString &to, const QString &onlyAccount)
 {
     const QSqlDatabase db = m_proxy.database().connection();
-    const PhoneNumbers::Info toInfo = PhoneNumbers::parse(to);
+    // A WhatsApp message reaches the pool number itself: "whatsapp:+1415…" is looked up as "+1415…".
+    const PhoneNumbers::Info toInfo = PhoneNumbers::parse(ChannelAddress::bare(to));
     QStringList keys;
     if (toInfo.valid) {
         keys.append(toInfo.e164);
@@ -404,8 +405,8 @@ void Router::route(bool isCall, InboundMessage message, InboundCall call, RouteD
                 for (const Participant &q : ps) {
                     if (!blocked && q.sid == seen->outbound.participantSid) {
                         result.twiml = Twiml::dial({q.proxyIdentifier,
-                                                    PhoneNumbers::toCarrierAddress(q.identifier, service.mxInsertOne,
-                                                                                   service.arInsertNine, true),
+                                                    ChannelAddress::toCarrierAddress(q.identifier, service.mxInsertOne,
+                                                                                     service.arInsertNine, true),
                                                     statusCallbackUrl(call.callbackBase, seen->sid)});
                     }
                 }
@@ -454,7 +455,21 @@ void Router::route(bool isCall, InboundMessage message, InboundCall call, RouteD
             return outOfSession(*target, isCall, OutOfSessionContext::Reason::NoPartner, message, call, result, done);
         }
 
-        // Step 4: the session's mode.
+        // Step 4: the session's mode, and the partner's channel (WhatsApp carries no calls).
+        if (isCall && ChannelAddress::isMessageOnly(ChannelAddress::channelOf(partner->identifier))) {
+            result.outcome = RouteResult::Outcome::ModeRejected;
+            result.detail = u"call %1 from %2 to %3 rejected: the other participant of session %4 is on WhatsApp"_s.arg(
+                resourceSid, from, to, session->sid);
+            DebuggerEvent e;
+            e.code = 80911;
+            e.participantSid = sender->sid;
+            e.resourceSid = resourceSid;
+            e.message = u"Inbound call rejected: %1 called %2, but the other participant of Session %3 (%4) is on "
+                        u"WhatsApp, which carries messages only, so the call was rejected."_s.arg(
+                            from, to, session->sid, partner->sid);
+            raise(result, e);
+            return answer(result);
+        }
         if (!isCall && session->mode == SessionMode::VOICE_ONLY) {
             result.outcome = RouteResult::Outcome::ModeRejected;
             result.detail = u"message %1 from %2 to %3 rejected: session %4 is voice-only"_s.arg(resourceSid, from, to,
@@ -535,7 +550,7 @@ void Router::route(bool isCall, InboundMessage message, InboundCall call, RouteD
         OutboundMessage outbound;
         outbound.from = partner->proxyIdentifier;
         outbound.to =
-            PhoneNumbers::toCarrierAddress(partner->identifier, service.mxInsertOne, service.arInsertNine, false);
+            ChannelAddress::toCarrierAddress(partner->identifier, service.mxInsertOne, service.arInsertNine, false);
         outbound.body = message.body;
         outbound.mediaUrls = media;
         outbound.statusCallback = statusCallbackUrl(base, interaction.sid);
@@ -691,7 +706,8 @@ void Router::bridge(const Service &service, const Participant &partner, const In
     bridge.from = call.from;
     bridge.to = call.to;
     bridge.callerId = partner.proxyIdentifier;
-    bridge.number = PhoneNumbers::toCarrierAddress(partner.identifier, service.mxInsertOne, service.arInsertNine, true);
+    bridge.number =
+        ChannelAddress::toCarrierAddress(partner.identifier, service.mxInsertOne, service.arInsertNine, true);
     bridge.statusCallback = statusCallbackUrl(call.callbackBase, recorded.sid);
     bridge.inboundCallSid = call.callSid;
     bridge.accountSid = service.accountSid;
@@ -1298,7 +1314,7 @@ Result<Interaction> Router::sendMessageInteraction(const QString &accountSid, co
     OutboundMessage outbound;
     outbound.from = participant->proxyIdentifier;
     outbound.to =
-        PhoneNumbers::toCarrierAddress(participant->identifier, service->mxInsertOne, service->arInsertNine, false);
+        ChannelAddress::toCarrierAddress(participant->identifier, service->mxInsertOne, service->arInsertNine, false);
     outbound.body = body;
     outbound.mediaUrls = media;
     outbound.statusCallback = statusCallbackUrl(callbackBase, interaction.sid);

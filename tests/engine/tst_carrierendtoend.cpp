@@ -87,9 +87,9 @@ private:
         return r;
     }
 
-    Reply webhook(const QList<std::pair<QString, QString>> &fields, bool sign = true)
+    Reply webhook(const QList<std::pair<QString, QString>> &fields, bool sign = true,
+                  const QString &path = u"/carrier/twilio/sms"_s)
     {
-        const QString path = u"/carrier/twilio/sms"_s;
         // No --public-url: the URL Twilio used is rebuilt from the Host header, which is our base URL.
         const QByteArray signature = TwilioSignature::compute(TWILIO_TOKEN, m_base + path, fields);
         QList<std::pair<QByteArray, QByteArray>> headers;
@@ -99,7 +99,8 @@ private:
         return send("POST", path, form(fields), headers, false);
     }
 
-    static QList<std::pair<QString, QString>> sms(const QString &body, const QString &sid)
+    static QList<std::pair<QString, QString>> sms(const QString &body, const QString &sid, const QString &from = A,
+                                                  const QString &to = POOL)
     {
         return {{u"ToCountry"_s, u"US"_s},
                 {u"SmsMessageSid"_s, sid},
@@ -107,10 +108,10 @@ private:
                 {u"SmsSid"_s, sid},
                 {u"SmsStatus"_s, u"received"_s},
                 {u"Body"_s, body},
-                {u"To"_s, POOL},
+                {u"To"_s, to},
                 {u"MessageSid"_s, sid},
                 {u"AccountSid"_s, TWILIO_SID},
-                {u"From"_s, A},
+                {u"From"_s, from},
                 {u"ApiVersion"_s, u"2010-04-01"_s}};
     }
 
@@ -246,6 +247,102 @@ private Q_SLOTS:
                      .toArray()
                      .size(),
                  1);
+    }
+
+    // WhatsApp participants: stored and matched like phone numbers on their channel, sent through the same Messages
+    // API call with whatsapp: on both addresses, message-only. Other channel addresses are refused with 80404.
+    void whatsAppSessionRoutesBothWays()
+    {
+        const QString waPool = u"+14155558888"_s;
+        const QString waA = u"whatsapp:+14155550303"_s;
+        const QString waB = u"whatsapp:+14155550404"_s;
+        const QString texter = u"+14155550505"_s;
+        Reply service = send("POST", u"/v1/Services"_s, form({{u"UniqueName"_s, u"wa"_s}}));
+        QCOMPARE(service.status, 201);
+        const QString ks = service.json().value(u"sid"_s).toString();
+        QCOMPARE(send("POST", u"/v1/Services/%1/PhoneNumbers"_s.arg(ks), form({{u"PhoneNumber"_s, waPool}})).status,
+                 201);
+
+        // Another channel, or a WhatsApp participant in a voice-only session: 80404, and nothing is added.
+        Reply voiceOnly = send("POST", u"/v1/Services/%1/Sessions"_s.arg(ks), form({{u"Mode"_s, u"voice-only"_s}}));
+        QCOMPARE(voiceOnly.status, 201);
+        const QString voiceKc = voiceOnly.json().value(u"sid"_s).toString();
+        const QString voiceParticipants = u"/v1/Services/%1/Sessions/%2/Participants"_s.arg(ks, voiceKc);
+        Reply refused = send("POST", voiceParticipants, form({{u"Identifier"_s, waA}}));
+        QCOMPARE(refused.status, 400);
+        QCOMPARE(refused.json().value(u"code"_s).toInt(), 80404);
+        QVERIFY(refused.json().value(u"message"_s).toString().contains(u"voice-only"_s));
+        refused = send("POST", voiceParticipants, form({{u"Identifier"_s, u"messenger:123456789"_s}}));
+        QCOMPARE(refused.status, 400);
+        QCOMPARE(refused.json().value(u"code"_s).toInt(), 80404);
+        QVERIFY(refused.json().value(u"message"_s).toString().contains(u"whatsapp:"_s));
+        refused = send("POST", voiceParticipants, form({{u"Identifier"_s, u"whatsapp:hello"_s}}));
+        QCOMPARE(refused.json().value(u"code"_s).toInt(), 80404);
+        QCOMPARE(send("GET", voiceParticipants).json().value(u"participants"_s).toArray().size(), 0);
+
+        Reply session = send("POST", u"/v1/Services/%1/Sessions"_s.arg(ks),
+                             form({{u"Participants"_s, u"{\"Identifier\":\"%1\"}"_s.arg(waA)},
+                                   {u"Participants"_s, u"{\"Identifier\":\"WhatsApp:+1 415 555 0404\"}"_s}}));
+        QCOMPARE(session.status, 201);
+        const QString kc = session.json().value(u"sid"_s).toString();
+        QHash<QString, QString> proxyOf;
+        for (const QJsonValue &p : send("GET", u"/v1/Services/%1/Sessions/%2/Participants"_s.arg(ks, kc))
+                                       .json()
+                                       .value(u"participants"_s)
+                                       .toArray()) {
+            proxyOf.insert(p.toObject().value(u"identifier"_s).toString(),
+                           p.toObject().value(u"proxy_identifier"_s).toString());
+        }
+        QCOMPARE(proxyOf.size(), 2);
+        QCOMPARE(proxyOf.value(waA), u"whatsapp:"_s + waPool);
+        QCOMPARE(proxyOf.value(waB), u"whatsapp:"_s + waPool); // normalised: scheme lower case, no spaces
+
+        // A -> B and B -> A, each one Messages API request on the WhatsApp channel.
+        const qsizetype before = m_twilio.requests.size();
+        QCOMPARE(webhook(sms(u"hola"_s, u"SM00000000000000000000000000000a01"_s, waA, u"whatsapp:"_s + waPool)).status,
+                 200);
+        QTRY_COMPARE_WITH_TIMEOUT(m_twilio.requests.size(), before + 1, 10000);
+        FormData fields = FormData::parse(m_twilio.requests.at(before).body);
+        QCOMPARE(fields.value(u"From"_s).value_or(QString()), u"whatsapp:"_s + waPool);
+        QCOMPARE(fields.value(u"To"_s).value_or(QString()), waB);
+        QCOMPARE(fields.value(u"Body"_s).value_or(QString()), u"hola"_s);
+        QCOMPARE(webhook(sms(u"adios"_s, u"SM00000000000000000000000000000a02"_s, waB, u"whatsapp:"_s + waPool)).status,
+                 200);
+        QTRY_COMPARE_WITH_TIMEOUT(m_twilio.requests.size(), before + 2, 10000);
+        fields = FormData::parse(m_twilio.requests.at(before + 1).body);
+        QCOMPARE(fields.value(u"From"_s).value_or(QString()), u"whatsapp:"_s + waPool);
+        QCOMPARE(fields.value(u"To"_s).value_or(QString()), waA);
+        QTRY_COMPARE_WITH_TIMEOUT(send("GET", u"/v1/Services/%1/Sessions/%2/Interactions"_s.arg(ks, kc))
+                                      .json()
+                                      .value(u"interactions"_s)
+                                      .toArray()
+                                      .size(),
+                                  2, 10000);
+
+        // The same person texting over SMS is someone else to the router: out of session, nothing sent.
+        QCOMPARE(webhook(sms(u"sms"_s, u"SM00000000000000000000000000000a03"_s, u"+14155550303"_s, waPool)).status,
+                 200);
+
+        // A mixed session: an SMS participant's texts reach the WhatsApp one on WhatsApp; a call is rejected.
+        Reply mixed = send("POST", u"/v1/Services/%1/Sessions"_s.arg(ks),
+                           form({{u"Participants"_s, u"{\"Identifier\":\"%1\"}"_s.arg(texter)},
+                                 {u"Participants"_s, u"{\"Identifier\":\"whatsapp:+14155550606\"}"_s}}));
+        QCOMPARE(mixed.status, 201);
+        QCOMPARE(webhook(sms(u"on my way"_s, u"SM00000000000000000000000000000a04"_s, texter, waPool)).status, 200);
+        QTRY_COMPARE_WITH_TIMEOUT(m_twilio.requests.size(), before + 3, 10000);
+        fields = FormData::parse(m_twilio.requests.at(before + 2).body);
+        QCOMPARE(fields.value(u"From"_s).value_or(QString()), u"whatsapp:"_s + waPool);
+        QCOMPARE(fields.value(u"To"_s).value_or(QString()), u"whatsapp:+14155550606"_s);
+        const Reply call = webhook({{u"CallSid"_s, u"CA00000000000000000000000000000a05"_s},
+                                    {u"AccountSid"_s, TWILIO_SID},
+                                    {u"From"_s, texter},
+                                    {u"To"_s, waPool},
+                                    {u"CallStatus"_s, u"ringing"_s},
+                                    {u"Direction"_s, u"inbound"_s}},
+                                   true, u"/carrier/twilio/voice"_s);
+        QCOMPARE(call.status, 200);
+        QVERIFY2(!call.body.contains("<Dial"), call.body.constData());
+        QCOMPARE(m_twilio.requests.size(), before + 3);
     }
 };
 
