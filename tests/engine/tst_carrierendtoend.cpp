@@ -341,7 +341,7 @@ private Q_SLOTS:
                                     {u"Direction"_s, u"inbound"_s}},
                                    true, u"/carrier/twilio/voice"_s);
         QCOMPARE(call.status, 200);
-        QVERIFY2(!call.body.contains("<Dial"), call.body.constData());
+        QVERIFY2(call.body.contains("<Reject") && !call.body.contains("<Dial"), call.body.constData());
         QCOMPARE(m_twilio.requests.size(), before + 3);
     }
 };
