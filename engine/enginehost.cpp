@@ -119,19 +119,13 @@ void EngineHost::start()
             own.append(m_config.http.publicUrl);
         }
         m_proxy->setOwnBaseUrls(own);
-        // Attempt counters for /metrics, by kind and outcome (one primary-key read per finished attempt).
-        connect(m_outbox.get(), &Outbox::attemptFinished, this, [this](qint64 id, const QString &state) {
-            if (!m_http || !m_outbox) {
-                return;
-            }
-            try {
-                if (const auto item = m_outbox->find(id)) {
-                    m_http->metrics().recordOutboxAttempt(item->kind, state);
-                }
-            } catch (const StoreError &) {
-                // a metric is not worth failing over
-            }
-        });
+        // Attempt counters, failure reasons and latency for /metrics, by kind.
+        connect(m_outbox.get(), &Outbox::attemptMeasured, this,
+                [this](const QString &kind, const QString &state, const QString &failure, double seconds) {
+                    if (m_http) {
+                        m_http->metrics().recordOutboxAttempt(kind, state, failure, seconds);
+                    }
+                });
         m_proxy->setPublicCallbackTargetsOnly(m_config.publicCallbackTargetsOnly);
         // Pending carrier sends and callbacks left by an earlier run are resumed here; expiry and retention start
         // sweeping.

@@ -274,7 +274,10 @@ void Callbacks::deliverStatus(const OutboxItem &item, Outbox::Complete complete)
                             response.describe(), next, seconds(self->m_config.statusTimeoutMs));
             self->record(e);
         }
-        complete({Outbox::Verdict::Retry, response.describe()});
+        complete({Outbox::Verdict::Retry,
+                  response.describe(),
+                  {},
+                  Outbox::failureLabel(response.status, response.timedOut, response.tooLarge)});
     });
 }
 
@@ -696,7 +699,10 @@ void Callbacks::deliverOutOfSession(const OutboxItem &item, Outbox::Complete com
                         u"%5 answered %6. %7"_s.arg(subject.serviceSid, subject.resourceSid, subject.from, subject.to,
                                                     response.url, response.describe(), next);
             self->record(e);
-            complete({Outbox::Verdict::Retry, response.describe()});
+            complete({Outbox::Verdict::Retry,
+                      response.describe(),
+                      {},
+                      Outbox::failureLabel(response.status, response.timedOut, response.tooLarge)});
             return;
         }
         const OutOfSessionVerdict verdict = self->interpret(response, subject);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <optional>
 
+#include <QElapsedTimer>
 #include <QLoggingCategory>
 #include <QPointer>
 
@@ -81,6 +82,14 @@ Outbox::Outbox(Database &db, const Clock &clock, OutboxConfig config, QObject *p
 }
 
 Outbox::~Outbox() = default;
+
+QString Outbox::failureLabel(int status, bool timedOut, bool tooLarge)
+{
+    if (status > 0) {
+        return QString::number(status);
+    }
+    return timedOut ? u"timeout"_s : tooLarge ? u"too_large"_s : u"no_answer"_s;
+}
 
 void Outbox::registerHandler(const QString &kind, Handler handler)
 {
@@ -256,9 +265,13 @@ int Outbox::processDue()
         for (const OutboxItem &item : std::as_const(claimed)) {
             const Handler &handler = m_handlers[item.kind];
             QPointer<Outbox> self(this);
-            handler.deliver(item, [self, item](const Attempt &attempt) {
+            QElapsedTimer started;
+            started.start();
+            handler.deliver(item, [self, item, started](const Attempt &attempt) {
                 if (self) {
-                    self->finish(item, attempt);
+                    Attempt measured = attempt;
+                    measured.seconds = double(started.nsecsElapsed()) / 1e9;
+                    self->finish(item, measured);
                 }
             });
         }
@@ -305,6 +318,8 @@ void Outbox::flushFinished()
         QString error;
         bool gaveUp = false;
         bool exhausted = false;
+        QString failure;
+        double seconds = 0;
     };
     const QList<std::pair<OutboxItem, Attempt>> finished = std::exchange(m_finished, {});
     QList<Outcome> stored;
@@ -313,7 +328,7 @@ void Outbox::flushFinished()
         const QSqlDatabase db = m_db.connection();
         Transaction tx(db);
         for (const auto &[item, attempt] : finished) {
-            Outcome outcome{item, QString(), attempt.error};
+            Outcome outcome{item, QString(), attempt.error, false, false, attempt.failure, attempt.seconds};
             qint64 next = now;
             switch (attempt.verdict) {
             case Verdict::Done:
@@ -378,6 +393,11 @@ void Outbox::flushFinished()
             }
         }
         Q_EMIT attemptFinished(item.id, outcome.state);
+        Q_EMIT attemptMeasured(item.kind, outcome.state,
+                               outcome.state == DONE       ? QString()
+                               : outcome.failure.isEmpty() ? u"engine"_s
+                                                           : outcome.failure,
+                               outcome.seconds);
     }
     poke();
 }

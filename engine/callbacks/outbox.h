@@ -76,17 +76,24 @@ public:
     };
     struct Attempt
     {
-        Attempt(Verdict v = Verdict::Done, QString e = {}, std::function<void()> also = {})
+        Attempt(Verdict v = Verdict::Done, QString e = {}, std::function<void()> also = {}, QString why = {})
             : verdict(v)
             , error(std::move(e))
             , alsoRecord(std::move(also))
+            , failure(std::move(why))
         {}
         Verdict verdict = Verdict::Done;
         QString error;
         // Writes that belong with the outcome (the interaction leg a send produced): run in the transaction that
         // records it, so many outcomes and their follow-ups share one commit.
         std::function<void()> alsoRecord;
+        // For metrics, when the attempt failed: the HTTP status the far end answered ("500"), or failureLabel()'s
+        // "timeout", "no_answer", "too_large"; empty for "engine" (the attempt never reached the network).
+        QString failure;
+        double seconds = 0; // how long the attempt took, set by the outbox
     };
+    // The failure label of an attempt that got the HTTP status `status` (0: none; see Attempt::failure).
+    static QString failureLabel(int status, bool timedOut = false, bool tooLarge = false);
     using Complete = std::function<void(const Attempt &)>;
     struct Handler
     {
@@ -135,6 +142,9 @@ public:
 Q_SIGNALS:
     // After an attempt's result is stored: state is done, pending (will retry) or failed.
     void attemptFinished(qint64 id, const QString &state);
+    // The same, for metrics: the item's kind, the state recorded, why it failed (empty when done; "engine" when the
+    // attempt never reached the network) and how long it took.
+    void attemptMeasured(const QString &kind, const QString &state, const QString &failure, double seconds);
 
 private:
     void finish(const OutboxItem &item, const Attempt &attempt);

@@ -32,6 +32,7 @@
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QLoggingCategory>
+#include <QMap>
 #include <QPointer>
 #include <QRegularExpression>
 #include <QSqlError>
@@ -862,6 +863,44 @@ HttpReply HttpServer::metricsPage(const HttpRequest &)
                 m_storeGauges.poolIdle = pool.value(1).toLongLong();
                 m_storeGauges.poolReserved = pool.value(2).toLongLong();
             }
+            // The same per Service, in the same passes (grouped), for at most MAX_SERVICE_SERIES Services so that a
+            // store with thousands of Services does not turn /metrics into a megabyte.
+            constexpr int MAX_SERVICE_SERIES = 500;
+            QMap<QString, Metrics::Gauges::PerService> perService;
+            SqlQuery services(db,
+                              QStringLiteral("SELECT sid FROM services ORDER BY sid LIMIT %1").arg(MAX_SERVICE_SERIES));
+            services.exec();
+            while (services.next()) {
+                const QString sid = services.value(0).toString();
+                perService[sid].serviceSid = sid;
+            }
+            SqlQuery sessionsBy(db, QStringLiteral("SELECT service_sid, COUNT(*) FROM sessions WHERE status = :open OR "
+                                                   "status = :busy GROUP BY service_sid"));
+            sessionsBy.bind(QStringLiteral(":open"), SessionStatus::OPEN)
+                .bind(QStringLiteral(":busy"), SessionStatus::IN_PROGRESS)
+                .exec();
+            while (sessionsBy.next()) {
+                const auto it = perService.find(sessionsBy.value(0).toString());
+                if (it != perService.end()) {
+                    it->sessionsOpen = sessionsBy.value(1).toLongLong();
+                }
+            }
+            SqlQuery poolBy(
+                db, QStringLiteral("SELECT service_sid, "
+                                   "COALESCE(SUM(CASE WHEN in_use > 0 THEN 1 ELSE 0 END), 0), "
+                                   "COALESCE(SUM(CASE WHEN in_use = 0 AND is_reserved = :no THEN 1 ELSE 0 END), 0), "
+                                   "COALESCE(SUM(CASE WHEN in_use = 0 AND is_reserved = :yes THEN 1 ELSE 0 END), 0) "
+                                   "FROM phone_numbers GROUP BY service_sid"));
+            poolBy.bind(QStringLiteral(":no"), false).bind(QStringLiteral(":yes"), true).exec();
+            while (poolBy.next()) {
+                const auto it = perService.find(poolBy.value(0).toString());
+                if (it != perService.end()) {
+                    it->poolInUse = poolBy.value(1).toLongLong();
+                    it->poolIdle = poolBy.value(2).toLongLong();
+                    it->poolReserved = poolBy.value(3).toLongLong();
+                }
+            }
+            m_storeGauges.services = perService.values();
         }
     } catch (const std::exception &e) {
         qCWarning(lcHttp).noquote() << "metrics: store gauges unavailable:" << redactText(QString::fromUtf8(e.what()));
@@ -870,6 +909,7 @@ HttpReply HttpServer::metricsPage(const HttpRequest &)
     gauges.poolInUse = m_storeGauges.poolInUse;
     gauges.poolIdle = m_storeGauges.poolIdle;
     gauges.poolReserved = m_storeGauges.poolReserved;
+    gauges.services = m_storeGauges.services;
     return HttpReply::text(200, QByteArrayLiteral("text/plain; version=0.0.4; charset=utf-8"),
                            m_metrics->render(gauges));
 }

@@ -10,6 +10,7 @@
 
 #include "core/result.h"
 #include "httpmessage.h"
+#include "metrics.h"
 
 namespace Maskline {
 
@@ -158,6 +159,7 @@ private:
     {
         qint64 takenAtMs = 0;
         qint64 sessionsOpen = -1, poolInUse = -1, poolIdle = -1, poolReserved = -1;
+        QList<Metrics::Gauges::PerService> services;
     };
     StoreGauges m_storeGauges;    // counted at most once a minute, not per scrape
     QObject *m_backend = nullptr; // the QAbstractHttpServer (httpserver.cpp)

@@ -107,18 +107,43 @@ void Metrics::record(const QString &route, const QString &method, int status, do
     if (status == 403 && route.startsWith(u"/carrier/twilio/")) {
         ++m_signatureRejections; // the only 403 a Twilio webhook gets: X-Twilio-Signature did not verify
     }
-    Histogram &h = m_durations[route + SEP + method];
-    const auto it = std::lower_bound(BUCKETS.begin(), BUCKETS.end(), seconds);
-    if (it != BUCKETS.end()) {
-        ++h.buckets[std::size_t(it - BUCKETS.begin())];
-    }
-    ++h.count;
-    h.sum += seconds;
+    m_durations[route + SEP + method].add(seconds);
 }
 
-void Metrics::recordOutboxAttempt(const QString &kind, const QString &state)
+void Metrics::Histogram::add(double seconds)
+{
+    const auto it = std::lower_bound(BUCKETS.begin(), BUCKETS.end(), seconds);
+    if (it != BUCKETS.end()) {
+        ++buckets[std::size_t(it - BUCKETS.begin())];
+    }
+    ++count;
+    sum += seconds;
+}
+
+QByteArray Metrics::Histogram::render(const QByteArray &name, const QByteArray &labels) const
+{
+    QByteArray out;
+    quint64 cumulative = 0;
+    for (std::size_t i = 0; i < BUCKETS.size(); ++i) {
+        cumulative += buckets[i];
+        out +=
+            name + "_bucket{" + labels + ",le=\"" + number(BUCKETS[i]) + "\"} " + QByteArray::number(cumulative) + '\n';
+    }
+    out += name + "_bucket{" + labels + ",le=\"+Inf\"} " + QByteArray::number(count) + '\n';
+    out += name + "_sum{" + labels + "} " + number(sum) + '\n';
+    out += name + "_count{" + labels + "} " + QByteArray::number(count) + '\n';
+    return out;
+}
+
+void Metrics::recordOutboxAttempt(const QString &kind, const QString &state, const QString &failure, double seconds)
 {
     ++m_outboxAttempts[kind + SEP + state];
+    if (!failure.isEmpty()) {
+        ++m_outboxFailures[kind + SEP + failure];
+    }
+    if (seconds >= 0) {
+        m_outboxDurations[kind].add(seconds);
+    }
 }
 
 quint64 Metrics::requestCount(const QString &route, const QString &method, int status) const
@@ -145,6 +170,27 @@ QByteArray Metrics::render(const Gauges &gauges) const
         const QStringList parts = key.split(SEP);
         out += "maskline_outbox_attempts_total{kind=\"" + label(parts.value(0)) + "\",state=\"" +
                label(parts.value(1)) + "\"} " + QByteArray::number(m_outboxAttempts.value(key)) + '\n';
+    }
+    out +=
+        "# HELP maskline_outbox_attempt_failures_total Failed outbox attempts by kind and reason: the HTTP status "
+        "the far end answered, or timeout, no_answer (connection refused, reset, DNS, TLS), too_large (an answer over "
+        "the size limit), engine (never reached the network).\n"
+        "# TYPE maskline_outbox_attempt_failures_total counter\n";
+    QStringList failureKeys = m_outboxFailures.keys();
+    failureKeys.sort();
+    for (const QString &key : std::as_const(failureKeys)) {
+        const QStringList parts = key.split(SEP);
+        out += "maskline_outbox_attempt_failures_total{kind=\"" + label(parts.value(0)) + "\",reason=\"" +
+               label(parts.value(1)) + "\"} " + QByteArray::number(m_outboxFailures.value(key)) + '\n';
+    }
+    out += "# HELP maskline_outbox_attempt_duration_seconds How long outbox attempts took, by kind: for "
+           "carrier.message the carrier API's latency, for the callback kinds the Service's callback URL's.\n"
+           "# TYPE maskline_outbox_attempt_duration_seconds histogram\n";
+    QStringList durationKinds = m_outboxDurations.keys();
+    durationKinds.sort();
+    for (const QString &kind : std::as_const(durationKinds)) {
+        out += m_outboxDurations.value(kind).render("maskline_outbox_attempt_duration_seconds",
+                                                    "kind=\"" + label(kind) + '"');
     }
     if (!gauges.outbox.isEmpty()) {
         out += "# HELP maskline_outbox_pending Outbox items waiting for an attempt (due now or retrying later), by "
@@ -179,17 +225,7 @@ QByteArray Metrics::render(const Gauges &gauges) const
     for (const QString &key : std::as_const(keys)) {
         const QStringList parts = key.split(SEP);
         const QByteArray labels = "route=\"" + label(parts.value(0)) + "\",method=\"" + label(parts.value(1)) + '"';
-        const Histogram h = m_durations.value(key);
-        quint64 cumulative = 0;
-        for (std::size_t i = 0; i < BUCKETS.size(); ++i) {
-            cumulative += h.buckets[i];
-            out += "maskline_http_request_duration_seconds_bucket{" + labels + ",le=\"" + number(BUCKETS[i]) + "\"} " +
-                   QByteArray::number(cumulative) + '\n';
-        }
-        out += "maskline_http_request_duration_seconds_bucket{" + labels + ",le=\"+Inf\"} " +
-               QByteArray::number(h.count) + '\n';
-        out += "maskline_http_request_duration_seconds_sum{" + labels + "} " + number(h.sum) + '\n';
-        out += "maskline_http_request_duration_seconds_count{" + labels + "} " + QByteArray::number(h.count) + '\n';
+        out += m_durations.value(key).render("maskline_http_request_duration_seconds", labels);
     }
 
     if (gauges.sessionsOpen >= 0) {
@@ -205,6 +241,23 @@ QByteArray Metrics::render(const Gauges &gauges) const
         out += "maskline_pool_numbers{state=\"in_use\"} " + QByteArray::number(gauges.poolInUse) + '\n';
         out += "maskline_pool_numbers{state=\"idle\"} " + QByteArray::number(gauges.poolIdle) + '\n';
         out += "maskline_pool_numbers{state=\"reserved\"} " + QByteArray::number(gauges.poolReserved) + '\n';
+    }
+    if (!gauges.services.isEmpty()) {
+        out += "# HELP maskline_service_sessions_open Sessions that are open or in progress, by Service.\n"
+               "# TYPE maskline_service_sessions_open gauge\n";
+        for (const Gauges::PerService &g : gauges.services) {
+            out += "maskline_service_sessions_open{service=\"" + label(g.serviceSid) + "\"} " +
+                   QByteArray::number(g.sessionsOpen) + '\n';
+        }
+        out += "# HELP maskline_service_pool_numbers Proxy numbers by Service and state (as maskline_pool_numbers).\n"
+               "# TYPE maskline_service_pool_numbers gauge\n";
+        for (const Gauges::PerService &g : gauges.services) {
+            const QByteArray service = "service=\"" + label(g.serviceSid) + "\",state=";
+            out += "maskline_service_pool_numbers{" + service + "\"in_use\"} " + QByteArray::number(g.poolInUse) + '\n';
+            out += "maskline_service_pool_numbers{" + service + "\"idle\"} " + QByteArray::number(g.poolIdle) + '\n';
+            out += "maskline_service_pool_numbers{" + service + "\"reserved\"} " + QByteArray::number(g.poolReserved) +
+                   '\n';
+        }
     }
     return out;
 }

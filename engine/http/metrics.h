@@ -31,7 +31,10 @@ public:
 
     // One finished outbox attempt (a carrier send or a callback): state is what the outbox recorded after it:
     // done, pending (failed, will be retried) or failed (given up).
-    void recordOutboxAttempt(const QString &kind, const QString &state);
+    // failure: why it failed (Outbox::Attempt::failure: an HTTP status, timeout, no_answer, too_large, engine), empty
+    // when it was delivered; seconds: how long the attempt took (for a carrier send: the carrier API's latency).
+    void recordOutboxAttempt(const QString &kind, const QString &state, const QString &failure = {},
+                             double seconds = -1);
 
     struct OutboxKind
     {
@@ -47,6 +50,15 @@ public:
         qint64 poolInUse = -1;    // numbers held by at least one active session
         qint64 poolIdle = -1;     // unreserved, held by none
         qint64 poolReserved = -1; // reserved, held by none
+        struct PerService
+        {
+            QString serviceSid;
+            qint64 sessionsOpen = 0;
+            qint64 poolInUse = 0;
+            qint64 poolIdle = 0;
+            qint64 poolReserved = 0;
+        };
+        QList<PerService> services; // by Service SID; empty = not rendered
     };
     QByteArray render(const Gauges &gauges) const;
 
@@ -58,12 +70,17 @@ private:
         std::array<quint64, BUCKETS.size()> buckets{}; // non-cumulative counts per bucket
         quint64 count = 0;
         double sum = 0;
+        void add(double seconds);
+        // The _bucket, _sum and _count lines of series `name` with `labels` (no braces).
+        QByteArray render(const QByteArray &name, const QByteArray &labels) const;
     };
     static QString counterKey(const QString &route, const QString &method, int status);
 
-    QHash<QString, quint64> m_requests;       // key: route \x1f method \x1f status
-    QHash<QString, Histogram> m_durations;    // key: route \x1f method
-    QHash<QString, quint64> m_outboxAttempts; // key: kind \x1f state
+    QHash<QString, quint64> m_requests;          // key: route \x1f method \x1f status
+    QHash<QString, Histogram> m_durations;       // key: route \x1f method
+    QHash<QString, quint64> m_outboxAttempts;    // key: kind \x1f state
+    QHash<QString, quint64> m_outboxFailures;    // key: kind \x1f failure
+    QHash<QString, Histogram> m_outboxDurations; // key: kind
     quint64 m_signatureRejections = 0;
 };
 

@@ -1053,10 +1053,10 @@ void Router::deliverMessage(const OutboxItem &item, Outbox::Complete complete)
             return;
         }
         case SendOutcome::Kind::Retry:
-            complete({Outbox::Verdict::Retry, outcome.error});
+            complete({Outbox::Verdict::Retry, outcome.error, {}, Outbox::failureLabel(outcome.httpStatus)});
             return;
         case SendOutcome::Kind::Rejected:
-            complete({Outbox::Verdict::Fail, outcome.error});
+            complete({Outbox::Verdict::Fail, outcome.error, {}, Outbox::failureLabel(outcome.httpStatus)});
             return;
         }
     });

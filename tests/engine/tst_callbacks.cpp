@@ -7,6 +7,7 @@
 #include <QElapsedTimer>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -339,9 +340,21 @@ private Q_SLOTS:
         const Service s = service(true, false, false);
         const Party p = party(s);
         m_status->script = {reply(500, "application/json", R"({"error":"db down"})")};
+        QSignalSpy measured(&outbox(), &Outbox::attemptMeasured);
         const RouteResult r = f().router->routeMessage(f().sms(A, POOL, u"hi"_s));
         QCOMPARE(outbox().processDue(), 2); // the carrier send and the first status callback
         QTRY_COMPARE(outbox().inFlight(), 0);
+        // For /metrics: the send was delivered; the callback failed with the status its URL answered, and took time.
+        QTRY_COMPARE(measured.size(), 2);
+        QHash<QString, QList<QVariant>> byKind;
+        for (const QList<QVariant> &args : std::as_const(measured)) {
+            byKind.insert(args.at(0).toString(), args);
+        }
+        QCOMPARE(byKind.value(Router::SEND_MESSAGE_KIND).at(1).toString(), u"done"_s);
+        QCOMPARE(byKind.value(Router::SEND_MESSAGE_KIND).at(2).toString(), QString());
+        QCOMPARE(byKind.value(Callbacks::STATUS_KIND).at(1).toString(), u"pending"_s);
+        QCOMPARE(byKind.value(Callbacks::STATUS_KIND).at(2).toString(), u"500"_s);
+        QVERIFY(byKind.value(Callbacks::STATUS_KIND).at(3).toDouble() > 0);
         OutboxItem first = items(Callbacks::STATUS_KIND).first();
         QCOMPARE(first.state, u"pending"_s);
         QCOMPARE(first.attempts, 1);
@@ -376,9 +389,18 @@ private Q_SLOTS:
         const Service s = service(true, false, false);
         party(s);
         m_status->script = {hanging()};
+        QSignalSpy measured(&outbox(), &Outbox::attemptMeasured);
         f().router->routeMessage(f().sms(A, POOL, u"hi"_s));
         settle();
         QCOMPARE(f().events(80908).size(), 1);
+        const auto timedOut = std::find_if(measured.cbegin(), measured.cend(), [](const QList<QVariant> &args) {
+            return args.at(0).toString() == Callbacks::STATUS_KIND;
+        });
+        QVERIFY(timedOut != measured.cend());
+        QCOMPARE(timedOut->at(2).toString(), u"timeout"_s);
+        // About the 400 ms limit (a coarse timer may fire up to 5% early), and never the whole settle() wait.
+        QVERIFY2(timedOut->at(3).toDouble() >= 0.35 && timedOut->at(3).toDouble() < 5,
+                 qPrintable(timedOut->at(3).toString()));
         QVERIFY2(f().events(80908).first().responseBody.contains(u"no answer within 400 ms"_s),
                  qPrintable(f().events(80908).first().responseBody));
     }

@@ -465,6 +465,12 @@ private Q_SLOTS:
         QVERIFY(text.contains("maskline_pool_numbers{state=\"in_use\"} "));
         QVERIFY(text.contains("maskline_pool_numbers{state=\"idle\"} "));
         QVERIFY(text.contains("maskline_pool_numbers{state=\"reserved\"} "));
+        // Per Service too: the fixture's Service has its open session and a number in use.
+        QVERIFY2(
+            text.contains(QByteArray("maskline_service_sessions_open{service=\"" + f.service.toLatin1() + "\"} 1\n")),
+            text.constData());
+        QVERIFY(text.contains(
+            QByteArray("maskline_service_pool_numbers{service=\"" + f.service.toLatin1() + "\",state=\"in_use\"} ")));
         // Gauges agree with the store: at least this fixture's session is open and its numbers are in use.
         const qsizetype at = text.indexOf("\nmaskline_sessions_open ");
         QVERIFY(text.mid(at + 24).split('\n').value(0).toLongLong() >= 1);
