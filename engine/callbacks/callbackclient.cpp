@@ -2,6 +2,7 @@
 
 #include <memory>
 
+#include <QHostInfo>
 #include <QLoggingCategory>
 #include <QNetworkProxy>
 #include <QNetworkReply>
@@ -81,7 +82,6 @@ void CallbackClient::post(const CallbackRequest &request, Done done)
     base.url = requestUrl(request.url);
     base.form = formEncode(request.params);
 
-    const QUrl configured(request.url, QUrl::StrictMode);
     const QUrl target(base.url, QUrl::StrictMode);
     const QString scheme = target.scheme().toLower();
     if (!target.isValid() || target.host().isEmpty() || (scheme != u"http"_s && scheme != u"https"_s)) {
@@ -89,7 +89,47 @@ void CallbackClient::post(const CallbackRequest &request, Done done)
         done(base);
         return;
     }
+    if (!m_addressCheck) {
+        send(request, std::move(base), std::move(done));
+        return;
+    }
+    // The host is resolved first and its addresses checked, so a name that points at this server or (with
+    // --callback-targets public) at an internal address is never called. The request that follows finds the answer
+    // in Qt's host cache, so the two see the same addresses unless the record changes in between.
+    const QHostAddress literal(target.host());
+    if (!literal.isNull()) {
+        const QString why = m_addressCheck(target, {literal});
+        if (!why.isEmpty()) {
+            base.error = u"refused: the callback URL %1"_s.arg(why);
+            done(base);
+            return;
+        }
+        send(request, std::move(base), std::move(done));
+        return;
+    }
+    QHostInfo::lookupHost(
+        target.host(), this,
+        [this, request, base = std::move(base), done = std::move(done), target](const QHostInfo &info) {
+            CallbackResponse response = base;
+            if (info.error() != QHostInfo::NoError || info.addresses().isEmpty()) {
+                response.error = u"cannot resolve %1: %2"_s.arg(target.host(), info.errorString());
+                done(response);
+                return;
+            }
+            const QString why = m_addressCheck(target, info.addresses());
+            if (!why.isEmpty()) {
+                response.error = u"refused: the callback URL's host %1"_s.arg(why);
+                done(response);
+                return;
+            }
+            send(request, std::move(response), done);
+        });
+}
 
+void CallbackClient::send(const CallbackRequest &request, CallbackResponse base, Done done)
+{
+    const QUrl configured(request.url, QUrl::StrictMode);
+    const QUrl target(base.url, QUrl::StrictMode);
     QNetworkRequest r(target);
     r.setHeader(QNetworkRequest::ContentTypeHeader,
                 QByteArrayLiteral("application/x-www-form-urlencoded; charset=utf-8"));

@@ -4,6 +4,7 @@
 #include <utility>
 
 #include <QByteArray>
+#include <QHostAddress>
 #include <QList>
 #include <QNetworkAccessManager>
 #include <QObject>
@@ -63,12 +64,21 @@ public:
     // Calls done exactly once, on this object's thread, unless this object is destroyed first.
     void post(const CallbackRequest &request, Done done);
 
+    // Checked at delivery on the addresses the URL's host resolves to (looked up without blocking; literal addresses
+    // as they are): a non-empty answer refuses the request with that reason, and nothing is sent. See
+    // CallbackTarget::refusalOfAddresses. Unset: no check.
+    using AddressCheck = std::function<QString(const QUrl &url, const QList<QHostAddress> &addresses)>;
+    void setAddressCheck(AddressCheck check) { m_addressCheck = std::move(check); }
+
     // The URL as it is requested and signed: user info taken out (it becomes HTTP Basic credentials), an empty path
     // made "/", everything else as QUrl encodes it for the request line — what a server rebuilds from the request.
     static QString requestUrl(const QString &url);
 
 private:
+    void send(const CallbackRequest &request, CallbackResponse base, Done done);
+
     QNetworkAccessManager m_network;
+    AddressCheck m_addressCheck;
 };
 
 } // namespace Maskline

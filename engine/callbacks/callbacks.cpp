@@ -11,6 +11,7 @@
 
 #include "carrier/carrier.h"
 #include "carrier/twiml.h"
+#include "core/callbacktarget.h"
 #include "core/clock.h"
 #include "core/redact.h"
 #include "debugger/debugger.h"
@@ -133,6 +134,12 @@ Callbacks::Callbacks(Proxy &proxy, Router &router, Outbox &outbox, Debugger *deb
     , m_debugger(debugger)
     , m_config(config)
 {
+    // Every callback is checked again at delivery, on the addresses its host resolves to (Proxy checks the URL's
+    // spelling when it is saved; a DNS name can point anywhere, and change).
+    m_client.setAddressCheck([this](const QUrl &url, const QList<QHostAddress> &addresses) {
+        return CallbackTarget::refusalOfAddresses(url, addresses, m_proxy.ownBaseUrls(),
+                                                  m_proxy.publicCallbackTargetsOnly());
+    });
     QPointer<Callbacks> self(this);
     const auto handler = [self](void (Callbacks::*deliver)(const OutboxItem &, Outbox::Complete), int maxInFlight,
                                 qint64 timeoutMs) {

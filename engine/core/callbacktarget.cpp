@@ -129,4 +129,18 @@ QString refusal(const QUrl &url, const QStringList &ownBases, bool publicOnly)
     return QString();
 }
 
+QString refusalOfAddresses(const QUrl &url, const QList<QHostAddress> &addresses, const QStringList &ownBases,
+                           bool publicOnly)
+{
+    for (const QHostAddress &address : addresses) {
+        QUrl resolved = url;
+        resolved.setHost(address.toString());
+        const QString why = refusal(resolved, ownBases, publicOnly);
+        if (!why.isEmpty()) {
+            return QStringLiteral("resolves to %1, which %2").arg(address.toString(), why);
+        }
+    }
+    return QString();
+}
+
 } // namespace Maskline::CallbackTarget

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <QHostAddress>
+#include <QList>
 #include <QString>
 #include <QStringList>
 #include <QUrl>
@@ -21,5 +23,11 @@ namespace Maskline::CallbackTarget {
 // Literal addresses and this machine's own names are checked here; other names are not resolved (this runs in the
 // write path on the engine thread, which must not wait on DNS).
 QString refusal(const QUrl &url, const QStringList &ownBases, bool publicOnly);
+
+// The same check on the addresses `url`'s host resolved to, at delivery (engine/callbacks/callbackclient.h resolves
+// without blocking): a name that resolves to this server, or with `publicOnly` to an internal address, is refused
+// just as the literal address would be. Empty when every address may be used.
+QString refusalOfAddresses(const QUrl &url, const QList<QHostAddress> &addresses, const QStringList &ownBases,
+                           bool publicOnly);
 
 } // namespace Maskline::CallbackTarget

@@ -45,6 +45,7 @@ public:
     QStringList ownBaseUrls() const { return m_ownBaseUrls; }
     // --callback-targets public: refuse callback URLs on loopback, private and link-local addresses (off by default).
     void setPublicCallbackTargetsOnly(bool on) { m_publicCallbackTargetsOnly = on; }
+    bool publicCallbackTargetsOnly() const { return m_publicCallbackTargetsOnly; }
 
     // Accounts
     Result<Account> createAccount(const QString &sid = {}, const QString &authToken = {},

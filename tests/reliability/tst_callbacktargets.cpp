@@ -2,10 +2,14 @@
 // --callback-targets public setting that refuses loopback, private and link-local targets (core/callbacktarget.h).
 // Also through Proxy::createService, the way the REST API reaches the check.
 
+#include <optional>
+
 #include <QNetworkInterface>
 #include <QTemporaryDir>
 #include <QTest>
 
+#include "../engine/fakecallbackserver.h"
+#include "callbacks/callbackclient.h"
 #include "core/callbacktarget.h"
 #include "core/clock.h"
 #include "proxy/proxy.h"
@@ -25,6 +29,10 @@ private Q_SLOTS:
     void publicOnly();
     void localInterfaces();
     void throughProxy();
+    void resolvedAddresses_data();
+    void resolvedAddresses();
+    void checkedAtDelivery_data();
+    void checkedAtDelivery();
 };
 
 namespace {
@@ -167,6 +175,85 @@ void TestCallbackTargets::throughProxy()
     params.callbackUrl = u"https://app.example.com/cb"_s;
     QVERIFY(proxy.createService(account->sid, params));
     db.closeThreadConnection();
+}
+
+// A name is judged by what it resolves to: the same rules as for the literal address.
+void TestCallbackTargets::resolvedAddresses_data()
+{
+    QTest::addColumn<QStringList>("addresses");
+    QTest::addColumn<bool>("publicOnly");
+    QTest::addColumn<QString>("refusedAs"); // empty: allowed
+    QTest::newRow("public") << QStringList{u"93.184.216.34"_s} << true << QString();
+    QTest::newRow("loopback on our port") << QStringList{u"127.0.0.1"_s} << false << u"itself"_s;
+    QTest::newRow("mapped loopback on our port") << QStringList{u"::ffff:127.0.0.1"_s} << false << u"itself"_s;
+    QTest::newRow("private, default") << QStringList{u"10.1.2.3"_s} << false << QString();
+    QTest::newRow("private, public only") << QStringList{u"10.1.2.3"_s} << true << u"public"_s;
+    QTest::newRow("one bad among good") << QStringList{u"93.184.216.34"_s, u"169.254.169.254"_s} << true
+                                        << u"169.254.169.254"_s;
+    QTest::newRow("unique-local v6") << QStringList{u"fd00::1"_s} << true << u"public"_s;
+}
+
+void TestCallbackTargets::resolvedAddresses()
+{
+    QFETCH(QStringList, addresses);
+    QFETCH(bool, publicOnly);
+    QFETCH(QString, refusedAs);
+    QList<QHostAddress> resolved;
+    for (const QString &a : std::as_const(addresses)) {
+        resolved.append(QHostAddress(a));
+    }
+    const QString why =
+        CallbackTarget::refusalOfAddresses(QUrl(u"http://hooks.example.com:8080/cb"_s), resolved, OWN, publicOnly);
+    if (refusedAs.isEmpty()) {
+        QVERIFY2(why.isEmpty(), qPrintable(why));
+    } else {
+        QVERIFY2(why.contains(refusedAs) && why.startsWith(u"resolves to "_s), qPrintable(why));
+    }
+}
+
+// The callback client resolves the host before it sends: "localhost" is a name (no literal address), so this goes
+// through the DNS path and is refused or delivered by what it resolved to.
+void TestCallbackTargets::checkedAtDelivery_data()
+{
+    QTest::addColumn<QString>("host");
+    QTest::addColumn<bool>("publicOnly");
+    QTest::addColumn<bool>("ownServer"); // the fake server's URL is one of "our" bases
+    QTest::addColumn<QString>("refusedAs");
+    QTest::newRow("name, default") << u"localhost"_s << false << false << QString();
+    QTest::newRow("name, public only") << u"localhost"_s << true << false << u"--callback-targets public"_s;
+    QTest::newRow("name of ourselves") << u"localhost"_s << false << true << u"itself"_s;
+    QTest::newRow("literal of ourselves") << u"127.0.0.1"_s << false << true << u"itself"_s;
+    QTest::newRow("unresolvable") << u"no-such-host.invalid"_s << false << false << u"cannot resolve"_s;
+}
+
+void TestCallbackTargets::checkedAtDelivery()
+{
+    QFETCH(QString, host);
+    QFETCH(bool, publicOnly);
+    QFETCH(bool, ownServer);
+    QFETCH(QString, refusedAs);
+    Testing::FakeCallbackServer server;
+    CallbackClient client;
+    const QStringList own = ownServer ? QStringList{server.url(u"/"_s)} : QStringList{};
+    client.setAddressCheck([&](const QUrl &url, const QList<QHostAddress> &addresses) {
+        return CallbackTarget::refusalOfAddresses(url, addresses, own, publicOnly);
+    });
+    CallbackRequest request;
+    request.url = u"http://%1:%2/cb"_s.arg(host).arg(server.port());
+    request.params = {{u"a"_s, u"b"_s}};
+    request.authToken = u"token"_s;
+    request.timeoutMs = 5000;
+    std::optional<CallbackResponse> answer;
+    client.post(request, [&](const CallbackResponse &r) { answer = r; });
+    QTRY_VERIFY_WITH_TIMEOUT(answer.has_value(), 10000);
+    if (refusedAs.isEmpty()) {
+        QCOMPARE(answer->status, 200);
+        QCOMPARE(server.requests.size(), 1);
+    } else {
+        QCOMPARE(answer->status, 0);
+        QVERIFY2(answer->error.contains(refusedAs), qPrintable(answer->error));
+        QCOMPARE(server.requests.size(), 0); // nothing was sent
+    }
 }
 
 QTEST_GUILESS_MAIN(TestCallbackTargets)
