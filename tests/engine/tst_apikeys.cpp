@@ -485,18 +485,17 @@ private Q_SLOTS:
         const Credentials key = newKey(m_a);
         QCOMPARE(call("GET", u"/v1/Services"_s, key).status, 200);
         const QString oldToken = m_a.authToken;
-        // What `account token rotate` does, from outside this engine.
-        QSqlQuery rotate(m_db->connection());
-        QVERIFY(rotate.prepare(u"UPDATE accounts SET auth_token = :token WHERE sid = :sid"_s));
-        rotate.bindValue(u":token"_s, Sid::generateToken());
-        rotate.bindValue(u":sid"_s, m_a.sid);
-        QVERIFY(rotate.exec());
+        // The operator's rotation, from another process, while this engine serves.
+        const Run rotated = runServer({u"--db"_s, dbPath(), u"account"_s, u"token"_s, u"rotate"_s, m_a.sid});
+        QCOMPARE(rotated.exitCode, 0);
+        const QString newToken = rotated.out.trimmed();
+        QCOMPARE(newToken.size(), 32);
+        QVERIFY(newToken != oldToken);
         // The old token stops within the credential cache's second; the key never stops.
         QTRY_COMPARE_WITH_TIMEOUT(call("GET", u"/v1/Services"_s, Credentials{m_a.sid, oldToken}).status, 401, 5000);
         QCOMPARE(call("GET", u"/v1/Services"_s, key).status, 200);
-        const auto account = m_proxy->fetchAccount(m_a.sid);
-        QVERIFY(account.ok());
-        m_a = *account;
+        m_a.authToken = newToken;
+        QCOMPARE(call("GET", u"/v1/Services"_s, token(m_a)).status, 200);
         QCOMPARE(call("GET", keysPath(m_a.sid), token(m_a)).status, 200);
     }
 
