@@ -173,6 +173,8 @@ void addEngineOptions(QCommandLineParser &parser)
     }
     parser.addOption({u"sid"_s, u"With 'account create': the new account's SID (AC + 32 hex)."_s, u"AC…"_s});
     parser.addOption({u"token"_s, u"With 'account create': the new account's auth token."_s, u"token"_s});
+    parser.addOption(
+        {u"friendly-name"_s, u"With 'account key create': the new API key's name (up to 64 characters)."_s, u"name"_s});
 }
 
 std::optional<int> parseArguments(QCommandLineParser &parser, const QStringList &arguments)
@@ -385,6 +387,9 @@ const char ACCOUNT_USAGE[] = "usage: maskline-server [--db PATH] account create 
                              "       maskline-server [--db PATH] account token AC…\n"
                              "       maskline-server [--db PATH] account token rotate AC…\n"
                              "       maskline-server [--db PATH] account set AC… SETTING=on|off …\n"
+                             "       maskline-server [--db PATH] account key create AC… [--friendly-name NAME]\n"
+                             "       maskline-server [--db PATH] account key list AC…\n"
+                             "       maskline-server [--db PATH] account key delete AC… SK…\n"
                              "settings: allow_participant_conflict, respect_sms_stop_filter, sms_stop_filtering\n";
 
 QString onOff(bool value)
@@ -424,6 +429,105 @@ Result<AccountSettings> parseAccountSettings(const QStringList &words)
     return settings;
 }
 
+// `account key create|list|delete`: API keys (the 2010-04-01 Keys resource, from the command line). The secret is
+// printed by create only, on stdout and nowhere else; the store keeps a salted hash of it.
+int runKeyCommand(const QCommandLineParser &parser, const QStringList &args, const StoreConfig &store)
+{
+    QTextStream out(stdout);
+    QTextStream err(stderr);
+    const QString verb = args.value(2);
+    const bool known = (verb == u"create"_s && args.size() == 4) || (verb == u"list"_s && args.size() == 4) ||
+                       (verb == u"delete"_s && args.size() == 5);
+    if (!known || (verb != u"create"_s && parser.isSet(u"friendly-name"_s))) {
+        err << ACCOUNT_USAGE;
+        return 2;
+    }
+    const QString accountSid = args.at(3);
+    if (!Sid::isValid(accountSid, Sid::ACCOUNT)) {
+        err << "maskline-server: '" << accountSid << "' is not an account SID (AC followed by 32 hex digits)\n";
+        return 2;
+    }
+    if (verb == u"delete"_s && !Sid::isValid(args.at(4), Sid::API_KEY)) {
+        err << "maskline-server: '" << args.at(4) << "' is not an API key SID (SK followed by 32 hex digits)\n";
+        return 2;
+    }
+    if (store.isSqlite() && !QFileInfo::exists(store.path)) {
+        err << "maskline-server: the store " << store.path << " does not exist (check --db or MASKLINE_DB)\n";
+        return 1;
+    }
+    // `list` only reads: the store is opened read-only and its schema left as it is (a store from before API keys
+    // simply has none).
+    const bool readOnly = verb == u"list"_s;
+    StoreConfig config = store;
+    config.readOnly = readOnly;
+    Database db(config);
+    int version = 0;
+    try {
+        if (readOnly) {
+            version = db.schemaVersion();
+            if (version <= 0) {
+                err << "maskline-server: " << store.describe() << " is not a Maskline store\n";
+                return 1;
+            }
+        } else if (auto st = db.migrate(); !st) {
+            err << "maskline-server: " << st.error().message << "\n";
+            return 1;
+        }
+    } catch (const StoreError &e) {
+        err << "maskline-server: " << e.message() << "\n";
+        return 1;
+    }
+    SystemClock clock;
+    Proxy proxy(db, clock, nullptr);
+    if (!proxy.fetchAccount(accountSid)) {
+        err << "maskline-server: no account " << accountSid << " in this store\n";
+        return 1;
+    }
+    if (verb == u"create"_s) {
+        auto created = proxy.createApiKey(accountSid, parser.value(u"friendly-name"_s));
+        if (!created) {
+            err << "maskline-server: " << created.error().message << "\n";
+            return 1;
+        }
+        out << "sid " << created->key.sid << "\n"
+            << "secret " << created->secret << "\n";
+        return 0;
+    }
+    if (verb == u"delete"_s) {
+        // A running engine refuses the key within a second: it re-reads key credentials from the store that often.
+        const Status deleted = proxy.deleteApiKey(accountSid, args.at(4));
+        if (!deleted) {
+            err << "maskline-server: "
+                << (deleted.error().status == 404 ? u"account %1 has no API key %2"_s.arg(accountSid, args.at(4))
+                                                  : deleted.error().message)
+                << "\n";
+            return 1;
+        }
+        return 0;
+    }
+    constexpr int API_KEYS_SCHEMA = 7;
+    if (version < API_KEYS_SCHEMA) {
+        return 0; // the store predates API keys: there are none
+    }
+    PageRequest page;
+    page.pageSize = 1000;
+    for (;;) {
+        const auto keys = proxy.listApiKeys(accountSid, page);
+        if (!keys) {
+            err << "maskline-server: " << keys.error().message << "\n";
+            return 1;
+        }
+        for (const ApiKey &key : keys->items) {
+            out << key.sid << "  created " << Time::toIso(key.dateCreated)
+                << (key.friendlyName.isEmpty() ? QString() : u"  "_s + key.friendlyName) << "\n";
+        }
+        if (!keys->hasMore) {
+            return 0;
+        }
+        page.afterId = keys->lastId();
+    }
+}
+
 } // namespace
 
 int runAccountCommand(const QCommandLineParser &parser, const QStringList &args, const StoreConfig &store)
@@ -431,6 +535,9 @@ int runAccountCommand(const QCommandLineParser &parser, const QStringList &args,
     QTextStream out(stdout);
     QTextStream err(stderr);
     const QString verb = args.value(1);
+    if (verb == u"key"_s) {
+        return runKeyCommand(parser, args, store);
+    }
     const bool rotate = verb == u"token"_s && args.size() == 4 && args.at(2) == u"rotate"_s;
     const bool known = verb == u"create"_s || (verb == u"list"_s && args.size() == 2) ||
                        ((verb == u"token"_s) && args.size() == 3) || rotate || (verb == u"set"_s && args.size() >= 3);

@@ -45,12 +45,17 @@ int main(int argc, char *argv[])
         u"  account token AC…                   print that account's auth token\n"
         u"  account token rotate AC…            replace it with a new one (printed); the old one stops working\n"
         u"  account set AC… SETTING=on|off      allow_participant_conflict, respect_sms_stop_filter,\n"
-        u"                                      sms_stop_filtering (see docs/decisions.md)\n\n"
+        u"                                      sms_stop_filtering (see docs/decisions.md)\n"
+        u"  account key create AC… [--friendly-name NAME]\n"
+        u"                                      add an API key; prints its SID and secret (shown only here)\n"
+        u"  account key list AC…                list that account's API keys (never their secrets)\n"
+        u"  account key delete AC… SK…          delete an API key; it stops working within a second\n\n"
         u"The first account is created on first start (or taken from MASKLINE_ACCOUNT_SID and MASKLINE_AUTH_TOKEN)."_s);
     parser.addHelpOption();
     parser.addVersionOption();
     Maskline::Cli::addEngineOptions(parser);
-    parser.addPositionalArgument(u"command"_s, u"Optional: account create | list | token | set"_s, u"[command]"_s);
+    parser.addPositionalArgument(u"command"_s, u"Optional: account create | list | token | set | key"_s,
+                                 u"[command]"_s);
     if (const auto exitCode = Maskline::Cli::parseArguments(parser, app.arguments())) {
         return *exitCode;
     }

@@ -37,6 +37,22 @@ QString generateToken()
     return randomHex32();
 }
 
+QString generateKeySecret()
+{
+    static constexpr char16_t ALPHABET[] = u"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    constexpr quint32 SIZE = 62;
+    QString secret;
+    secret.reserve(32);
+    while (secret.size() < 32) {
+        // Rejection sampling: 4 * 62 = 248 values map evenly, the rest are drawn again (no modulo bias).
+        const quint32 byte = QRandomGenerator::system()->generate() & 0xff;
+        if (byte < 4 * SIZE) {
+            secret.append(QChar(ALPHABET[byte % SIZE]));
+        }
+    }
+    return secret;
+}
+
 bool isValid(QStringView s, QStringView prefix)
 {
     if (s.size() != 34 || !s.startsWith(prefix)) {

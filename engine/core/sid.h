@@ -15,6 +15,7 @@ inline constexpr QStringView PHONE_NUMBER = u"PN";
 inline constexpr QStringView DEBUGGER_EVENT = u"NO";
 inline constexpr QStringView MESSAGE = u"SM";
 inline constexpr QStringView CALL = u"CA";
+inline constexpr QStringView API_KEY = u"SK";
 
 QString generate(QStringView prefix);
 
@@ -23,5 +24,8 @@ bool isValid(QStringView s, QStringView prefix);
 
 // Random secret of 32 lowercase hex digits, the shape of a Twilio auth token.
 QString generateToken();
+
+// An API key's secret: 32 characters of [A-Za-z0-9] from the system CSPRNG (about 190 bits), the shape of Twilio's.
+QString generateKeySecret();
 
 } // namespace Maskline::Sid

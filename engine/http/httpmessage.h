@@ -43,6 +43,7 @@ struct HttpRequest
     QString baseUrl;           // public base URL without a trailing slash, e.g. "https://proxy.example.com"
     bool baseFromHost = false; // baseUrl came from the Host header (no --public-url)
     Account account;           // the authenticated caller (routes under /v1 only)
+    QString apiKeySid;         // SK… when the caller authenticated with an API key, empty with the auth token
     QHostAddress peer;         // the TCP peer (a reverse proxy, when there is one)
     QHostAddress client;       // the client: X-Forwarded-For's nearest untrusted hop behind a trusted proxy, else peer
 

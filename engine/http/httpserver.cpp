@@ -7,6 +7,7 @@
 #include "core/redact.h"
 #include "core/sid.h"
 #include "debugger/debugger.h"
+#include "keysapi.h"
 #include "metrics.h"
 #include "proxy/proxy.h"
 #include "ratelimiter.h"
@@ -164,6 +165,7 @@ HttpServer::HttpServer(Proxy &proxy, Debugger *debugger, const Clock &clock, Htt
     , m_clock(clock)
     , m_config(std::move(config))
     , m_api(std::make_unique<RestApi>(proxy, debugger))
+    , m_keys(std::make_unique<KeysApi>(proxy))
     , m_rateLimiter(std::make_unique<RateLimiter>(clock, m_config.rateLimitPerSecond))
     , m_metrics(std::make_unique<Metrics>())
 {
@@ -177,13 +179,15 @@ HttpServer::HttpServer(Proxy &proxy, Debugger *debugger, const Clock &clock, Htt
         const QStringList parts = route.pattern.split(u'/');
         for (const QString &part : parts) {
             Segment segment;
-            if (part.startsWith(u'{') && part.endsWith(u'}')) {
-                const QString inner = part.mid(1, part.size() - 2);
+            const qsizetype close = part.indexOf(u'}');
+            if (part.startsWith(u'{') && close > 0) {
+                const QString inner = part.mid(1, close - 1);
                 const qsizetype colon = inner.indexOf(u':');
                 segment.isArg = true;
                 segment.literal = colon < 0 ? inner : inner.left(colon);
                 segment.sidPrefix = colon < 0 ? QString() : inner.mid(colon + 1);
-                labelParts.append(u'{' + segment.literal + u'}');
+                segment.suffix = part.mid(close + 1);
+                labelParts.append(u'{' + segment.literal + u'}' + segment.suffix);
             } else {
                 segment.literal = part;
                 labelParts.append(part);
@@ -214,6 +218,14 @@ QList<HttpServer::Route> HttpServer::routeTable()
                      QString::fromUtf16(pattern),
                      Access::Account,
                      [this, fn](const HttpRequest &r) { return (m_api.get()->*fn)(r); },
+                     {}};
+    };
+    const auto keys = [this](HttpMethod method, const char16_t *pattern,
+                             HttpReply (KeysApi::*fn)(const HttpRequest &)) {
+        return Route{method,
+                     QString::fromUtf16(pattern),
+                     Access::Account,
+                     [this, fn](const HttpRequest &r) { return (m_keys.get()->*fn)(r); },
                      {}};
     };
     const auto open = [this](HttpMethod method, const char16_t *pattern,
@@ -265,6 +277,13 @@ QList<HttpServer::Route> HttpServer::routeTable()
         api(M::Get,    u"/v1/Services/{ServiceSid:KS}/Sessions/{SessionSid:KC}/Participants/{ParticipantSid:KP}/MessageInteractions/{Sid:KI}", &RestApi::fetchMessageInteraction),
 
         api(M::Get,    u"/v1/Debugger/Events",                                          &RestApi::listDebuggerEvents),
+
+        // Twilio's API keys (2010-04-01), so clients authenticating with SK…:secret can be set up against Maskline.
+        keys(M::Get,    u"/2010-04-01/Accounts/{AccountSid:AC}/Keys.json",              &KeysApi::list),
+        keys(M::Post,   u"/2010-04-01/Accounts/{AccountSid:AC}/Keys.json",              &KeysApi::create),
+        keys(M::Get,    u"/2010-04-01/Accounts/{AccountSid:AC}/Keys/{Sid:SK}.json",     &KeysApi::fetch),
+        keys(M::Post,   u"/2010-04-01/Accounts/{AccountSid:AC}/Keys/{Sid:SK}.json",     &KeysApi::update),
+        keys(M::Delete, u"/2010-04-01/Accounts/{AccountSid:AC}/Keys/{Sid:SK}.json",     &KeysApi::remove),
 
         carrier(M::Post, u"/carrier/twilio/sms",                                        Access::Public),
         carrier(M::Post, u"/carrier/twilio/voice",                                      Access::Public),
@@ -434,7 +453,15 @@ HttpServer::Match HttpServer::match(HttpMethod requested, const QString &encoded
                 shapeFits = parts.at(s) == segment.literal;
                 continue;
             }
-            const QString value = FormData::decodeComponent(parts.at(s).toUtf8(), false);
+            QStringView encoded(parts.at(s));
+            if (!segment.suffix.isEmpty()) {
+                if (!encoded.endsWith(segment.suffix)) {
+                    shapeFits = false;
+                    continue;
+                }
+                encoded.chop(segment.suffix.size());
+            }
+            const QString value = FormData::decodeComponent(encoded.toUtf8(), false);
             if (value.isEmpty()) {
                 shapeFits = false;
                 continue;
@@ -471,7 +498,7 @@ HttpServer::Match HttpServer::match(HttpMethod requested, const QString &encoded
     return result;
 }
 
-Result<Account> HttpServer::authenticate(const HttpRequest &request)
+Result<Account> HttpServer::authenticate(HttpRequest &request)
 {
     const QByteArray header = request.header("authorization").trimmed();
     if (header.size() < 6 || QByteArrayView(header).first(6).compare("basic ", Qt::CaseInsensitive) != 0) {
@@ -487,11 +514,13 @@ Result<Account> HttpServer::authenticate(const HttpRequest &request)
     if (colon <= 0) {
         return ApiError::unauthorized();
     }
-    Result<Account> account =
-        m_proxy.authenticate(QString::fromUtf8(credentials.left(colon)), QString::fromUtf8(credentials.mid(colon + 1)));
+    const QString user = QString::fromUtf8(credentials.left(colon));
+    Result<Account> account = m_proxy.authenticate(user, QString::fromUtf8(credentials.mid(colon + 1)));
     if (!account && account.error().status < 500) {
         return ApiError::unauthorized();
     }
+    // An API key acts as its account; the few routes that need the auth token itself (the Keys resource) check this.
+    request.apiKeySid = account && user.startsWith(Sid::API_KEY) ? user : QString();
     return account;
 }
 
@@ -728,7 +757,7 @@ void HttpServer::dispatch(HttpRequest &request, QString &routeLabel, const Respo
     } else {
         request.params = FormData::parse(request.query.toUtf8());
     }
-    if (isV1(request.path) && request.params.error().isValid()) {
+    if ((isV1(request.path) || request.path.startsWith(u"/2010-04-01/")) && request.params.error().isValid()) {
         return respond(HttpReply::error(request.params.error())); // a malformed escape or invalid UTF-8
     }
     // Debugger events raised while this request is handled (pool and conflict warnings deep in the domain) carry

@@ -19,6 +19,7 @@ class Debugger;
 class GuardedTcpServer;
 class Metrics;
 class CarrierWebhooks;
+class KeysApi;
 class Proxy;
 class Router;
 class RateLimiter;
@@ -62,12 +63,14 @@ public:
 
     enum class Access
     {
-        Account, // HTTP Basic AccountSid:AuthToken, rate-limited per endpoint per service (or account)
+        Account, // HTTP Basic AccountSid:AuthToken or ApiKeySid:Secret, rate-limited per endpoint per service
+                 // (or account)
         Public,  // no credentials here (health, metrics; webhooks check their own signatures)
     };
 
     // One row of the route table. Path templates use the spec's {Name} placeholders; {Name:KS} only matches a SID
-    // with that prefix (a path that fits a route except for an argument's type is a 404, not a 405).
+    // with that prefix (a path that fits a route except for an argument's type is a 404, not a 405); an argument may
+    // be followed by a fixed suffix in its segment ({Sid:SK}.json).
     struct Route
     {
         HttpMethod method;
@@ -118,6 +121,7 @@ private:
     {
         QString literal;   // a fixed segment, or the argument's name
         QString sidPrefix; // {Name:KS} -> "KS"
+        QString suffix;    // {Name}.json -> ".json" (percent-encoded form = plain, it is ASCII)
         bool isArg = false;
     };
     struct CompiledRoute
@@ -137,7 +141,8 @@ private:
     QList<Route> routeTable();
     Match match(HttpMethod method, const QString &encodedPath) const;
     void dispatch(HttpRequest &request, QString &routeLabel, const Respond &respond);
-    Result<Account> authenticate(const HttpRequest &request);
+    // Sets request.apiKeySid when the credentials were an API key's.
+    Result<Account> authenticate(HttpRequest &request);
     QString publicBase(const HttpRequest &request) const;
     HttpReply healthz(const HttpRequest &request);
     HttpReply readyz(const HttpRequest &request);
@@ -151,6 +156,7 @@ private:
     const Clock &m_clock;
     HttpConfig m_config;
     std::unique_ptr<RestApi> m_api;
+    std::unique_ptr<KeysApi> m_keys;
     std::unique_ptr<RateLimiter> m_rateLimiter;
     std::unique_ptr<Metrics> m_metrics;
     QList<Route> m_routes;

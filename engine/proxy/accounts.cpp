@@ -1,10 +1,13 @@
 #include "accounts.h"
 
+#include <algorithm>
+
 #include <QCryptographicHash>
 
 #include "core/sid.h"
 #include "proxy_p.h"
 #include "rows.h"
+#include "store/apikeys.h"
 
 using namespace Qt::Literals::StringLiterals;
 
@@ -22,6 +25,39 @@ bool secretsEqual(const QString &a, const QString &b)
 }
 
 namespace {
+
+// Constant-time equality of two hex digests (a length difference counts as a difference, after the same work).
+bool digestsEqual(const QByteArray &a, const QByteArray &b)
+{
+    const qsizetype n = std::max(a.size(), b.size());
+    unsigned char diff = a.size() == b.size() ? 0 : 1;
+    for (qsizetype i = 0; i < n; ++i) {
+        const char x = i < a.size() ? a.at(i) : '\0';
+        const char y = i < b.size() ? b.at(i) : '\0';
+        diff |= static_cast<unsigned char>(x ^ y);
+    }
+    return diff == 0;
+}
+
+// Twilio: "FriendlyNames must be between 1 and 64 characters long" (20002). Empty means none.
+Status checkKeyFriendlyName(const QString &name)
+{
+    if (name.size() > Proxy::MAX_KEY_FRIENDLY_NAME) {
+        return ApiError::make(20002, 400,
+                              u"Invalid FriendlyName: at most %1 characters"_s.arg(Proxy::MAX_KEY_FRIENDLY_NAME));
+    }
+    for (const QChar c : name) {
+        if (c.category() == QChar::Other_Control) {
+            return ApiError::make(20002, 400, u"Invalid FriendlyName: control characters are not allowed"_s);
+        }
+    }
+    return Ok{};
+}
+
+ApiError keyNotFound(const QString &accountSid, const QString &sid)
+{
+    return ApiError::notFound(u"/2010-04-01/Accounts/%1/Keys/%2.json"_s.arg(accountSid, sid));
+}
 
 std::optional<Account> findAccount(const QSqlDatabase &db, const QString &sid)
 {
@@ -117,15 +153,64 @@ std::optional<Account> Proxy::cachedAccount(const QString &sid)
     return account;
 }
 
+std::optional<ApiKeyCredential> Proxy::cachedKey(const QString &sid)
+{
+    constexpr qint64 KEY_CACHE_MS = 1000; // as ACCOUNT_CACHE_MS: another process's delete counts within a second
+    {
+        const QMutexLocker locker(&m_accountsMutex);
+        if (!m_sinceStart.isValid()) {
+            m_sinceStart.start();
+        }
+        const auto it = m_keys.constFind(sid);
+        if (it != m_keys.cend() && m_sinceStart.elapsed() - it->readAtMs < KEY_CACHE_MS) {
+            return it->credential;
+        }
+    }
+    auto credential = ApiKeys::credential(m_db.connection(), sid);
+    const QMutexLocker locker(&m_accountsMutex);
+    if (credential) {
+        if (m_keys.size() > 10000) {
+            m_keys.clear(); // bounded: a flood of distinct SIDs cannot grow it
+        }
+        m_keys.insert(sid, {*credential, m_sinceStart.elapsed()});
+    } else {
+        m_keys.remove(sid);
+    }
+    return credential;
+}
+
 void Proxy::forgetAccounts()
 {
     const QMutexLocker locker(&m_accountsMutex);
     m_accounts.clear();
+    m_keys.clear();
+}
+
+void Proxy::forgetKey(const QString &sid)
+{
+    const QMutexLocker locker(&m_accountsMutex);
+    m_keys.remove(sid);
 }
 
 Result<Account> Proxy::authenticate(const QString &sid, const QString &authToken)
 {
     return guarded([&]() -> Result<Account> {
+        if (sid.startsWith(Sid::API_KEY)) {
+            const auto key = Sid::isValid(sid, Sid::API_KEY) ? cachedKey(sid) : std::nullopt;
+            // Hash and compare even for an unknown key, so timing says nothing about which keys exist.
+            static const QByteArray NO_SALT(32, '0');
+            const QByteArray hash = ApiKeys::hashSecret(key ? key->salt : NO_SALT, authToken);
+            const bool match = digestsEqual(hash, key ? key->secretHash : QByteArray(64, '0'));
+            if (!key || !match) {
+                return ApiError::unauthorized();
+            }
+            // The account as it is now: its settings apply, and rotating its auth token leaves its keys working.
+            const auto account = cachedAccount(key->accountSid);
+            if (!account) {
+                return ApiError::unauthorized();
+            }
+            return *account;
+        }
         const auto account = Sid::isValid(sid, Sid::ACCOUNT) ? cachedAccount(sid) : std::nullopt;
         // Compare against something even when the SID is unknown, so timing says nothing about which SIDs exist.
         const bool match = secretsEqual(account ? account->authToken : u"-no-such-account-"_s, authToken);
@@ -195,6 +280,98 @@ Result<Account> Proxy::ensureAccount(const QString &sid, const QString &authToke
         return accounts->constFirst();
     }
     return createAccount();
+}
+
+Result<NewApiKey> Proxy::createApiKey(const QString &accountSid, const QString &friendlyName)
+{
+    if (const Status name = checkKeyFriendlyName(friendlyName); !name) {
+        return name.error();
+    }
+    return guarded([&]() -> Result<NewApiKey> {
+        ProxyTxn txn(*this);
+        if (!findAccount(txn.db(), accountSid)) {
+            return ApiError::notFound(u"/2010-04-01/Accounts/%1.json"_s.arg(accountSid));
+        }
+        NewApiKey created;
+        created.key.sid = Sid::generate(Sid::API_KEY);
+        created.key.accountSid = accountSid;
+        created.key.friendlyName = friendlyName;
+        // Stored at second precision: what the JSON shows (RFC 2822 has no fractions) is what a fetch compares.
+        const QDateTime now = Time::fromMs(m_clock.nowMs() / 1000 * 1000);
+        created.key.dateCreated = now;
+        created.key.dateUpdated = now;
+        created.secret = Sid::generateKeySecret();
+        const QByteArray salt = ApiKeys::newSalt();
+        ApiKeys::insert(txn.db(), created.key, salt, ApiKeys::hashSecret(salt, created.secret));
+        created.key.id = idOfSid(txn.db(), u"api_keys"_s, created.key.sid);
+        txn.commit();
+        qCInfo(lcProxy).noquote() << "API key" << created.key.sid << "created for account" << accountSid;
+        return created;
+    });
+}
+
+Result<ApiKey> Proxy::fetchApiKey(const QString &accountSid, const QString &sid)
+{
+    return guarded([&]() -> Result<ApiKey> {
+        const auto key = ApiKeys::find(m_db.connection(), accountSid, sid);
+        if (!key) {
+            return keyNotFound(accountSid, sid);
+        }
+        return *key;
+    });
+}
+
+Result<ApiKey> Proxy::updateApiKey(const QString &accountSid, const QString &sid, const std::optional<QString> &name)
+{
+    if (name) {
+        if (const Status valid = checkKeyFriendlyName(*name); !valid) {
+            return valid.error();
+        }
+    }
+    return guarded([&]() -> Result<ApiKey> {
+        ProxyTxn txn(*this);
+        auto key = ApiKeys::find(txn.db(), accountSid, sid);
+        if (!key) {
+            return keyNotFound(accountSid, sid);
+        }
+        if (!name) {
+            return *key; // nothing to change: Twilio answers with the key as it is
+        }
+        ApiKeys::setFriendlyName(txn.db(), accountSid, sid, *name, m_clock.nowMs() / 1000 * 1000);
+        key = ApiKeys::find(txn.db(), accountSid, sid);
+        txn.commit();
+        return *key;
+    });
+}
+
+Status Proxy::deleteApiKey(const QString &accountSid, const QString &sid)
+{
+    return guarded([&]() -> Status {
+        ProxyTxn txn(*this);
+        if (!ApiKeys::remove(txn.db(), accountSid, sid)) {
+            return keyNotFound(accountSid, sid);
+        }
+        // From here on this engine refuses the key, before the commit and again after it (a read on another
+        // thread between the two could have cached the row the commit removes).
+        forgetKey(sid);
+        txn.commit();
+        WriteBatch::afterCommit(m_db.connection(), [this, sid] { forgetKey(sid); });
+        qCInfo(lcProxy).noquote() << "API key" << sid << "of account" << accountSid << "deleted";
+        return Ok{};
+    });
+}
+
+Result<Page<ApiKey>> Proxy::listApiKeys(const QString &accountSid, const PageRequest &page, int offset)
+{
+    return guarded([&]() -> Result<Page<ApiKey>> {
+        Page<ApiKey> result;
+        result.items = ApiKeys::list(m_db.connection(), accountSid, page.pageSize + 1, offset, page.afterId);
+        result.hasMore = result.items.size() > page.pageSize;
+        if (result.hasMore) {
+            result.items.removeLast();
+        }
+        return result;
+    });
 }
 
 } // namespace Maskline

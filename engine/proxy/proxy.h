@@ -12,6 +12,7 @@
 
 #include "core/clock.h"
 #include "core/result.h"
+#include "store/apikeys.h"
 #include "types.h"
 
 namespace Maskline {
@@ -57,6 +58,17 @@ public:
     Result<Account> updateAccountSettings(const QString &sid, const AccountSettings &settings);
     // Creates the first account when the store has none: from the given SID/token, else generated.
     Result<Account> ensureAccount(const QString &sid = {}, const QString &authToken = {});
+
+    // API keys (2010-04-01 Keys): authenticate() takes SK…:secret for the key's account too. The secret is in the
+    // result of create only; the store keeps a salted hash. A key of another account is "not found". Deleting a key
+    // stops it at once in this engine (another process's delete counts within ACCOUNT_CACHE_MS).
+    static constexpr int MAX_KEY_FRIENDLY_NAME = 64;
+    Result<NewApiKey> createApiKey(const QString &accountSid, const QString &friendlyName = {});
+    Result<ApiKey> fetchApiKey(const QString &accountSid, const QString &sid);
+    Result<ApiKey> updateApiKey(const QString &accountSid, const QString &sid, const std::optional<QString> &name);
+    Status deleteApiKey(const QString &accountSid, const QString &sid);
+    // Newest first; `offset` applies when the request has no cursor (afterId).
+    Result<Page<ApiKey>> listApiKeys(const QString &accountSid, const PageRequest &page, int offset = 0);
 
     // Services (fetch also by unique name)
     Result<Service> createService(const QString &accountSid, const ServiceParams &params);
@@ -148,7 +160,9 @@ private:
                                        const ParticipantParams &params);
 
     std::optional<Account> cachedAccount(const QString &sid);
+    std::optional<ApiKeyCredential> cachedKey(const QString &sid);
     void forgetAccounts();
+    void forgetKey(const QString &sid);
 
     Database &m_db;
     const Clock &m_clock;
@@ -162,8 +176,14 @@ private:
         Account account;
         qint64 readAtMs;
     };
+    struct CachedKey
+    {
+        ApiKeyCredential credential;
+        qint64 readAtMs;
+    };
     QMutex m_accountsMutex;
     QHash<QString, CachedAccount> m_accounts;
+    QHash<QString, CachedKey> m_keys; // SK… -> its account, salt and hash, as last read (same rules as m_accounts)
     QElapsedTimer m_sinceStart;
     bool m_publicCallbackTargetsOnly = false;
 };

@@ -237,11 +237,33 @@ Migration outboxByKind()
             }};
 }
 
+Migration apiKeys()
+{
+    return {7,
+            QStringLiteral("API keys (the 2010-04-01 Keys resource)"),
+            {
+                // `sid` is the key's identity (UNIQUE); `id`, as in every table, is creation order for paging. Only a
+                // salt and HMAC-SHA256(salt, secret) are kept, both hex text (the same on SQLite and PostgreSQL):
+                // the secret itself is shown once, by create, and can never be read back.
+                QStringLiteral(R"(CREATE TABLE api_keys (
+                    id %ID%,
+                    sid TEXT NOT NULL UNIQUE,
+                    account_sid TEXT NOT NULL REFERENCES accounts(sid) ON DELETE CASCADE,
+                    friendly_name TEXT,
+                    salt TEXT NOT NULL,
+                    secret_hash TEXT NOT NULL,
+                    date_created %TIME% NOT NULL,
+                    date_updated %TIME% NOT NULL))"),
+                QStringLiteral("CREATE INDEX api_keys_account ON api_keys(account_sid, id)"),
+            }};
+}
+
 } // namespace
 
 QList<Migration> all()
 {
-    return {initialSchema(), debuggerAndOutbox(), simulatorTraffic(), outboxOrder(), consoleIndexes(), outboxByKind()};
+    return {initialSchema(),  debuggerAndOutbox(), simulatorTraffic(), outboxOrder(),
+            consoleIndexes(), outboxByKind(),      apiKeys()};
 }
 
 int latestVersion()
