@@ -1,5 +1,7 @@
 #include "jsonviews.h"
 
+#include <algorithm>
+
 #include "core/apierror.h"
 #include "core/clock.h"
 #include "core/jsonwriter.h"
@@ -295,9 +297,14 @@ QByteArray meta(const ListMeta &m, const QString &baseUrl)
         w.null();
     }
     w.field(L("page"), m.page).field(L("page_size"), m.pageSize);
-    // Always null: the cursor only runs forward (newest first, PageToken = last id seen), and clients page by
-    // following next_page_url. Twilio's is null on page 0 as well.
-    w.key(L("previous_page_url")).null();
+    // Null on the first page, as Twilio's; otherwise the page before this one (PageToken=PB + its first row).
+    w.key(L("previous_page_url"));
+    if (m.previousToken) {
+        w.string(list + QStringLiteral("&Page=") + QString::number(std::max(m.page - 1, 0)) +
+                 QStringLiteral("&PageToken=") + FormData::encodeComponent(*m.previousToken));
+    } else {
+        w.null();
+    }
     w.field(L("url"), self).endObject();
     return w.take();
 }
