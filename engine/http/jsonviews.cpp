@@ -123,6 +123,7 @@ QByteArray service(const Service &s, const QString &baseUrl)
     JsonWriter w;
     w.beginObject()
         .fieldOrNull(L("account_sid"), s.accountSid)
+        .field(L("argentina_insert_nine"), s.arInsertNine) // extension
         .fieldOrNull(L("callback_url"), s.callbackUrl)
         .fieldOrNull(L("chat_instance_sid"), s.chatInstanceSid)
         .fieldOrNull(L("date_created"), date(s.dateCreated))
@@ -135,7 +136,8 @@ QByteArray service(const Service &s, const QString &baseUrl)
         .field(L("phone_numbers"), baseUrl + ApiPaths::phoneNumbers(s.sid))
         .field(L("sessions"), baseUrl + ApiPaths::sessions(s.sid))
         .endObject();
-    w.fieldOrNull(L("number_selection_behavior"), s.numberSelectionBehavior)
+    w.field(L("mexico_insert_one"), s.mxInsertOne) // extension
+        .fieldOrNull(L("number_selection_behavior"), s.numberSelectionBehavior)
         .fieldOrNull(L("out_of_session_callback_url"), s.outOfSessionCallbackUrl)
         .fieldOrNull(L("sid"), s.sid)
         .fieldOrNull(L("unique_name"), s.uniqueName)

@@ -155,6 +155,15 @@ Result<ServiceParams> readServiceParams(const FormData &form)
     // Enum values (and callback URLs, unique names) are the domain's to validate: one list of allowed values.
     p.geoMatchLevel = optionalString(form, QStringLiteral("GeoMatchLevel"));
     p.numberSelectionBehavior = optionalString(form, QStringLiteral("NumberSelectionBehavior"));
+    // Maskline extensions (docs/api.md): the country dialling flags Twilio set per account on request.
+    for (const auto &[name, target] : {std::pair{QStringLiteral("MexicoInsertOne"), &p.mxInsertOne},
+                                       std::pair{QStringLiteral("ArgentinaInsertNine"), &p.arInsertNine}}) {
+        auto flag = Params::readBool(form, name);
+        if (!flag) {
+            return flag.error();
+        }
+        *target = *flag;
+    }
     return p;
 }
 

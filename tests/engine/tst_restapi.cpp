@@ -1340,6 +1340,33 @@ private Q_SLOTS:
         QVERIFY(meta(r).value(u"previous_page_url"_s).isNull());
     }
 
+    // Service create/update take the two country flags (a Maskline extension) and show them; bad values change
+    // nothing.
+    void serviceCountryFlags()
+    {
+        Response r =
+            call("POST", u"/v1/Services"_s,
+                 form({{u"UniqueName"_s, u"flags %1"_s.arg(++m_counter)}, {u"ArgentinaInsertNine"_s, u"true"_s}}));
+        QCOMPARE(r.status, 201);
+        const QString sid = r.str(u"sid"_s);
+        QCOMPARE(r.json.value(u"argentina_insert_nine"_s).toBool(), true);
+        // Created now, so after Twilio's 2020-10-05 cut-off: no Mexico '1' unless asked for.
+        QCOMPARE(r.json.value(u"mexico_insert_one"_s).toBool(), false);
+        r = call("POST", u"/v1/Services/"_s + sid, form({{u"MexicoInsertOne"_s, u"true"_s}}));
+        QCOMPARE(r.status, 200);
+        QCOMPARE(r.json.value(u"mexico_insert_one"_s).toBool(), true);
+        QCOMPARE(r.json.value(u"argentina_insert_nine"_s).toBool(), true);
+        r = call("POST", u"/v1/Services/"_s + sid,
+                 form({{u"ArgentinaInsertNine"_s, u"false"_s}, {u"MexicoInsertOne"_s, u"maybe"_s}}));
+        QCOMPARE(r.status, 400);
+        QCOMPARE(r.code(), 80701);
+        r = call("GET", u"/v1/Services/"_s + sid);
+        QCOMPARE(r.json.value(u"argentina_insert_nine"_s).toBool(), true);
+        QCOMPARE(r.json.value(u"mexico_insert_one"_s).toBool(), true);
+        const Result<Service> stored = m_proxy->fetchService(m_a.sid, sid);
+        QVERIFY(stored && stored->mxInsertOne && stored->arInsertNine);
+    }
+
     // --- throttling -----------------------------------------------------------------------------------------------
 
     void rateLimiterWindow()
