@@ -1005,8 +1005,16 @@ Result<Session> Proxy::updateSession(const QString &accountSid, const QString &s
                 .bind(u":s"_s, sid)
                 .exec();
         }
-        // An update counts as activity: the inactivity clock restarts from now.
-        s.expiresAt = s.status == SessionStatus::CLOSED ? QDateTime() : deadline(s.dateExpiry, s.ttl, now);
+        // ttl counts inactivity from creation or the last interaction, whichever is later (reference §4.3): an
+        // update that changes Ttl or DateExpiry moves the deadline but is not activity itself. A re-open is: the
+        // re-opened session gets its full ttl from now (docs/api.md, TTL and date_expiry).
+        QDateTime lastActivity = s.dateLastInteraction.isValid() && s.dateLastInteraction > s.dateCreated
+                                     ? s.dateLastInteraction
+                                     : s.dateCreated;
+        if (reopen) {
+            lastActivity = now;
+        }
+        s.expiresAt = s.status == SessionStatus::CLOSED ? QDateTime() : deadline(s.dateExpiry, s.ttl, lastActivity);
         s.dateUpdated = now;
         SqlQuery(txn.db(), u"UPDATE sessions SET status = :st, ttl = :ttl, date_expiry = :de, expires_at = :ea, "
                            u"closed_reason = :cr, date_started = :ds, date_ended = :dend, date_updated = :u "
