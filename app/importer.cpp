@@ -7,6 +7,7 @@
 #include <QJsonDocument>
 #include <QTextStream>
 
+#include "core/redact.h"
 #include "core/sid.h"
 #include "http/jsonviews.h"
 #include "importsource.h"
@@ -131,7 +132,7 @@ private:
         }
         ++m_tally[kind].refused;
         m_notes.append(u"refused %1 %2: the store refused it (%3)"_s.arg(QLatin1StringView(KIND_NAME[kind]), sid,
-                                                                         e.message().section(u'\n', 0, 0)));
+                                                                         redactText(e.message().section(u'\n', 0, 0))));
     }
 
     bool importAccount();
@@ -506,7 +507,7 @@ int run(const QCommandLineParser &parser, const QStringList &args, const StoreCo
         Importer importer(source, db, options.accountSid, options.authToken, parser.isSet(u"force"_s));
         return importer.run();
     } catch (const StoreError &e) {
-        err << "maskline-server: import stopped: the store failed: " << e.message() << "\n"
+        err << "maskline-server: import stopped: the store failed: " << redactText(e.message()) << "\n"
             << "What was committed stays; running the same command again resumes.\n";
         return EXIT_FAILED;
     }

@@ -60,6 +60,7 @@ public:
 
     QHash<int, std::pair<int, QByteArray>> scripted; // request number (1-based) -> status, Retry-After
     int failAfter = -1;
+    int delayMs = 0; // before each forwarded answer, so a test can stop the importer mid-way
     QList<qint64> requestTimesMs;
     QList<int> statuses;
 
@@ -111,8 +112,10 @@ private:
             forwarded->deleteLater();
             const int status = forwarded->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
             statuses.append(status);
-            reply(socket, "HTTP/1.1 " + QByteArray::number(status) + " Forwarded\r\nContent-Type: application/json\r\n",
-                  forwarded->readAll());
+            const QByteArray head =
+                "HTTP/1.1 " + QByteArray::number(status) + " Forwarded\r\nContent-Type: application/json\r\n";
+            const QByteArray body = forwarded->readAll();
+            QTimer::singleShot(delayMs, socket, [this, socket, head, body] { reply(socket, head, body); });
         });
     }
 
@@ -275,6 +278,35 @@ private:
         }
         return {m.captured(1).toInt(), m.captured(2).toInt(), m.captured(3).toInt(), m.captured(4).toInt(),
                 m.captured(5).toInt()};
+    }
+
+    // Nothing is half-written: every session in `target` has as many participants and interactions as it has in the
+    // source, and some but not all sessions came in.
+    void checkWholeSessions(const QString &target)
+    {
+        const QString counts = u"SELECT s.sid, (SELECT COUNT(*) FROM participants p WHERE p.session_sid = s.sid), "
+                               u"(SELECT COUNT(*) FROM interactions i WHERE i.session_sid = s.sid) FROM sessions s"_s;
+        const auto read = [&](const QString &file) {
+            StoreConfig config = StoreConfig::fromLocation(file);
+            config.readOnly = true;
+            Database db(config);
+            QHash<QString, std::pair<int, int>> out;
+            {
+                SqlQuery q(db.connection(), counts);
+                q.exec();
+                while (q.next()) {
+                    out.insert(q.value(0).toString(), {q.value(1).toInt(), q.value(2).toInt()});
+                }
+            }
+            db.closeThreadConnection();
+            return out;
+        };
+        const auto source = read(path(u"source.db"_s));
+        const auto partial = read(target);
+        QVERIFY2(!partial.isEmpty() && partial.size() < source.size(), qPrintable(QString::number(partial.size())));
+        for (auto it = partial.cbegin(); it != partial.cend(); ++it) {
+            QCOMPARE(it.value(), source.value(it.key()));
+        }
     }
 
     void populateSource()
@@ -464,33 +496,9 @@ private Q_SLOTS:
         Run cut = import(target, front.url(), {}, env);
         QCOMPARE(cut.exitCode, 1);
         QVERIFY2(cut.err.contains(u"import stopped"_s) && cut.err.contains(u"HTTP 503"_s), qPrintable(cut.err));
-        // Nothing is half-written: every session that came in has as many participants and interactions as it
-        // has in the source.
-        {
-            const QString counts =
-                u"SELECT s.sid, (SELECT COUNT(*) FROM participants p WHERE p.session_sid = s.sid), "
-                u"(SELECT COUNT(*) FROM interactions i WHERE i.session_sid = s.sid) FROM sessions s"_s;
-            const auto read = [&](const QString &file) {
-                StoreConfig config = StoreConfig::fromLocation(file);
-                config.readOnly = true;
-                Database db(config);
-                QHash<QString, std::pair<int, int>> out;
-                {
-                    SqlQuery q(db.connection(), counts);
-                    q.exec();
-                    while (q.next()) {
-                        out.insert(q.value(0).toString(), {q.value(1).toInt(), q.value(2).toInt()});
-                    }
-                }
-                db.closeThreadConnection();
-                return out;
-            };
-            const auto source = read(path(u"source.db"_s));
-            const auto partial = read(target);
-            QVERIFY2(!partial.isEmpty() && partial.size() < source.size(), qPrintable(QString::number(partial.size())));
-            for (auto it = partial.cbegin(); it != partial.cend(); ++it) {
-                QCOMPARE(it.value(), source.value(it.key()));
-            }
+        checkWholeSessions(target);
+        if (QTest::currentTestFailed()) {
+            return;
         }
         front.failAfter = -1;
         Run resumed = import(target, front.url(), {}, env);
@@ -498,6 +506,35 @@ private Q_SLOTS:
         const QList<int> sessions = row(resumed.out, u"sessions"_s);
         QCOMPARE(sessions.value(0), 6);
         QVERIFY2(sessions.value(2) > 0 && sessions.value(1) > 0, qPrintable(resumed.out)); // some skipped, some added
+        QProcess engine;
+        const QString url = startEngine(engine, target);
+        QCOMPARE(snapshot(url), snapshot(m_sourceUrl));
+        stopEngine(engine);
+    }
+
+    // SIGKILL in the middle of the sessions, then the same command again: whole records only, then everything.
+    void killedImportResumes()
+    {
+        const QString target = path(u"killed.db"_s);
+        FlakyFront front(m_sourceUrl);
+        front.delayMs = 40;
+        QProcess importer;
+        importer.start(QStringLiteral(MASKLINE_SERVER_BINARY),
+                       {u"--db"_s, target, u"import"_s, u"--from-url"_s, front.url(), u"--account-sid"_s, ACCOUNT,
+                        u"--auth-token"_s, TOKEN, u"--page-size"_s, u"2"_s});
+        // Past the first service's numbers and into its sessions (see interruptedImportResumes for the order).
+        QTRY_VERIFY_WITH_TIMEOUT(front.requestTimesMs.size() >= 12, 30000);
+        importer.kill();
+        QVERIFY(importer.waitForFinished(10000));
+        QCOMPARE(importer.exitStatus(), QProcess::CrashExit);
+        checkWholeSessions(target);
+        if (QTest::currentTestFailed()) {
+            return;
+        }
+
+        front.delayMs = 0;
+        Run resumed = import(target, front.url());
+        QVERIFY2(resumed.exitCode == 0, qPrintable(resumed.out + resumed.err));
         QProcess engine;
         const QString url = startEngine(engine, target);
         QCOMPARE(snapshot(url), snapshot(m_sourceUrl));
