@@ -14,6 +14,7 @@
 #include "core/sid.h"
 #include "proxy/proxy.h"
 #include "store/database.h"
+#include "store/importwriter.h"
 #include "store/sqlquery.h"
 
 using namespace Qt::Literals::StringLiterals;
@@ -639,6 +640,69 @@ int runAccountCommand(const QCommandLineParser &parser, const QStringList &args,
             << " sms_stop_filtering=" << onOff(a.smsStopFiltering)
             << (a.friendlyName.isEmpty() ? QString() : u"  "_s + a.friendlyName) << "\n";
     }
+    return 0;
+}
+
+int runServiceCommand(const QStringList &args, const StoreConfig &store)
+{
+    QTextStream out(stdout);
+    QTextStream err(stderr);
+    const char usage[] = "usage: maskline-server [--db PATH] service flags KS… [mexico_insert_one=on|off] "
+                         "[argentina_insert_nine=on|off]\n";
+    if (args.size() < 3 || args.at(1) != u"flags"_s) {
+        err << usage;
+        return 2;
+    }
+    ServiceParams params;
+    for (const QString &word : args.mid(3)) {
+        const QString key = word.section(u'=', 0, 0);
+        const QString value = word.section(u'=', 1).toLower();
+        const bool on = value == u"on"_s || value == u"true"_s || value == u"1"_s;
+        if (!on && value != u"off"_s && value != u"false"_s && value != u"0"_s) {
+            err << "maskline-server: '" << word << "' is not FLAG=on|off\n" << usage;
+            return 2;
+        }
+        if (key == u"mexico_insert_one"_s) {
+            params.mxInsertOne = on;
+        } else if (key == u"argentina_insert_nine"_s) {
+            params.arInsertNine = on;
+        } else {
+            err << "maskline-server: unknown flag '" << key << "'\n" << usage;
+            return 2;
+        }
+    }
+    if (store.isSqlite() && !QFileInfo::exists(store.path)) {
+        err << "maskline-server: the store " << store.path << " does not exist (check --db or MASKLINE_DB)\n";
+        return 1;
+    }
+    Database db(store);
+    if (auto st = db.migrate(); !st) {
+        err << "maskline-server: " << st.error().message << "\n";
+        return 1;
+    }
+    SystemClock clock;
+    Proxy proxy(db, clock, nullptr);
+    std::optional<Service> found;
+    try {
+        found = ImportWriter(db.connection()).findService(args.at(2));
+    } catch (const StoreError &e) {
+        err << "maskline-server: " << e.message() << "\n";
+        return 1;
+    }
+    if (!found) {
+        err << "maskline-server: no service " << args.at(2) << " in this store\n";
+        return 1;
+    }
+    Result<Service> service = *found;
+    if (params.mxInsertOne || params.arInsertNine) {
+        service = proxy.updateService(found->accountSid, found->sid, params);
+        if (!service) {
+            err << "maskline-server: " << service.error().message << "\n";
+            return 1;
+        }
+    }
+    out << service->sid << "  mexico_insert_one=" << onOff(service->mxInsertOne)
+        << " argentina_insert_nine=" << onOff(service->arInsertNine) << "\n";
     return 0;
 }
 

@@ -34,4 +34,8 @@ bool parseListen(const QString &text, QHostAddress *address, quint16 *port);
 // `account create [--sid AC… --token …]` and `account list` against the store; returns the process exit code.
 int runAccountCommand(const QCommandLineParser &parser, const QStringList &args, const StoreConfig &store);
 
+// `service flags KS… [mexico_insert_one=on|off] [argentina_insert_nine=on|off]`: shows, or sets and shows, a
+// Service's country dialling flags (the REST extension MexicoInsertOne / ArgentinaInsertNine); returns the exit code.
+int runServiceCommand(const QStringList &args, const StoreConfig &store);
+
 } // namespace Maskline::Cli

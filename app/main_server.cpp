@@ -12,6 +12,7 @@
 
 #include "cli.h"
 #include "enginehost.h"
+#include "importer.h"
 
 using namespace Qt::Literals::StringLiterals;
 
@@ -49,13 +50,21 @@ int main(int argc, char *argv[])
         u"  account key create AC… [--friendly-name NAME]\n"
         u"                                      add an API key; prints its SID and secret (shown only here)\n"
         u"  account key list AC…                list that account's API keys (never their secrets)\n"
-        u"  account key delete AC… SK…          delete an API key; it stops working within a second\n\n"
+        u"  account key delete AC… SK…          delete an API key; it stops working within a second\n"
+        u"  service flags KS… [mexico_insert_one=on|off] [argentina_insert_nine=on|off]\n"
+        u"                                      show or set a Service's country dialling flags\n"
+        u"  import --account-sid AC… --auth-token TOKEN [--from-url URL] [--force]\n"
+        u"                                      copy an account's Services, numbers, Sessions, Participants and\n"
+        u"                                      Interactions from Twilio Proxy (or another Maskline) with the same\n"
+        u"                                      SIDs; safe to run again (adds only what is missing, resumes after an\n"
+        u"                                      interruption). Exit 0 done, 1 stopped, 3 some records refused\n\n"
         u"The first account is created on first start (or taken from MASKLINE_ACCOUNT_SID and MASKLINE_AUTH_TOKEN)."_s);
     parser.addHelpOption();
     parser.addVersionOption();
     Maskline::Cli::addEngineOptions(parser);
-    parser.addPositionalArgument(u"command"_s, u"Optional: account create | list | token | set | key"_s,
-                                 u"[command]"_s);
+    Maskline::Import::addOptions(parser);
+    parser.addPositionalArgument(
+        u"command"_s, u"Optional: account create | list | token | set | key, service flags, import"_s, u"[command]"_s);
     if (const auto exitCode = Maskline::Cli::parseArguments(parser, app.arguments())) {
         return *exitCode;
     }
@@ -71,6 +80,12 @@ int main(int argc, char *argv[])
     if (!args.isEmpty()) {
         if (args.first() == u"account"_s) {
             return Maskline::Cli::runAccountCommand(parser, args, parsed.engine.store);
+        }
+        if (args.first() == u"service"_s) {
+            return Maskline::Cli::runServiceCommand(args, parsed.engine.store);
+        }
+        if (args.first() == u"import"_s) {
+            return Maskline::Import::run(parser, args, parsed.engine.store);
         }
         err << "maskline-server: unknown command '" << args.first() << "' (see --help)\n";
         return 2;

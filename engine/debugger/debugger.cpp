@@ -1,5 +1,7 @@
 #include "debugger.h"
 
+#include <algorithm>
+
 #include <QLoggingCategory>
 
 #include "catalogue.h"
@@ -171,10 +173,18 @@ Result<Page<DebuggerEvent>> Debugger::list(const DebuggerFilter &filter, const P
         if (filter.endDate.isValid()) {
             sql += u" AND date_created <= :end"_s;
         }
+        // Paged as Proxy's lists are (proxy.cpp listPage): after, before (the previous page), or an offset.
+        const bool backwards = page.beforeId.has_value() && !page.afterId;
+        const bool offset = !page.afterId && !page.beforeId && page.offset > 0;
         if (page.afterId) {
             sql += u" AND id < :after"_s;
+        } else if (backwards) {
+            sql += u" AND id > :before"_s;
         }
-        sql += u" ORDER BY id DESC LIMIT :limit"_s;
+        sql += backwards ? u" ORDER BY id ASC LIMIT :limit"_s : u" ORDER BY id DESC LIMIT :limit"_s;
+        if (offset) {
+            sql += u" OFFSET :offset"_s;
+        }
         SqlQuery q(m_db.connection(), sql);
         if (!filter.accountSid.isEmpty()) {
             q.bind(u":a"_s, filter.accountSid);
@@ -198,17 +208,31 @@ Result<Page<DebuggerEvent>> Debugger::list(const DebuggerFilter &filter, const P
         }
         if (page.afterId) {
             q.bind(u":after"_s, *page.afterId);
+        } else if (backwards) {
+            q.bind(u":before"_s, *page.beforeId);
+        }
+        if (offset) {
+            q.bind(u":offset"_s, page.offset);
         }
         const int size = std::max(1, page.pageSize);
         q.bind(u":limit"_s, size + 1);
         q.exec();
         Page<DebuggerEvent> result;
+        bool beyond = false;
         while (q.next()) {
             if (result.items.size() == size) {
-                result.hasMore = true;
+                beyond = true;
                 break;
             }
             result.items.append(DebuggerRows::read(q));
+        }
+        if (backwards) {
+            std::reverse(result.items.begin(), result.items.end());
+            result.hasNewer = beyond;
+            result.hasMore = true;
+        } else {
+            result.hasMore = beyond;
+            result.hasNewer = page.afterId.has_value() || offset;
         }
         return result;
     } catch (const StoreError &e) {

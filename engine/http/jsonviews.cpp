@@ -1,5 +1,7 @@
 #include "jsonviews.h"
 
+#include <algorithm>
+
 #include "core/apierror.h"
 #include "core/clock.h"
 #include "core/jsonwriter.h"
@@ -121,6 +123,7 @@ QByteArray service(const Service &s, const QString &baseUrl)
     JsonWriter w;
     w.beginObject()
         .fieldOrNull(L("account_sid"), s.accountSid)
+        .field(L("argentina_insert_nine"), s.arInsertNine) // extension
         .fieldOrNull(L("callback_url"), s.callbackUrl)
         .fieldOrNull(L("chat_instance_sid"), s.chatInstanceSid)
         .fieldOrNull(L("date_created"), date(s.dateCreated))
@@ -133,7 +136,8 @@ QByteArray service(const Service &s, const QString &baseUrl)
         .field(L("phone_numbers"), baseUrl + ApiPaths::phoneNumbers(s.sid))
         .field(L("sessions"), baseUrl + ApiPaths::sessions(s.sid))
         .endObject();
-    w.fieldOrNull(L("number_selection_behavior"), s.numberSelectionBehavior)
+    w.field(L("mexico_insert_one"), s.mxInsertOne) // extension
+        .fieldOrNull(L("number_selection_behavior"), s.numberSelectionBehavior)
         .fieldOrNull(L("out_of_session_callback_url"), s.outOfSessionCallbackUrl)
         .fieldOrNull(L("sid"), s.sid)
         .fieldOrNull(L("unique_name"), s.uniqueName)
@@ -295,9 +299,14 @@ QByteArray meta(const ListMeta &m, const QString &baseUrl)
         w.null();
     }
     w.field(L("page"), m.page).field(L("page_size"), m.pageSize);
-    // Always null: the cursor only runs forward (newest first, PageToken = last id seen), and clients page by
-    // following next_page_url. Twilio's is null on page 0 as well.
-    w.key(L("previous_page_url")).null();
+    // Null on the first page, as Twilio's; otherwise the page before this one (PageToken=PB + its first row).
+    w.key(L("previous_page_url"));
+    if (m.previousToken) {
+        w.string(list + QStringLiteral("&Page=") + QString::number(std::max(m.page - 1, 0)) +
+                 QStringLiteral("&PageToken=") + FormData::encodeComponent(*m.previousToken));
+    } else {
+        w.null();
+    }
     w.field(L("url"), self).endObject();
     return w.take();
 }

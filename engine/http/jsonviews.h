@@ -60,6 +60,7 @@ struct ListMeta
     QString pageToken;   // the token this page was asked with (echoed in `url`)
     QString filterQuery; // already-encoded "&Name=value…" a filtered list carries into every page URL
     std::optional<QString> nextToken;
+    std::optional<QString> previousToken; // the cursor for the page before; std::nullopt on the first one
 };
 QByteArray meta(const ListMeta &m, const QString &baseUrl);
 // A list page: {"<key>": [items…], "meta": {…}}.

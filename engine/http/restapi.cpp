@@ -88,13 +88,16 @@ Result<Paging> readPaging(const FormData &params)
 
     const QString token = params.value(QStringLiteral("PageToken")).value_or(QString());
     if (!token.isEmpty()) {
-        const std::optional<qint64> afterId = RestApi::decodePageToken(token);
-        if (!afterId) {
+        const std::optional<RestApi::PageCursor> cursor = RestApi::decodePageToken(token);
+        if (!cursor) {
             return ApiError::invalidParameter(QStringLiteral("PageToken"),
                                               QStringLiteral("is not a token this server issued"));
         }
-        paging.request.afterId = afterId;
+        (cursor->before ? paging.request.beforeId : paging.request.afterId) = cursor->id;
         paging.token = token;
+    } else {
+        // Page=N alone: the Nth page of PageSize rows, newest first (docs/api.md, Paging).
+        paging.request.offset = qint64(paging.page) * paging.request.pageSize;
     }
     return paging;
 }
@@ -126,6 +129,9 @@ HttpReply listReply(const HttpRequest &r, const QString &key, const QString &pat
     if (page->hasMore && !page->items.isEmpty()) {
         meta.nextToken = RestApi::encodePageToken(page->lastId());
     }
+    if (page->hasNewer && !page->items.isEmpty()) {
+        meta.previousToken = RestApi::encodePreviousPageToken(page->firstId());
+    }
     return HttpReply::json(200, JsonViews::listPage(key, items, JsonViews::meta(meta, r.baseUrl)));
 }
 
@@ -149,6 +155,15 @@ Result<ServiceParams> readServiceParams(const FormData &form)
     // Enum values (and callback URLs, unique names) are the domain's to validate: one list of allowed values.
     p.geoMatchLevel = optionalString(form, QStringLiteral("GeoMatchLevel"));
     p.numberSelectionBehavior = optionalString(form, QStringLiteral("NumberSelectionBehavior"));
+    // Maskline extensions (docs/api.md): the country dialling flags Twilio set per account on request.
+    for (const auto &[name, target] : {std::pair{QStringLiteral("MexicoInsertOne"), &p.mxInsertOne},
+                                       std::pair{QStringLiteral("ArgentinaInsertNine"), &p.arInsertNine}}) {
+        auto flag = Params::readBool(form, name);
+        if (!flag) {
+            return flag.error();
+        }
+        *target = *flag;
+    }
     return p;
 }
 
@@ -286,12 +301,18 @@ Result<ParticipantParams> readParticipantJson(const QString &text, qsizetype ind
 
 QString RestApi::encodePageToken(qint64 lastId)
 {
-    return QStringLiteral("PT") + QString::number(lastId);
+    return QStringLiteral("PA") + QString::number(lastId);
 }
 
-std::optional<qint64> RestApi::decodePageToken(const QString &token)
+QString RestApi::encodePreviousPageToken(qint64 firstId)
 {
-    if (!token.startsWith(u"PT") || token.size() < 3 || token.size() > 21) {
+    return QStringLiteral("PB") + QString::number(firstId);
+}
+
+std::optional<RestApi::PageCursor> RestApi::decodePageToken(const QString &token)
+{
+    const bool before = token.startsWith(u"PB");
+    if (!(before || token.startsWith(u"PA") || token.startsWith(u"PT")) || token.size() < 3 || token.size() > 21) {
         return std::nullopt;
     }
     for (qsizetype i = 2; i < token.size(); ++i) {
@@ -304,7 +325,7 @@ std::optional<qint64> RestApi::decodePageToken(const QString &token)
     if (!ok || id <= 0) {
         return std::nullopt;
     }
-    return id;
+    return PageCursor{before, id};
 }
 
 RestApi::RestApi(Proxy &proxy, Debugger *debugger)

@@ -20,9 +20,18 @@ Result<ParticipantParams> readParticipantJson(const QString &text, qsizetype ind
 class RestApi final
 {
 public:
-    // PageToken is opaque to clients: "PT" + the last row id of the previous page (the cursor PageRequest takes).
+    // PageToken is opaque to clients and shaped like Twilio's: "PA" + the last row id of a page asks for the page
+    // after it (next_page_url), "PB" + the first row id for the page before it (previous_page_url). "PT" + id, the
+    // form earlier versions issued, still reads as "PA".
+    struct PageCursor
+    {
+        bool before = false;
+        qint64 id = 0;
+        friend bool operator==(const PageCursor &, const PageCursor &) = default;
+    };
     static QString encodePageToken(qint64 lastId);
-    static std::optional<qint64> decodePageToken(const QString &token);
+    static QString encodePreviousPageToken(qint64 firstId);
+    static std::optional<PageCursor> decodePageToken(const QString &token);
 
     explicit RestApi(Proxy &proxy, Debugger *debugger = nullptr);
     RestApi(const RestApi &) = delete;

@@ -1,5 +1,7 @@
 #include "proxy.h"
 
+#include <algorithm>
+
 #include <QSet>
 #include <QUrl>
 
@@ -45,33 +47,56 @@ QString sessionPath(const QString &serviceSid, const QString &sessionSid)
     return servicePath(serviceSid) + u"/Sessions/"_s + sessionSid;
 }
 
-// Shared list query: newest first on id, one extra row to know whether another page follows.
+// Shared list query: newest first on id, one extra row to know whether another page follows. A previous page
+// (beforeId) is read oldest first from the cursor up, so it holds the rows right before the page it came from, and is
+// turned round; Page=N without a token skips N pages from the newest.
 template<typename T, typename Reader>
 Page<T> listPage(const QSqlDatabase &db, const QString &columns, const QString &table, const QString &where,
                  const QList<std::pair<QString, QVariant>> &binds, const PageRequest &page, Reader read)
 {
     const int size = std::clamp(page.pageSize, 1, Proxy::MAX_PAGE_SIZE);
+    const bool backwards = page.beforeId.has_value() && !page.afterId;
+    const bool offset = !page.afterId && !page.beforeId && page.offset > 0;
     QString sql = u"SELECT "_s + columns + u" FROM "_s + table + u" WHERE "_s + where;
     if (page.afterId) {
         sql += u" AND id < :after"_s;
+    } else if (backwards) {
+        sql += u" AND id > :before"_s;
     }
-    sql += u" ORDER BY id DESC LIMIT :limit"_s;
+    sql += backwards ? u" ORDER BY id ASC LIMIT :limit"_s : u" ORDER BY id DESC LIMIT :limit"_s;
+    if (offset) {
+        sql += u" OFFSET :offset"_s;
+    }
     SqlQuery q(db, sql);
     for (const auto &[name, value] : binds) {
         q.bind(name, value);
     }
     if (page.afterId) {
         q.bind(u":after"_s, *page.afterId);
+    } else if (backwards) {
+        q.bind(u":before"_s, *page.beforeId);
+    }
+    if (offset) {
+        q.bind(u":offset"_s, page.offset);
     }
     q.bind(u":limit"_s, size + 1);
     q.exec();
     Page<T> result;
+    bool beyond = false;
     while (q.next()) {
         if (result.items.size() == size) {
-            result.hasMore = true;
+            beyond = true;
             break;
         }
         result.items.append(read(q));
+    }
+    if (backwards) {
+        std::reverse(result.items.begin(), result.items.end());
+        result.hasNewer = beyond;
+        result.hasMore = true; // the page it came from follows
+    } else {
+        result.hasMore = beyond;
+        result.hasNewer = page.afterId.has_value() || offset;
     }
     return result;
 }
@@ -983,8 +1008,16 @@ Result<Session> Proxy::updateSession(const QString &accountSid, const QString &s
                 .bind(u":s"_s, sid)
                 .exec();
         }
-        // An update counts as activity: the inactivity clock restarts from now.
-        s.expiresAt = s.status == SessionStatus::CLOSED ? QDateTime() : deadline(s.dateExpiry, s.ttl, now);
+        // ttl counts inactivity from creation or the last interaction, whichever is later (reference §4.3): an
+        // update that changes Ttl or DateExpiry moves the deadline but is not activity itself. A re-open is: the
+        // re-opened session gets its full ttl from now (docs/api.md, TTL and date_expiry).
+        QDateTime lastActivity = s.dateLastInteraction.isValid() && s.dateLastInteraction > s.dateCreated
+                                     ? s.dateLastInteraction
+                                     : s.dateCreated;
+        if (reopen) {
+            lastActivity = now;
+        }
+        s.expiresAt = s.status == SessionStatus::CLOSED ? QDateTime() : deadline(s.dateExpiry, s.ttl, lastActivity);
         s.dateUpdated = now;
         SqlQuery(txn.db(), u"UPDATE sessions SET status = :st, ttl = :ttl, date_expiry = :de, expires_at = :ea, "
                            u"closed_reason = :cr, date_started = :ds, date_ended = :dend, date_updated = :u "

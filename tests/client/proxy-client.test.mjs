@@ -266,14 +266,20 @@ describe('the twilio client against maskline-server', () => {
     assert.equal(sids.length, PAGING_SERVICES + 1, 'no record skipped or repeated across pages');
     assert.deepEqual(new Set(sids), state.allServiceSids);
 
-    // Going back, when the server offers it, lands on the page before.
-    if (page2.previousPageUrl) {
-      const back = await page2.previousPage();
-      assert.deepEqual(
-        back.instances.map((s) => s.sid),
-        page1.instances.map((s) => s.sid),
-      );
-    }
+    // Going back lands on the page before, and page 1 reached that way again has no previous page.
+    assert.ok(page2.previousPageUrl, 'page 2 has a previous_page_url');
+    assert.ok(page3.previousPageUrl, 'page 3 has a previous_page_url');
+    const back2 = await page3.previousPage();
+    assert.deepEqual(
+      back2.instances.map((s) => s.sid),
+      page2.instances.map((s) => s.sid),
+    );
+    const back = await back2.previousPage();
+    assert.deepEqual(
+      back.instances.map((s) => s.sid),
+      page1.instances.map((s) => s.sid),
+    );
+    assert.equal(back.previousPageUrl, undefined, 'back on page 1: no previous page');
 
     // getPage() with a next_page_url (how apps resume paging from a stored URL).
     const resumed = await client.proxy.v1.services.getPage(page1.nextPageUrl);

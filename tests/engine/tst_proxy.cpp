@@ -651,6 +651,51 @@ private Q_SLOTS:
         EXPECT_CODE(proxy().fetchInteraction(m_account, s.sid, session.sid, stored->sid), 20404, 404);
     }
 
+    // Reference §4.3: ttl counts inactivity from creation or the last interaction, whichever is later. Changing Ttl
+    // moves the deadline from there (an update is not activity); DateExpiry overrides it; clearing it falls back.
+    void ttlCountsFromLastActivityNotFromUpdates()
+    {
+        const Service s = makeService();
+        addNumber(s, u"+14155550001"_s);
+        SessionParams p;
+        p.ttl = 600;
+        const Session session = makeSession(s, {u"+14155550100"_s, u"+14155550200"_s}, p);
+        const QDateTime created = session.dateCreated;
+        QCOMPARE(session.expiresAt, created.addSecs(600));
+        m_clock->advance(300);
+        SessionParams longer;
+        longer.ttl = 900;
+        REQUIRE_OK(updated, proxy().updateSession(m_account, s.sid, session.sid, longer));
+        QCOMPARE(updated->expiresAt, created.addSecs(900));
+        QVERIFY(!updated->dateExpiry.isValid()); // only the internal deadline: date_expiry stays as given (null)
+
+        m_clock->advance(100);
+        const QList<Participant> parts = participantsOf(s, session);
+        Interaction i;
+        i.sessionSid = session.sid;
+        i.type = u"message"_s;
+        i.inbound = {parts[1].sid, u"SM0123456789abcdef0123456789abcdef"_s, u"received"_s, u"Message"_s, {}};
+        i.outbound = {parts[0].sid, {}, u"queued"_s, u"Message"_s, {}};
+        QVERIFY(proxy().recordInteraction(i).ok());
+        const QDateTime last = m_clock->now();
+        m_clock->advance(50);
+        SessionParams shorter;
+        shorter.ttl = 120;
+        REQUIRE_OK(again, proxy().updateSession(m_account, s.sid, session.sid, shorter));
+        QCOMPARE(again->expiresAt, last.addSecs(120));
+
+        SessionParams absolute;
+        absolute.dateExpiry = m_clock->now().addDays(1);
+        REQUIRE_OK(fixed, proxy().updateSession(m_account, s.sid, session.sid, absolute));
+        QCOMPARE(fixed->expiresAt, *absolute.dateExpiry);
+        QCOMPARE(fixed->ttl, 120); // both are kept and shown
+        SessionParams cleared;
+        cleared.dateExpiry = QDateTime();
+        REQUIRE_OK(back, proxy().updateSession(m_account, s.sid, session.sid, cleared));
+        QVERIFY(!back->dateExpiry.isValid());
+        QCOMPARE(back->expiresAt, last.addSecs(120));
+    }
+
     // --- participants -------------------------------------------------------------------------------------------
 
     void participantRefusals()

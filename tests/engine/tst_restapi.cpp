@@ -421,10 +421,17 @@ private Q_SLOTS:
 
     void pageTokens()
     {
-        QCOMPARE(RestApi::encodePageToken(42), u"PT42"_s);
-        QCOMPARE(RestApi::decodePageToken(u"PT42"_s), std::optional<qint64>(42));
+        using Cursor = RestApi::PageCursor;
+        QCOMPARE(RestApi::encodePageToken(42), u"PA42"_s);
+        QCOMPARE(RestApi::encodePreviousPageToken(42), u"PB42"_s);
+        QCOMPARE(RestApi::decodePageToken(u"PA42"_s), std::optional<Cursor>(Cursor{false, 42}));
+        QCOMPARE(RestApi::decodePageToken(u"PB42"_s), std::optional<Cursor>(Cursor{true, 42}));
+        // The form earlier versions issued keeps working: a client may hold one across an upgrade.
+        QCOMPARE(RestApi::decodePageToken(u"PT42"_s), std::optional<Cursor>(Cursor{false, 42}));
         QVERIFY(!RestApi::decodePageToken(u"PT"_s));
-        QVERIFY(!RestApi::decodePageToken(u"PA42"_s));
+        QVERIFY(!RestApi::decodePageToken(u"PB"_s));
+        QVERIFY(!RestApi::decodePageToken(u"PC42"_s));
+        QVERIFY(!RestApi::decodePageToken(u"pa42"_s));
         QVERIFY(!RestApi::decodePageToken(u"PT-1"_s));
         QVERIFY(!RestApi::decodePageToken(u"PT0"_s));
         QVERIFY(!RestApi::decodePageToken(u"PT4x"_s));
@@ -1233,7 +1240,7 @@ private Q_SLOTS:
                 const QUrlQuery q(QUrl(next).query());
                 QCOMPARE(q.queryItemValue(u"Page"_s), QString::number(pages + 1));
                 QCOMPARE(q.queryItemValue(u"PageSize"_s), u"3"_s);
-                QVERIFY(q.queryItemValue(u"PageToken"_s).startsWith(u"PT"_s));
+                QVERIFY(q.queryItemValue(u"PageToken"_s).startsWith(u"PA"_s));
                 QVERIFY(next.startsWith(base()));
             }
             ++pages;
@@ -1241,6 +1248,129 @@ private Q_SLOTS:
         }
         QCOMPARE(seen, created);
         QCOMPARE(pages, 4);
+    }
+
+    // next_page_url forward to the end, then previous_page_url back to the start: each page back holds exactly what it
+    // held going forward, the first page's previous and the last page's next are null, and Page labels count down.
+    void pagingWalkForwardAndBack()
+    {
+        const QString service = createService();
+        QStringList created;
+        for (int i = 0; i < 8; ++i) {
+            const Response r = call("POST", u"/v1/Services/%1/Sessions"_s.arg(service), {});
+            QCOMPARE(r.status, 201);
+            created.prepend(r.str(u"sid"_s));
+        }
+        const auto meta = [](const Response &r) {
+            return r.json.value(u"meta"_s).toObject();
+        };
+        const auto sids = [](const Response &r) {
+            QStringList out;
+            for (const QJsonValue &v : r.json.value(u"sessions"_s).toArray()) {
+                out.append(v[u"sid"_s].toString());
+            }
+            return out;
+        };
+        QList<QStringList> forward;
+        Response r = call("GET", u"/v1/Services/%1/Sessions?PageSize=3"_s.arg(service));
+        QVERIFY(meta(r).value(u"previous_page_url"_s).isNull());
+        for (;;) {
+            QCOMPARE(r.status, 200);
+            forward.append(sids(r));
+            const QString next = meta(r).value(u"next_page_url"_s).toString();
+            if (next.isEmpty()) {
+                break;
+            }
+            r = call("GET", next);
+            QVERIFY(forward.size() < 10);
+        }
+        QCOMPARE(forward.size(), 3);
+        QStringList all;
+        for (const QStringList &page : std::as_const(forward)) {
+            all += page;
+        }
+        QCOMPARE(all, created);
+        QCOMPARE(meta(r).value(u"page"_s).toInt(), 2);
+        QVERIFY(meta(r).value(u"next_page_url"_s).isNull());
+        for (int page = 1; page >= 0; --page) {
+            const QString previous = meta(r).value(u"previous_page_url"_s).toString();
+            QVERIFY2(!previous.isEmpty(), qPrintable(QString::number(page)));
+            const QUrlQuery q(QUrl(previous).query());
+            QVERIFY(q.queryItemValue(u"PageToken"_s).startsWith(u"PB"_s));
+            QCOMPARE(q.queryItemValue(u"Page"_s), QString::number(page));
+            r = call("GET", previous);
+            QCOMPARE(r.status, 200);
+            QCOMPARE(meta(r).value(u"page"_s).toInt(), page);
+            QCOMPARE(sids(r), forward.at(page));
+            // Going back, the page still leads forward again to the one it came from.
+            QCOMPARE(sids(call("GET", meta(r).value(u"next_page_url"_s).toString())), forward.at(page + 1));
+        }
+        QVERIFY2(meta(r).value(u"previous_page_url"_s).isNull(), "back on the first page");
+    }
+
+    // Page=N without a PageToken is the Nth page of PageSize rows, newest first, linked like any other page.
+    void pageNumberWithoutToken()
+    {
+        const QString service = createService();
+        QStringList created;
+        for (int i = 0; i < 7; ++i) {
+            const Response r = call("POST", u"/v1/Services/%1/Sessions"_s.arg(service), {});
+            created.prepend(r.str(u"sid"_s));
+        }
+        const auto meta = [](const Response &r) {
+            return r.json.value(u"meta"_s).toObject();
+        };
+        const auto sids = [](const Response &r) {
+            QStringList out;
+            for (const QJsonValue &v : r.json.value(u"sessions"_s).toArray()) {
+                out.append(v[u"sid"_s].toString());
+            }
+            return out;
+        };
+        Response r = call("GET", u"/v1/Services/%1/Sessions?PageSize=3&Page=1"_s.arg(service));
+        QCOMPARE(r.status, 200);
+        QCOMPARE(sids(r), created.mid(3, 3));
+        QCOMPARE(meta(r).value(u"page"_s).toInt(), 1);
+        QCOMPARE(sids(call("GET", meta(r).value(u"next_page_url"_s).toString())), created.mid(6));
+        QCOMPARE(sids(call("GET", meta(r).value(u"previous_page_url"_s).toString())), created.mid(0, 3));
+        r = call("GET", u"/v1/Services/%1/Sessions?PageSize=3&Page=2"_s.arg(service));
+        QCOMPARE(sids(r), created.mid(6));
+        QVERIFY(meta(r).value(u"next_page_url"_s).isNull());
+        r = call("GET", u"/v1/Services/%1/Sessions?PageSize=3&Page=5"_s.arg(service));
+        QCOMPARE(r.status, 200);
+        QVERIFY(sids(r).isEmpty());
+        QVERIFY(meta(r).value(u"next_page_url"_s).isNull());
+        // Page=0 is the first page: nothing before it.
+        r = call("GET", u"/v1/Services/%1/Sessions?PageSize=3&Page=0"_s.arg(service));
+        QCOMPARE(sids(r), created.mid(0, 3));
+        QVERIFY(meta(r).value(u"previous_page_url"_s).isNull());
+    }
+
+    // Service create/update take the two country flags (a Maskline extension) and show them; bad values change
+    // nothing.
+    void serviceCountryFlags()
+    {
+        Response r =
+            call("POST", u"/v1/Services"_s,
+                 form({{u"UniqueName"_s, u"flags %1"_s.arg(++m_counter)}, {u"ArgentinaInsertNine"_s, u"true"_s}}));
+        QCOMPARE(r.status, 201);
+        const QString sid = r.str(u"sid"_s);
+        QCOMPARE(r.json.value(u"argentina_insert_nine"_s).toBool(), true);
+        // Created now, so after Twilio's 2020-10-05 cut-off: no Mexico '1' unless asked for.
+        QCOMPARE(r.json.value(u"mexico_insert_one"_s).toBool(), false);
+        r = call("POST", u"/v1/Services/"_s + sid, form({{u"MexicoInsertOne"_s, u"true"_s}}));
+        QCOMPARE(r.status, 200);
+        QCOMPARE(r.json.value(u"mexico_insert_one"_s).toBool(), true);
+        QCOMPARE(r.json.value(u"argentina_insert_nine"_s).toBool(), true);
+        r = call("POST", u"/v1/Services/"_s + sid,
+                 form({{u"ArgentinaInsertNine"_s, u"false"_s}, {u"MexicoInsertOne"_s, u"maybe"_s}}));
+        QCOMPARE(r.status, 400);
+        QCOMPARE(r.code(), 80701);
+        r = call("GET", u"/v1/Services/"_s + sid);
+        QCOMPARE(r.json.value(u"argentina_insert_nine"_s).toBool(), true);
+        QCOMPARE(r.json.value(u"mexico_insert_one"_s).toBool(), true);
+        const Result<Service> stored = m_proxy->fetchService(m_a.sid, sid);
+        QVERIFY(stored && stored->mxInsertOne && stored->arInsertNine);
     }
 
     // --- throttling -----------------------------------------------------------------------------------------------
