@@ -9,6 +9,7 @@
 #include <QTimer>
 
 #include "core/clock.h"
+#include "proxy/channeladdress.h"
 
 Q_LOGGING_CATEGORY(lcImport, "maskline.import", QtInfoMsg)
 
@@ -268,7 +269,8 @@ Participant participantFromJson(const QJsonObject &o)
     p.serviceSid = str(o, "service_sid");
     p.sessionSid = str(o, "session_sid");
     p.identifier = str(o, "identifier");
-    p.proxyIdentifier = str(o, "proxy_identifier");
+    // Stored bare, shown on the identifier's channel (engine/proxy/channeladdress.h): whatsapp:+1415… -> +1415….
+    p.proxyIdentifier = ChannelAddress::bare(str(o, "proxy_identifier"));
     p.proxyIdentifierSid = str(o, "proxy_identifier_sid");
     p.friendlyName = str(o, "friendly_name");
     p.dateDeleted = date(o, "date_deleted");

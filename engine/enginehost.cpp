@@ -7,6 +7,7 @@
 #include <QTimer>
 
 #include "carrier/simulatorcarrier.h"
+#include "carrier/twilionumbers.h"
 #include "carrier/webhooks.h"
 #include "http/metrics.h"
 #include "proxy/proxy.h"
@@ -106,6 +107,10 @@ void EngineHost::start()
 
         m_http = std::make_unique<HttpServer>(*m_proxy, m_debugger.get(), m_clock, m_config.http);
         m_http->setCarrier(m_webhooks.get(), m_router.get());
+        if (auto *twilio = qobject_cast<TwilioCarrier *>(m_carrier.get())) {
+            // Owned by the carrier, whose client and credentials it uses.
+            m_http->setCarrierNumbers(new TwilioNumbers(*twilio, twilio));
+        }
         if (!m_http->listen()) {
             const QString why = u"cannot listen on %1:%2: %3"_s.arg(m_config.http.address.toString())
                                     .arg(m_config.http.port)

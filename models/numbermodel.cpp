@@ -62,6 +62,12 @@ QVariant NumberModel::data(const QModelIndex &index, int role) const
                        ? tr("%n active session(s) use this number; it cannot be removed until none do.", "", n->inUse)
                        : tr("No active session uses this number.");
         }
+        if (index.column() == CapabilitiesColumn) {
+            return n->carrierManaged
+                       ? tr("From the carrier account: the number's webhooks point at Maskline while it is in the "
+                            "pool.")
+                       : tr("What number selection may use this number for (Capabilities… to change it).");
+        }
         if (index.column() == ReservedColumn) {
             return n->isReserved ? tr("Reserved: only given out when asked for by number or SID.")
                                  : tr("Not reserved: number selection may pick it.");

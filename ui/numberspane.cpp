@@ -1,5 +1,6 @@
 #include "numberspane.h"
 
+#include <algorithm>
 #include <optional>
 #include <utility>
 
@@ -13,6 +14,7 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
+#include <QLocale>
 #include <QMenu>
 #include <QMessageBox>
 #include <QPlainTextEdit>
@@ -26,6 +28,8 @@
 #include "engineclient.h"
 #include "formatting.h"
 #include "numbermodel.h"
+#include "proxy/phonenumbers.h"
+#include "proxy/proxy.h"
 #include "widgets.h"
 
 using namespace Qt::Literals::StringLiterals;
@@ -68,9 +72,12 @@ NumbersPane::NumbersPane(const ConsoleContext &context, QWidget *parent)
     auto *actions = new QHBoxLayout;
     auto *reserve = new QPushButton(tr("&Reserve / release"), this);
     auto *remove = new QPushButton(tr("Re&move…"), this);
+    auto *capabilities = new QPushButton(tr("&Capabilities…"), this);
+    capabilities->setObjectName(u"capabilitiesButton"_s);
     auto *holders = new QPushButton(tr("&Who holds this number?"), this);
     actions->addWidget(reserve);
     actions->addWidget(remove);
+    actions->addWidget(capabilities);
     actions->addStretch();
     actions->addWidget(holders);
     layout->addLayout(actions);
@@ -82,6 +89,7 @@ NumbersPane::NumbersPane(const ConsoleContext &context, QWidget *parent)
     connect(import, &QPushButton::clicked, this, &NumbersPane::showImportDialog);
     connect(reserve, &QPushButton::clicked, this, &NumbersPane::toggleReserved);
     connect(remove, &QPushButton::clicked, this, &NumbersPane::removeSelected);
+    connect(capabilities, &QPushButton::clicked, this, &NumbersPane::editCapabilities);
     connect(holders, &QPushButton::clicked, this, &NumbersPane::showHolders);
     connect(m_view, &QTableView::doubleClicked, this, &NumbersPane::showHolders);
     connect(m_view, &QWidget::customContextMenuRequested, this, &NumbersPane::showContextMenu);
@@ -183,6 +191,78 @@ QStringList NumbersPane::parseNumberList(const QString &text)
     return numbers;
 }
 
+NumbersPane::ImportPlan NumbersPane::parseImport(const QString &text, const QString &region)
+{
+    ImportPlan plan;
+    std::optional<qsizetype> column; // set by a CSV header: one number per row, from that column
+    std::optional<qsizetype> nameColumn;
+    bool first = true;
+    const QStringList lines = text.split(u'\n');
+    const auto take = [&](int line, const QString &raw, const QString &name, bool mustBeNumber) {
+        const QString cell = raw.trimmed();
+        if (cell.startsWith(u"PN"_s)) {
+            plan.lines.append({line, cell, name});
+            return;
+        }
+        const QString e164 = PhoneNumbers::toE164(cell, region);
+        if (!e164.isEmpty()) {
+            plan.lines.append({line, e164, name});
+        } else if (cell.isEmpty()) {
+            if (mustBeNumber) {
+                plan.skipped.append(tr("line %1: no phone number").arg(line));
+            }
+        } else if (mustBeNumber || cell.contains(QRegularExpression(u"\\d"_s))) {
+            plan.skipped.append(
+                tr("line %1: \u201c%2\u201d is not a valid phone number for %3").arg(line).arg(cell.left(40), region));
+        }
+    };
+    for (qsizetype i = 0; i < lines.size(); ++i) {
+        const int lineNumber = int(i + 1);
+        const QString line = lines.at(i).trimmed();
+        if (line.isEmpty() || line.startsWith(u'#')) {
+            continue;
+        }
+        const QStringList cells = splitCsvRow(line);
+        if (std::exchange(first, false) && !line.contains(QRegularExpression(u"\\d{4}"_s))) {
+            // A CSV header: the phone_number column if it names one, else the first; friendly_name if there is one.
+            column = 0;
+            for (qsizetype c = 0; c < cells.size(); ++c) {
+                const QString name = cells.at(c).trimmed().toLower();
+                if (name == u"phone_number"_s || name == u"number"_s || name == u"phonenumber"_s) {
+                    column = c;
+                } else if (name == u"friendly_name"_s || name == u"friendlyname"_s || name == u"name"_s) {
+                    nameColumn = c;
+                }
+            }
+            continue;
+        }
+        if (column) {
+            const QString name = nameColumn ? cells.value(*nameColumn).trimmed().left(64) : QString();
+            take(lineNumber, cells.value(*column), name, true);
+            continue;
+        }
+        // A pasted list: numbers separated by commas, semicolons, tabs, or spaces before a '+'.
+        for (const QString &cell : cells) {
+            for (const QString &part : cell.split(QRegularExpression(u"\\s+(?=\\+)"_s), Qt::SkipEmptyParts)) {
+                take(lineNumber, part, {}, false);
+            }
+        }
+    }
+    return plan;
+}
+
+QString NumbersPane::serviceCountry() const
+{
+    for (int r = 0; r < m_model->rowCount(); ++r) {
+        const PhoneNumber *n = m_model->rowAt(r);
+        if (n && !n->isoCountry.isEmpty()) {
+            return n->isoCountry;
+        }
+    }
+    const QString territory = QLocale::territoryToCode(QLocale::system().territory());
+    return territory.size() == 2 ? territory : u"US"_s;
+}
+
 void NumbersPane::addNumber()
 {
     const QString text = m_number->text().trimmed();
@@ -195,7 +275,10 @@ void NumbersPane::addNumber()
     if (text.startsWith(u"PN"_s)) {
         p.sid = text;
     } else {
-        p.phoneNumber = Format::compactNumber(text);
+        // A national "(415) 555-9004" is read in the pool's country; anything unreadable goes to the engine as typed,
+        // which says what is wrong with it.
+        const QString e164 = PhoneNumbers::toE164(text, serviceCountry());
+        p.phoneNumber = e164.isEmpty() ? Format::compactNumber(text) : e164;
     }
     p.isReserved = m_reserved->isChecked();
     m_banner->clearMessage();
@@ -215,20 +298,38 @@ void NumbersPane::showImportDialog()
         m_banner->showError(tr("Create a service first: numbers belong to a service's pool."));
         return;
     }
-    ImportNumbersDialog dialog(this);
-    if (dialog.exec() != QDialog::Accepted) {
-        return;
-    }
-    importNumbers(dialog.numbers(), dialog.reserved());
+    auto *dialog = new ImportNumbersDialog(serviceCountry(), this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this, [this, dialog]() {
+        const ImportPlan plan = dialog->plan();
+        importLines(plan.lines, plan.skipped, dialog->reserved());
+    });
+    dialog->open();
 }
 
 void NumbersPane::importNumbers(const QStringList &numbers, bool reserved)
 {
-    if (numbers.isEmpty() || m_import.progress) {
+    QList<ImportLine> lines;
+    for (const QString &n : numbers) {
+        lines.append({0, n, {}});
+    }
+    importLines(lines, {}, reserved);
+}
+
+void NumbersPane::importLines(const QList<ImportLine> &numbers, const QStringList &skipped, bool reserved)
+{
+    if (m_import.progress) {
+        return;
+    }
+    if (numbers.isEmpty()) {
+        if (!skipped.isEmpty()) {
+            m_banner->showError(tr("Nothing to import.") + u"\n"_s + skipped.join(u"\n"_s));
+        }
         return;
     }
     m_import = Import{};
     m_import.numbers = numbers;
+    m_import.skipped = skipped;
     m_import.reserved = reserved;
     m_import.progress =
         new QProgressDialog(tr("Adding numbers to the pool…"), tr("Stop"), 0, int(numbers.size()), this);
@@ -249,8 +350,12 @@ void NumbersPane::importNext()
         if (stopped && skipped > 0) {
             summary += u" "_s + tr("Stopped: %n not tried.", "", skipped);
         }
-        if (!m_import.failures.isEmpty()) {
-            summary += u"\n"_s + m_import.failures.join(u"\n"_s);
+        if (!m_import.skipped.isEmpty()) {
+            summary += u" "_s + tr("%n line(s) skipped.", "", int(m_import.skipped.size()));
+        }
+        const QStringList problems = m_import.skipped + m_import.failures;
+        if (!problems.isEmpty()) {
+            summary += u"\n"_s + problems.join(u"\n"_s);
             m_banner->showError(summary);
         } else {
             m_banner->showInfo(summary);
@@ -262,7 +367,8 @@ void NumbersPane::importNext()
         m_import.progress = nullptr;
         return;
     }
-    const QString number = m_import.numbers.at(m_import.next++);
+    const ImportLine entry = m_import.numbers.at(m_import.next++);
+    const QString number = entry.number;
     PhoneNumberParams p;
     if (number.startsWith(u"PN"_s)) {
         p.sid = number;
@@ -270,11 +376,13 @@ void NumbersPane::importNext()
         p.phoneNumber = number;
     }
     p.isReserved = m_import.reserved;
-    m_ctx.engine->addNumber(serviceSid(), p, this, [this, number](Result<PhoneNumber> r) {
+    p.friendlyName = entry.friendlyName;
+    m_ctx.engine->addNumber(serviceSid(), p, this, [this, number, line = entry.line](Result<PhoneNumber> r) {
         if (r) {
             ++m_import.added;
         } else {
-            m_import.failures.append(u"%1 — %2"_s.arg(number, EngineClient::describe(r.error())));
+            const QString failure = u"%1 — %2"_s.arg(number, EngineClient::describe(r.error()));
+            m_import.failures.append(line > 0 ? tr("line %1: %2").arg(line).arg(failure) : failure);
         }
         if (m_import.progress) {
             m_import.progress->setValue(m_import.next);
@@ -312,6 +420,13 @@ void NumbersPane::removeSelected()
     QList<PhoneNumber> numbers;
     for (const QModelIndex &i : rows) {
         if (const PhoneNumber *n = m_model->rowAt(i.row())) {
+            if (n->carrierManaged) {
+                // Its webhooks point at Maskline; only the REST API's delete puts the previous ones back.
+                m_banner->showError(tr("%1 came from the carrier account: remove it with DELETE …/PhoneNumbers/%2 "
+                                       "(REST API), which also puts its previous webhooks back.")
+                                        .arg(n->phoneNumber, n->sid));
+                return;
+            }
             numbers.append(*n);
             names.append(n->phoneNumber);
         }
@@ -336,6 +451,43 @@ void NumbersPane::removeSelected()
     }
 }
 
+void NumbersPane::editCapabilities()
+{
+    const QModelIndex i = m_view->currentIndex();
+    const PhoneNumber *n = i.isValid() ? m_model->rowAt(i.row()) : nullptr;
+    if (!n) {
+        m_banner->showError(tr("Select a number first."));
+        return;
+    }
+    if (n->carrierManaged) {
+        m_banner->showError(tr("%1 is a number of the carrier account: its capabilities come from there and cannot "
+                               "be edited here.")
+                                .arg(n->phoneNumber));
+        return;
+    }
+    auto *dialog = new CapabilitiesDialog(n->phoneNumber, n->capabilities, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this,
+            [this, dialog, serviceSid = n->serviceSid, sid = n->sid, number = n->phoneNumber]() {
+                const Capabilities caps = dialog->capabilities();
+                m_banner->clearMessage();
+                m_ctx.engine->call(
+                    this,
+                    [serviceSid, sid, caps](Proxy &p, const QString &account) {
+                        return p.updatePhoneNumber(account, serviceSid, sid, std::nullopt, caps);
+                    },
+                    [this](Result<PhoneNumber> r) {
+                        if (!r) {
+                            m_banner->showError(EngineClient::describe(r.error()));
+                            return;
+                        }
+                        m_banner->showInfo(
+                            tr("%1 now has: %2.").arg(r->phoneNumber, NumberModel::capabilitiesText(r->capabilities)));
+                    });
+            });
+    dialog->open();
+}
+
 void NumbersPane::showHolders()
 {
     const QModelIndex i = m_view->currentIndex();
@@ -358,6 +510,7 @@ void NumbersPane::showContextMenu(const QPoint &pos)
         menu.addSeparator();
         menu.addAction(tr("Who holds this number?"), this, &NumbersPane::showHolders);
         menu.addAction(tr("Reserve / release"), this, &NumbersPane::toggleReserved);
+        menu.addAction(tr("Capabilities…"), this, &NumbersPane::editCapabilities);
         menu.addAction(tr("Remove…"), this, &NumbersPane::removeSelected);
     }
     menu.addAction(tr("Import list / CSV…"), this, &NumbersPane::showImportDialog);
@@ -366,14 +519,19 @@ void NumbersPane::showContextMenu(const QPoint &pos)
 
 // ---------------------------------------------------------------------------------------------------------------
 
-ImportNumbersDialog::ImportNumbersDialog(QWidget *parent)
+ImportNumbersDialog::ImportNumbersDialog(const QString &region, QWidget *parent)
     : QDialog(parent)
+    , m_region(region)
 {
     setWindowTitle(tr("Import numbers"));
     auto *layout = new QVBoxLayout(this);
-    layout->addWidget(new QLabel(tr("Paste numbers in E.164 form (one per line, or separated by commas), or open a "
-                                    "CSV file whose first column — or a column named phone_number — holds them."),
-                                 this));
+    auto *help = new QLabel(tr("Paste numbers (one per line, or separated by commas), or open a CSV file whose first "
+                               "column — or a column named phone_number — holds them; a friendly_name column names "
+                               "them. Numbers without a +country code are read as %1 numbers.")
+                                .arg(region),
+                            this);
+    help->setWordWrap(true);
+    layout->addWidget(help);
     m_text = new QPlainTextEdit(this);
     m_text->setPlaceholderText(u"+14155550100\n+14155550101\n…"_s);
     layout->addWidget(m_text);
@@ -394,6 +552,11 @@ QStringList ImportNumbersDialog::numbers() const
     return NumbersPane::parseNumberList(m_text->toPlainText());
 }
 
+NumbersPane::ImportPlan ImportNumbersDialog::plan() const
+{
+    return NumbersPane::parseImport(m_text->toPlainText(), m_region);
+}
+
 bool ImportNumbersDialog::reserved() const
 {
     return m_reserved->isChecked();
@@ -409,6 +572,48 @@ void ImportNumbersDialog::openFile()
     if (file.open(QIODevice::ReadOnly | QIODevice::Text)) {
         m_text->setPlainText(QString::fromUtf8(file.readAll()));
     }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+
+CapabilitiesDialog::CapabilitiesDialog(const QString &number, const Capabilities &current, QWidget *parent)
+    : QDialog(parent)
+{
+    setWindowTitle(tr("Capabilities of %1").arg(number));
+    auto *layout = new QVBoxLayout(this);
+    auto *help = new QLabel(tr("Number selection gives message-only sessions SMS numbers, voice-only sessions voice "
+                               "numbers, and voice-and-message sessions numbers with both. Sessions already on "
+                               "this number keep it."),
+                            this);
+    help->setWordWrap(true);
+    layout->addWidget(help);
+    const QList<std::pair<QString, bool>> flags{
+        {tr("&Voice"), current.voice}, {tr("&SMS"), current.sms}, {tr("&MMS"), current.mms}, {tr("&Fax"), current.fax}};
+    for (const auto &[label, on] : flags) {
+        auto *box = new QCheckBox(label, this);
+        box->setChecked(on);
+        layout->addWidget(box);
+        m_boxes.append(box);
+    }
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
+    m_ok = buttons->button(QDialogButtonBox::Ok);
+    layout->addWidget(buttons);
+    connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
+    connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    // A number needs at least one capability (the engine refuses none, as the REST API does).
+    const auto update = [this]() {
+        m_ok->setEnabled(std::any_of(m_boxes.cbegin(), m_boxes.cend(), [](QCheckBox *b) { return b->isChecked(); }));
+    };
+    for (QCheckBox *box : std::as_const(m_boxes)) {
+        connect(box, &QCheckBox::toggled, this, update);
+    }
+    update();
+}
+
+Capabilities CapabilitiesDialog::capabilities() const
+{
+    return Capabilities{m_boxes.at(0)->isChecked(), m_boxes.at(1)->isChecked(), m_boxes.at(2)->isChecked(),
+                        m_boxes.at(3)->isChecked()};
 }
 
 } // namespace Maskline

@@ -81,18 +81,22 @@ QString TwilioCarrier::messagesEndpoint() const
     return m_config.apiUrl + u"/2010-04-01/Accounts/"_s + encode(m_config.accountSid) + u"/Messages.json"_s;
 }
 
-void TwilioCarrier::sendMessage(const OutboundMessage &message, SendDone done)
+QNetworkRequest TwilioCarrier::apiRequest(const QUrl &url) const
 {
-    const QUrl url(messagesEndpoint());
     QNetworkRequest request(url);
-    request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/x-www-form-urlencoded"));
     request.setRawHeader("Accept", "application/json");
     request.setRawHeader("User-Agent", "maskline/" MASKLINE_VERSION);
     request.setRawHeader("Authorization",
                          "Basic " + (m_config.accountSid + u':' + m_config.authToken).toUtf8().toBase64());
     request.setTransferTimeout(m_config.requestTimeoutMs);
-    // A redirect of a POST is a misconfigured --twilio-api-url, not something to follow with our credentials.
     request.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
+    return request;
+}
+
+void TwilioCarrier::sendMessage(const OutboundMessage &message, SendDone done)
+{
+    QNetworkRequest request = apiRequest(QUrl(messagesEndpoint()));
+    request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/x-www-form-urlencoded"));
 
     QNetworkReply *reply = m_network.post(request, messageForm(message));
     const QString accountSid = m_config.accountSid;

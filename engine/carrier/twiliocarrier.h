@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QNetworkAccessManager>
+#include <QNetworkRequest>
 
 #include "carrier.h"
 
@@ -38,6 +39,11 @@ public:
     QString messagesEndpoint() const override;
 
     const TwilioConfig &config() const { return m_config; }
+    // The one HTTP client to the Twilio REST API, shared with TwilioNumbers: a request to `url` with Basic auth,
+    // Accept JSON, the time limit, and redirects not followed (a redirect is a misconfigured --twilio-api-url, not
+    // something to follow with the account's credentials).
+    QNetworkRequest apiRequest(const QUrl &url) const;
+    QNetworkAccessManager &network() { return m_network; }
     // The form body sendMessage posts, exposed for tests and logs: From, To, Body, MediaUrl…, StatusCallback.
     static QByteArray messageForm(const OutboundMessage &message);
 

@@ -9,6 +9,7 @@
 #include "debugger/debugger.h"
 #include "keysapi.h"
 #include "metrics.h"
+#include "numberprovisioning.h"
 #include "proxy/proxy.h"
 #include "ratelimiter.h"
 #include "requestguard.h"
@@ -166,6 +167,7 @@ HttpServer::HttpServer(Proxy &proxy, Debugger *debugger, const Clock &clock, Htt
     , m_config(std::move(config))
     , m_api(std::make_unique<RestApi>(proxy, debugger))
     , m_keys(std::make_unique<KeysApi>(proxy))
+    , m_provisioning(std::make_unique<NumberProvisioning>(proxy, *m_api, debugger))
     , m_rateLimiter(std::make_unique<RateLimiter>(clock, m_config.rateLimitPerSecond))
     , m_metrics(std::make_unique<Metrics>())
 {
@@ -210,6 +212,11 @@ void HttpServer::setCarrier(CarrierWebhooks *webhooks, Router *router)
     m_api->setRouter(router);
 }
 
+void HttpServer::setCarrierNumbers(CarrierNumbers *numbers)
+{
+    m_provisioning->setCarrierNumbers(numbers);
+}
+
 QList<HttpServer::Route> HttpServer::routeTable()
 {
     using M = HttpMethod;
@@ -243,19 +250,31 @@ QList<HttpServer::Route> HttpServer::routeTable()
                          WebhookRoute::handle(m_webhooks, r, std::move(respond));
                      }};
     };
+    // Pool changes that may wait on the carrier's number inventory (NumberProvisioning): deferred, so a lookup never
+    // holds the write batch or the requests behind it.
+    const auto pool = [this](HttpMethod method, const char16_t *pattern,
+                             void (NumberProvisioning::*fn)(const HttpRequest &, NumberProvisioning::Respond)) {
+        return Route{method,
+                     QString::fromUtf16(pattern),
+                     Access::Account,
+                     {},
+                     [this, fn](const HttpRequest &r, Respond respond) {
+                         (m_provisioning.get()->*fn)(r, std::move(respond));
+                     }};
+    };
     // clang-format off
     return {
         api(M::Get,    u"/v1/Services",                                                 &RestApi::listServices),
         api(M::Post,   u"/v1/Services",                                                 &RestApi::createService),
         api(M::Get,    u"/v1/Services/{Sid}",                                           &RestApi::fetchService),
         api(M::Post,   u"/v1/Services/{Sid:KS}",                                        &RestApi::updateService),
-        api(M::Delete, u"/v1/Services/{Sid:KS}",                                        &RestApi::deleteService),
+        pool(M::Delete, u"/v1/Services/{Sid:KS}",                                       &NumberProvisioning::deleteService),
 
         api(M::Get,    u"/v1/Services/{ServiceSid:KS}/PhoneNumbers",                    &RestApi::listPhoneNumbers),
-        api(M::Post,   u"/v1/Services/{ServiceSid:KS}/PhoneNumbers",                    &RestApi::createPhoneNumber),
+        pool(M::Post,  u"/v1/Services/{ServiceSid:KS}/PhoneNumbers",                    &NumberProvisioning::createPhoneNumber),
         api(M::Get,    u"/v1/Services/{ServiceSid:KS}/PhoneNumbers/{Sid:PN}",           &RestApi::fetchPhoneNumber),
         api(M::Post,   u"/v1/Services/{ServiceSid:KS}/PhoneNumbers/{Sid:PN}",           &RestApi::updatePhoneNumber),
-        api(M::Delete, u"/v1/Services/{ServiceSid:KS}/PhoneNumbers/{Sid:PN}",           &RestApi::deletePhoneNumber),
+        pool(M::Delete, u"/v1/Services/{ServiceSid:KS}/PhoneNumbers/{Sid:PN}",          &NumberProvisioning::deletePhoneNumber),
 
         api(M::Get,    u"/v1/Services/{ServiceSid:KS}/Sessions",                        &RestApi::listSessions),
         api(M::Post,   u"/v1/Services/{ServiceSid:KS}/Sessions",                        &RestApi::createSession),

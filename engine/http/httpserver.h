@@ -14,12 +14,14 @@
 
 namespace Maskline {
 
+class CarrierNumbers;
 class Clock;
 class Debugger;
 class GuardedTcpServer;
 class Metrics;
 class CarrierWebhooks;
 class KeysApi;
+class NumberProvisioning;
 class Proxy;
 class Router;
 class RateLimiter;
@@ -101,6 +103,10 @@ public:
     // The carrier side, when the engine has one: webhooks for /carrier/… and the router MessageInteractions send
     // through. Without it those paths answer 404 and MessageInteractions are refused.
     void setCarrier(CarrierWebhooks *webhooks, Router *router);
+    // The carrier account's number inventory (--carrier twilio): PhoneNumbers create looks numbers up there and
+    // points their webhooks here; PhoneNumbers and Services delete put them back (http/numberprovisioning.h).
+    // Without it (the simulator) pool numbers are added as given.
+    void setCarrierNumbers(CarrierNumbers *numbers);
 
     // The transport calls this for every complete request. Requests that arrive together (in one turn of the event
     // loop, up to HttpConfig::maxBatch) run as one write batch: each in its own savepoint, one commit for all, and
@@ -157,6 +163,7 @@ private:
     HttpConfig m_config;
     std::unique_ptr<RestApi> m_api;
     std::unique_ptr<KeysApi> m_keys;
+    std::unique_ptr<NumberProvisioning> m_provisioning;
     std::unique_ptr<RateLimiter> m_rateLimiter;
     std::unique_ptr<Metrics> m_metrics;
     QList<Route> m_routes;

@@ -59,6 +59,67 @@ HttpReply replyEmpty(const Status &status)
     return HttpReply::noContent();
 }
 
+// Maskline extension (docs/api.md): a pool number's capabilities, as a comma list ("voice,sms,mms") or as the
+// object the JSON shows ({"voice":true,"sms":false}; keys left out are false). Not given: std::nullopt.
+Result<std::optional<Capabilities>> readCapabilities(const FormData &form)
+{
+    const std::optional<QString> given = form.value(u"Capabilities");
+    if (!given) {
+        return std::optional<Capabilities>();
+    }
+    const QString text = given->trimmed();
+    const QString usage = QStringLiteral("give a comma list of voice, sms, mms, fax (e.g. voice,sms) or a JSON object "
+                                         "like {\"voice\":true,\"sms\":true}");
+    Capabilities caps{false, false, false, false};
+    const auto set = [&caps](const QString &name, bool on) {
+        const QString key = name.trimmed().toLower();
+        bool *flag = key == QLatin1String("voice") ? &caps.voice
+                     : key == QLatin1String("sms") ? &caps.sms
+                     : key == QLatin1String("mms") ? &caps.mms
+                     : key == QLatin1String("fax") ? &caps.fax
+                                                   : nullptr;
+        if (flag) {
+            *flag = on;
+        }
+        return flag != nullptr;
+    };
+    if (text.startsWith(u'{')) {
+        QJsonParseError error{};
+        const QJsonDocument doc = QJsonDocument::fromJson(text.toUtf8(), &error);
+        if (error.error != QJsonParseError::NoError || !doc.isObject()) {
+            return ApiError::invalidParameter(QStringLiteral("Capabilities"),
+                                              QStringLiteral("is not a JSON object; ") + usage);
+        }
+        const QJsonObject object = doc.object();
+        for (auto it = object.constBegin(); it != object.constEnd(); ++it) {
+            if (!it.value().isBool()) {
+                return ApiError::invalidParameter(
+                    QStringLiteral("Capabilities"),
+                    QStringLiteral("'%1' must be true or false; ").arg(it.key().left(32)) + usage);
+            }
+            if (!set(it.key(), it.value().toBool())) {
+                return ApiError::invalidParameter(QStringLiteral("Capabilities"),
+                                                  QStringLiteral("'%1' is not a capability; ").arg(it.key().left(32)) +
+                                                      usage);
+            }
+        }
+    } else {
+        for (const QString &name : text.split(u',')) {
+            if (name.trimmed().isEmpty() || !set(name, true)) {
+                return ApiError::invalidParameter(
+                    QStringLiteral("Capabilities"),
+                    QStringLiteral("'%1' is not a capability; ").arg(name.trimmed().left(32)) + usage);
+            }
+        }
+    }
+    if (!caps.voice && !caps.sms && !caps.mms && !caps.fax) {
+        return ApiError::invalidParameter(QStringLiteral("Capabilities"),
+                                          QStringLiteral("names no capability: a pool number needs at least one; ") +
+                                              usage);
+    }
+    return std::optional<Capabilities>(caps);
+}
+
 struct Paging
 {
     PageRequest request;
@@ -405,6 +466,7 @@ HttpReply RestApi::createPhoneNumber(const HttpRequest &r)
     p.sid = r.params.value(QStringLiteral("Sid")).value_or(QString()).trimmed();
     p.phoneNumber = r.params.value(QStringLiteral("PhoneNumber")).value_or(QString()).trimmed();
     READ_PARAM(p.isReserved, Params::readBool(r.params, QStringLiteral("IsReserved")));
+    READ_PARAM(p.capabilities, readCapabilities(r.params));
     if (p.sid.isEmpty() && p.phoneNumber.isEmpty()) {
         return HttpReply::error(ApiError::invalidParameter(QStringLiteral("PhoneNumber"),
                                                            QStringLiteral("is required when Sid is not given")));
@@ -422,8 +484,10 @@ HttpReply RestApi::updatePhoneNumber(const HttpRequest &r)
 {
     std::optional<bool> isReserved;
     READ_PARAM(isReserved, Params::readBool(r.params, QStringLiteral("IsReserved")));
-    return replyWith(m_proxy.updatePhoneNumber(r.account.sid, r.arg(0), r.arg(1), isReserved), 200, r.baseUrl,
-                     JsonViews::phoneNumber);
+    std::optional<Capabilities> capabilities;
+    READ_PARAM(capabilities, readCapabilities(r.params));
+    return replyWith(m_proxy.updatePhoneNumber(r.account.sid, r.arg(0), r.arg(1), isReserved, capabilities), 200,
+                     r.baseUrl, JsonViews::phoneNumber);
 }
 
 HttpReply RestApi::deletePhoneNumber(const HttpRequest &r)

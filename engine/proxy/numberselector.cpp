@@ -26,6 +26,7 @@ constexpr int CODE_PAIR_INVALID = 80402;
 constexpr int CODE_IDENTIFIER_INVALID = 80404;
 constexpr int CODE_PHONE_NUMBER_INVALID = 80406;
 constexpr int CODE_PROXY_IDENTIFIER_IN_USE = 80604;
+constexpr int CODE_UNSUPPORTED_FOR_MODE = 80616;
 
 // Twilio opens every 802xx message with this sentence; keeping it lets existing log searches still match.
 const QString NO_COMPATIBLE = u"This Service has no compatible Proxy numbers for this Participant"_s;
@@ -235,6 +236,8 @@ Result<PoolCandidate> selectProxyNumber(const QList<PoolCandidate> &pool, const 
 // The caller chose the number, so reserved numbers are fine and geo_match_level does not apply (it steers
 // automatic selection only). A number in the wrong country gets 80402 "Invalid Identifier and Proxy Identifier
 // pair" rather than 80203: the Service may well have a number for that country, it is this pair that cannot work.
+// A number lacking a capability the mode needs gets 80616 "Unsupported Identifier Type For Session Mode" ("not
+// compatible with the session mode") rather than 80201/80202, which say the *pool* has nothing that fits.
 Status checkExplicitProxyNumber(const PoolCandidate &candidate, const SelectionRequest &request)
 {
     const PhoneNumbers::Info participant = PhoneNumbers::parse(request.identifier);
@@ -257,12 +260,12 @@ Status checkExplicitProxyNumber(const PoolCandidate &candidate, const SelectionR
     const bool needSms = request.mode != SessionMode::VOICE_ONLY;
     const QString modeLabel = request.mode.isEmpty() ? u"(none)"_s : request.mode;
     if (request.mode.isEmpty() ? !(candidate.voice || candidate.sms) : (needVoice && !candidate.voice)) {
-        return refuse(CODE_NO_VOICE_PROXY,
+        return refuse(CODE_UNSUPPORTED_FOR_MODE,
                       u"Proxy number %1 cannot be used with session mode '%2': it is not voice-capable"_s.arg(
                           number.e164, modeLabel));
     }
     if (!request.mode.isEmpty() && needSms && !candidate.sms) {
-        return refuse(CODE_NO_MESSAGE_PROXY,
+        return refuse(CODE_UNSUPPORTED_FOR_MODE,
                       u"Proxy number %1 cannot be used with session mode '%2': it is not SMS-capable"_s.arg(number.e164,
                                                                                                             modeLabel));
     }

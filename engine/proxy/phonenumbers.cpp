@@ -309,6 +309,28 @@ QStringList overlayAreaCodes(const QString &npa)
     return overlay != overlayIndex().cend() ? overlay->npas : QStringList{npa};
 }
 
+QString toE164(const QString &written, const QString &region)
+{
+    const QString text = written.trimmed();
+    if (text.startsWith(u'+')) {
+        const Info info = parse(text);
+        return info.valid ? info.e164 : QString();
+    }
+    if (region.size() != 2 || text.isEmpty() || text.size() > 64) {
+        return {};
+    }
+    const PhoneNumberUtil *util = PhoneNumberUtil::GetInstance();
+    i18n::phonenumbers::PhoneNumber parsed;
+    if (util->Parse(text.toStdString(), region.toUpper().toStdString(), &parsed) != PhoneNumberUtil::NO_PARSING_ERROR ||
+        parsed.has_extension()) {
+        return {};
+    }
+    std::string e164;
+    util->Format(parsed, PhoneNumberUtil::E164, &e164);
+    const Info info = parse(toQString(e164));
+    return info.valid ? info.e164 : QString();
+}
+
 QString isoCountry(const QString &e164)
 {
     return parse(e164).regionCode;

@@ -44,6 +44,11 @@ QString extendedAreaKey(const Info &info);
 // The area codes that overlay npa (npa included, ascending); just npa when the built-in table does not know it.
 QStringList overlayAreaCodes(const QString &npa);
 
+// A number as people write it — "(415) 555-9004", "020 7946 0000", "+1 415 555 9004" — in E.164, reading a national
+// form as a number of `region` (ISO 3166-1 alpha-2, e.g. "US"); empty when it is not a valid number (or is national
+// and no region is given). The result passes parse().
+QString toE164(const QString &written, const QString &region);
+
 // parse(number).regionCode: the ISO country for a pool number's iso_country, empty when unknown.
 QString isoCountry(const QString &e164);
 

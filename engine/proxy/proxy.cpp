@@ -613,16 +613,19 @@ Result<PhoneNumber> Proxy::createPhoneNumber(const QString &accountSid, const QS
         }
         const Capabilities caps = params.capabilities.value_or(Capabilities{});
         const qint64 now = m_clock.nowMs();
+        const QString iso = params.isoCountry.isEmpty() ? PhoneNumbers::parse(e164).regionCode : params.isoCountry;
+        const NumberWebhooks &prev = params.previousWebhooks;
         SqlQuery(txn.db(),
                  u"INSERT INTO phone_numbers (sid, account_sid, service_sid, phone_number, friendly_name, iso_country, "
-                 u"cap_voice, cap_sms, cap_mms, cap_fax, is_reserved, in_use, date_created, date_updated) VALUES "
-                 u"(:sid, :a, :s, :n, :fn, :iso, :v, :sms, :mms, :fax, :r, 0, :c, :u)"_s)
+                 u"cap_voice, cap_sms, cap_mms, cap_fax, is_reserved, in_use, date_created, date_updated, "
+                 u"carrier_managed, prev_sms_url, prev_sms_method, prev_voice_url, prev_voice_method) VALUES "
+                 u"(:sid, :a, :s, :n, :fn, :iso, :v, :sms, :mms, :fax, :r, 0, :c, :u, :cm, :psu, :psm, :pvu, :pvm)"_s)
             .bind(u":sid"_s, newSid)
             .bind(u":a"_s, accountSid)
             .bind(u":s"_s, serviceSid)
             .bind(u":n"_s, e164)
             .bind(u":fn"_s, params.friendlyName.isEmpty() ? friendlyNameFor(e164) : params.friendlyName)
-            .bind(u":iso"_s, nullIfEmpty(PhoneNumbers::parse(e164).regionCode))
+            .bind(u":iso"_s, nullIfEmpty(iso))
             .bind(u":v"_s, int(caps.voice))
             .bind(u":sms"_s, int(caps.sms))
             .bind(u":mms"_s, int(caps.mms))
@@ -630,12 +633,82 @@ Result<PhoneNumber> Proxy::createPhoneNumber(const QString &accountSid, const QS
             .bind(u":r"_s, int(reserved))
             .bind(u":c"_s, now)
             .bind(u":u"_s, now)
+            .bind(u":cm"_s, int(params.carrierManaged))
+            .bind(u":psu"_s, nullIfEmpty(prev.smsUrl))
+            .bind(u":psm"_s, nullIfEmpty(prev.smsMethod))
+            .bind(u":pvu"_s, nullIfEmpty(prev.voiceUrl))
+            .bind(u":pvm"_s, nullIfEmpty(prev.voiceMethod))
             .exec();
         warnPoolNearLimit(txn.db(), accountSid, serviceSid, reserved);
         auto stored = loadNumber(txn.db(), u"sid"_s, newSid);
         txn.changed(Change::Kind::PhoneNumber, Change::Op::Added, newSid, serviceSid);
         txn.commit();
         return *stored;
+    });
+}
+
+Status Proxy::checkPhoneNumberAddable(const QString &accountSid, const QString &serviceSid, const QString &e164,
+                                      const QString &sid, bool reserved)
+{
+    return guarded([&]() -> Status {
+        const QSqlDatabase db = m_db.connection();
+        if (!loadService(db, accountSid, serviceSid)) {
+            return notFound(servicePath(serviceSid));
+        }
+        if (!sid.isEmpty() && !Sid::isValid(sid, Sid::PHONE_NUMBER)) {
+            return ApiError::make(
+                80407, 400, u"Invalid Phone Number Sid '%1': a PN SID is PN followed by 32 hex digits"_s.arg(sid));
+        }
+        const auto inPool = [&](const PhoneNumber &existing, const QString &what) -> Status {
+            if (existing.serviceSid == serviceSid) {
+                return ApiError::make(80104, 400,
+                                      u"PhoneNumber %1 has already been added to Service %2"_s.arg(what, serviceSid));
+            }
+            if (existing.accountSid == accountSid) {
+                return ApiError::make(80101, 400,
+                                      u"PhoneNumber %1 already belongs to Service %2; a phone number can be in one "
+                                      u"Service at a time. Remove it there first."_s.arg(what, existing.serviceSid));
+            }
+            return ApiError::make(80601, 400,
+                                  u"PhoneNumber %1 is not available: it is bound to another number pool"_s.arg(what));
+        };
+        if (!sid.isEmpty()) {
+            if (auto existing = loadNumber(db, u"sid"_s, sid)) {
+                return inPool(*existing, sid);
+            }
+        }
+        if (!e164.isEmpty()) {
+            const PhoneNumbers::Info info = PhoneNumbers::parse(e164);
+            if (!info.valid) {
+                return ApiError::make(
+                    80406, 400, u"Invalid phone number '%1': give it in E.164 form, e.g. +14155550100"_s.arg(e164));
+            }
+            if (auto existing = loadNumber(db, u"phone_number"_s, info.e164)) {
+                return inPool(*existing, info.e164);
+            }
+        }
+        return checkPoolCapacity(db, serviceSid, reserved);
+    });
+}
+
+Result<QList<PhoneNumber>> Proxy::carrierManagedNumbers(const QString &accountSid, const QString &serviceSid)
+{
+    return guarded([&]() -> Result<QList<PhoneNumber>> {
+        const QSqlDatabase db = m_db.connection();
+        if (!loadService(db, accountSid, serviceSid)) {
+            return notFound(servicePath(serviceSid));
+        }
+        QList<PhoneNumber> numbers;
+        for (const int reserved : {0, 1}) { // phone_numbers_selectable: (service_sid, is_reserved, carrier_managed)
+            SqlQuery q(db, u"SELECT "_s + Rows::PHONE_NUMBER_COLUMNS +
+                               u" FROM phone_numbers WHERE service_sid = :s AND is_reserved = :r AND "
+                               u"carrier_managed = 1 ORDER BY id"_s);
+            q.bind(u":s"_s, serviceSid).bind(u":r"_s, reserved).exec();
+            while (q.next()) {
+                numbers.append(Rows::phoneNumber(q));
+            }
+        }
+        return numbers;
     });
 }
 
@@ -694,7 +767,7 @@ Result<PhoneNumber> Proxy::fetchPhoneNumber(const QString &accountSid, const QSt
 }
 
 Result<PhoneNumber> Proxy::updatePhoneNumber(const QString &accountSid, const QString &serviceSid, const QString &sid,
-                                             std::optional<bool> isReserved)
+                                             std::optional<bool> isReserved, std::optional<Capabilities> capabilities)
 {
     return guarded([&]() -> Result<PhoneNumber> {
         ProxyTxn txn(*this);
@@ -713,6 +786,29 @@ Result<PhoneNumber> Proxy::updatePhoneNumber(const QString &accountSid, const QS
                 .exec();
             warnPoolNearLimit(txn.db(), accountSid, serviceSid, *isReserved);
             txn.changed(Change::Kind::PhoneNumber, Change::Op::Updated, sid, serviceSid);
+        }
+        if (capabilities) {
+            if (n->carrierManaged) {
+                return ApiError::invalidParameter(
+                    u"Capabilities"_s, u"cannot be changed on %1: its capabilities come from the carrier account "
+                                       u"(change them there, then remove and add the number again)"_s.arg(sid));
+            }
+            const Capabilities &c = *capabilities;
+            const Capabilities &old = n->capabilities;
+            if (c.voice != old.voice || c.sms != old.sms || c.mms != old.mms || c.fax != old.fax) {
+                // Sessions already on the number keep it: capabilities steer the choice of numbers for new
+                // participants, they do not move existing ones.
+                SqlQuery(txn.db(), u"UPDATE phone_numbers SET cap_voice = :v, cap_sms = :sms, cap_mms = :mms, "
+                                   u"cap_fax = :fax, date_updated = :u WHERE sid = :sid"_s)
+                    .bind(u":v"_s, int(c.voice))
+                    .bind(u":sms"_s, int(c.sms))
+                    .bind(u":mms"_s, int(c.mms))
+                    .bind(u":fax"_s, int(c.fax))
+                    .bind(u":u"_s, m_clock.nowMs())
+                    .bind(u":sid"_s, sid)
+                    .exec();
+                txn.changed(Change::Kind::PhoneNumber, Change::Op::Updated, sid, serviceSid);
+            }
         }
         auto stored = loadNumber(txn.db(), u"sid"_s, sid);
         txn.commit();
@@ -1298,14 +1394,23 @@ Result<Participant> Proxy::addParticipant(ProxyTxn &txn, const Service &service,
             }
         }
     } else {
-        SqlQuery q(db, u"SELECT "_s + Rows::PHONE_NUMBER_COLUMNS + u" FROM phone_numbers WHERE service_sid = :s"_s);
-        q.bind(u":s"_s, service.sid).exec();
+        // Only the unreserved numbers (at most 500) are candidates, read by phone_numbers_selectable; when there
+        // are none, one reserved row tells the selector "all reserved" (80207) from "pool empty" (80205).
         QList<PoolCandidate> pool;
-        while (q.next()) {
-            PoolCandidate c = candidate(Rows::phoneNumber(q));
-            c.heldByIdentifier = held.contains(c.sid);
-            c.lastUsedByIdentifier = lastUsed.value(c.sid);
-            pool.append(c);
+        for (const int reserved : {0, 1}) {
+            SqlQuery q(db, u"SELECT "_s + Rows::PHONE_NUMBER_COLUMNS +
+                               u" FROM phone_numbers WHERE service_sid = :s AND is_reserved = :r"_s +
+                               (reserved ? u" LIMIT 1"_s : QString()));
+            q.bind(u":s"_s, service.sid).bind(u":r"_s, reserved).exec();
+            while (q.next()) {
+                PoolCandidate c = candidate(Rows::phoneNumber(q));
+                c.heldByIdentifier = held.contains(c.sid);
+                c.lastUsedByIdentifier = lastUsed.value(c.sid);
+                pool.append(c);
+            }
+            if (!pool.isEmpty()) {
+                break;
+            }
         }
         auto selected = selectProxyNumber(pool, request);
         if (!selected) {

@@ -82,7 +82,15 @@ public:
                                           const PhoneNumberParams &params);
     Result<PhoneNumber> fetchPhoneNumber(const QString &accountSid, const QString &serviceSid, const QString &sid);
     Result<PhoneNumber> updatePhoneNumber(const QString &accountSid, const QString &serviceSid, const QString &sid,
-                                          std::optional<bool> isReserved);
+                                          std::optional<bool> isReserved,
+                                          std::optional<Capabilities> capabilities = std::nullopt);
+    // The checks createPhoneNumber makes before it writes (Service exists, number and SID in no pool, pool not
+    // full), without writing: run before a carrier lookup so a doomed add changes nothing at the carrier either.
+    // Either of e164 / sid may be empty.
+    Status checkPhoneNumberAddable(const QString &accountSid, const QString &serviceSid, const QString &e164,
+                                   const QString &sid, bool reserved);
+    // The carrier-managed numbers of a Service (their webhooks are restored before the Service is deleted).
+    Result<QList<PhoneNumber>> carrierManagedNumbers(const QString &accountSid, const QString &serviceSid);
     Status deletePhoneNumber(const QString &accountSid, const QString &serviceSid, const QString &sid);
     Result<Page<PhoneNumber>> listPhoneNumbers(const QString &accountSid, const QString &serviceSid,
                                                const PageRequest &page);

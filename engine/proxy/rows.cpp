@@ -15,7 +15,8 @@ const QString SERVICE_COLUMNS = QStringLiteral(
     "ar_insert_nine, date_created, date_updated");
 const QString PHONE_NUMBER_COLUMNS = QStringLiteral(
     "id, sid, account_sid, service_sid, phone_number, friendly_name, iso_country, cap_voice, cap_sms, cap_mms, "
-    "cap_fax, is_reserved, in_use, date_created, date_updated");
+    "cap_fax, is_reserved, in_use, date_created, date_updated, carrier_managed, prev_sms_url, prev_sms_method, "
+    "prev_voice_url, prev_voice_method");
 const QString SESSION_COLUMNS = QStringLiteral(
     "id, sid, account_sid, service_sid, unique_name, status, mode, ttl, date_expiry, expires_at, closed_reason, "
     "date_started, date_ended, date_last_interaction, date_created, date_updated");
@@ -103,6 +104,8 @@ PhoneNumber phoneNumber(const SqlQuery &q)
     n.inUse = q.value(12).toInt();
     n.dateCreated = toTime(q.value(13));
     n.dateUpdated = toTime(q.value(14));
+    n.carrierManaged = q.value(15).toInt() != 0;
+    n.previousWebhooks = {str(q, 16), str(q, 17), str(q, 18), str(q, 19)};
     return n;
 }
 

@@ -51,6 +51,16 @@ struct Capabilities
     bool fax = false;
 };
 
+// A carrier number's inbound webhooks (Twilio IncomingPhoneNumber sms_url/sms_method/voice_url/voice_method): what
+// they were before Maskline pointed them at itself, so removing the number from the pool can put them back.
+struct NumberWebhooks
+{
+    QString smsUrl;
+    QString smsMethod;
+    QString voiceUrl;
+    QString voiceMethod;
+};
+
 struct PhoneNumber
 {
     qint64 id = 0;
@@ -65,6 +75,8 @@ struct PhoneNumber
     int inUse = 0;
     QDateTime dateCreated;
     QDateTime dateUpdated;
+    bool carrierManaged = false;     // looked up in the carrier account, its webhooks pointed at Maskline
+    NumberWebhooks previousWebhooks; // carrierManaged: what to restore when it leaves the pool
 };
 
 namespace SessionStatus {
@@ -167,6 +179,9 @@ struct PhoneNumberParams
     std::optional<bool> isReserved;
     std::optional<Capabilities> capabilities; // defaults to voice+sms+mms
     QString friendlyName;
+    QString isoCountry;              // empty: derived from the number
+    bool carrierManaged = false;     // see PhoneNumber::carrierManaged
+    NumberWebhooks previousWebhooks; // carrierManaged only
 };
 
 struct ParticipantParams

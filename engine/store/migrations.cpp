@@ -258,12 +258,31 @@ Migration apiKeys()
             }};
 }
 
+Migration carrierNumbers()
+{
+    return {8,
+            QStringLiteral("pool numbers from the carrier account: their previous webhooks; selection by index"),
+            {
+                // A number added from the carrier account (--carrier twilio) has its webhooks pointed at Maskline;
+                // what they were before is kept here and put back when the number leaves the pool.
+                QStringLiteral("ALTER TABLE phone_numbers ADD COLUMN carrier_managed %BOOL% NOT NULL DEFAULT 0"),
+                QStringLiteral("ALTER TABLE phone_numbers ADD COLUMN prev_sms_url TEXT"),
+                QStringLiteral("ALTER TABLE phone_numbers ADD COLUMN prev_sms_method TEXT"),
+                QStringLiteral("ALTER TABLE phone_numbers ADD COLUMN prev_voice_url TEXT"),
+                QStringLiteral("ALTER TABLE phone_numbers ADD COLUMN prev_voice_method TEXT"),
+                // Automatic selection reads only a Service's unreserved numbers (up to 500 of a pool of up to
+                // 5,500), and the Service delete finds its carrier-managed numbers, both by this index.
+                QStringLiteral("CREATE INDEX phone_numbers_selectable ON phone_numbers(service_sid, is_reserved, "
+                               "carrier_managed)"),
+            }};
+}
+
 } // namespace
 
 QList<Migration> all()
 {
     return {initialSchema(),  debuggerAndOutbox(), simulatorTraffic(), outboxOrder(),
-            consoleIndexes(), outboxByKind(),      apiKeys()};
+            consoleIndexes(), outboxByKind(),      apiKeys(),          carrierNumbers()};
 }
 
 int latestVersion()

@@ -8,6 +8,7 @@
 
 #include <QByteArray>
 #include <QHostAddress>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QList>
@@ -50,6 +51,20 @@ public:
                 QObject::connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
             }
         });
+    }
+
+    // Scripts the two answers that adding `number` to a pool by PhoneNumber= takes with --carrier twilio: the
+    // IncomingPhoneNumbers lookup finds it in the account (voice and SMS), and the webhook update is accepted.
+    void ownNumber(const QString &sid, const QString &number)
+    {
+        const QJsonObject owned{{QStringLiteral("sid"), sid},
+                                {QStringLiteral("phone_number"), number},
+                                {QStringLiteral("capabilities"),
+                                 QJsonObject{{QStringLiteral("voice"), true}, {QStringLiteral("sms"), true}}}};
+        script.append(
+            {200, QJsonDocument(QJsonObject{{QStringLiteral("incoming_phone_numbers"), QJsonArray{owned}}}).toJson(),
+             false});
+        script.append({200, QJsonDocument(owned).toJson(), false});
     }
 
     quint16 port() const { return m_server->serverPort(); }

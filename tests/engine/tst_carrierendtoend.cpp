@@ -161,7 +161,23 @@ private Q_SLOTS:
         Reply service = send("POST", u"/v1/Services"_s, form({{u"UniqueName"_s, u"rides"_s}}));
         QCOMPARE(service.status, 201);
         const QString ks = service.json().value(u"sid"_s).toString();
-        QCOMPARE(send("POST", u"/v1/Services/%1/PhoneNumbers"_s.arg(ks), form({{u"PhoneNumber"_s, POOL}})).status, 201);
+        // The number is looked up in the Twilio account, then its webhooks are pointed here (tst_carriernumbers covers
+        // that flow in detail); the fake answers both from the script.
+        const QString poolSid = u"PN0123456789abcdef0123456789abcdef"_s;
+        const QJsonObject owned{{u"sid"_s, poolSid},
+                                {u"phone_number"_s, POOL},
+                                {u"capabilities"_s, QJsonObject{{u"voice"_s, true}, {u"sms"_s, true}}}};
+        m_twilio.script = {
+            {200, QJsonDocument(QJsonObject{{u"incoming_phone_numbers"_s, QJsonArray{owned}}}).toJson(), false},
+            {200, QJsonDocument(owned).toJson(), false}};
+        const Reply added = send("POST", u"/v1/Services/%1/PhoneNumbers"_s.arg(ks), form({{u"PhoneNumber"_s, POOL}}));
+        QCOMPARE(added.status, 201);
+        QCOMPARE(added.json().value(u"sid"_s).toString(), poolSid);
+        QCOMPARE(m_twilio.requests.size(), 2);
+        QCOMPARE(m_twilio.requests.at(1).method, "POST");
+        QVERIFY(m_twilio.requests.at(1).body.startsWith(
+            QByteArray("SmsUrl=" + (m_base + u"/carrier/twilio/sms"_s).toUtf8().toPercentEncoding())));
+        m_twilio.requests.clear();
         Reply session = send("POST", u"/v1/Services/%1/Sessions"_s.arg(ks),
                              form({{u"UniqueName"_s, u"ride-42"_s},
                                    {u"Participants"_s, u"{\"Identifier\":\"%1\"}"_s.arg(A)},
@@ -260,6 +276,7 @@ private Q_SLOTS:
         Reply service = send("POST", u"/v1/Services"_s, form({{u"UniqueName"_s, u"wa"_s}}));
         QCOMPARE(service.status, 201);
         const QString ks = service.json().value(u"sid"_s).toString();
+        m_twilio.ownNumber(u"PN0123456789abcdef0123456789abcd88"_s, waPool);
         QCOMPARE(send("POST", u"/v1/Services/%1/PhoneNumbers"_s.arg(ks), form({{u"PhoneNumber"_s, waPool}})).status,
                  201);
 

@@ -302,19 +302,19 @@ void TestNumberSelector::explicitNumber_data()
     QTest::newRow("ca number for us") << PoolCandidate(pn(u"+16475550100"_s)) << request(US_415) << 80402
                                       << u"choose a US number"_s;
     QTest::newRow("voice-only, sms number")
-        << PoolCandidate(pn(us212).smsOnly()) << request(US_415, u"voice-only"_s) << 80201 << u"not voice-capable"_s;
+        << PoolCandidate(pn(us212).smsOnly()) << request(US_415, u"voice-only"_s) << 80616 << u"not voice-capable"_s;
     QTest::newRow("message-only, voice number")
-        << PoolCandidate(pn(us212).voiceOnly()) << request(US_415, u"message-only"_s) << 80202 << u"not SMS-capable"_s;
-    QTest::newRow("both, voice number") << PoolCandidate(pn(us212).voiceOnly()) << request(US_415) << 80202
+        << PoolCandidate(pn(us212).voiceOnly()) << request(US_415, u"message-only"_s) << 80616 << u"not SMS-capable"_s;
+    QTest::newRow("both, voice number") << PoolCandidate(pn(us212).voiceOnly()) << request(US_415) << 80616
                                         << u"not SMS-capable"_s;
-    QTest::newRow("both, sms number") << PoolCandidate(pn(us212).smsOnly()) << request(US_415) << 80201
+    QTest::newRow("both, sms number") << PoolCandidate(pn(us212).smsOnly()) << request(US_415) << 80616
                                       << u"not voice-capable"_s;
     QTest::newRow("held by identifier") << PoolCandidate(pn(us212).held()) << request(US_415) << 80604
                                         << u"with identifier +14155550100"_s;
     QTest::newRow("country before held") << PoolCandidate(pn(u"+442079460000"_s).held()) << request(US_415) << 80402
                                          << u"(GB)"_s;
     QTest::newRow("capability before held")
-        << PoolCandidate(pn(us212).smsOnly().held()) << request(US_415, u"voice-only"_s) << 80201 << u"voice"_s;
+        << PoolCandidate(pn(us212).smsOnly().held()) << request(US_415, u"voice-only"_s) << 80616 << u"voice"_s;
     QTest::newRow("invalid identifier") << PoolCandidate(pn(us212)) << request(u"+15551234567"_s) << 80404
                                         << u"+15551234567"_s;
     QTest::newRow("invalid pool number") << PoolCandidate(pn(u"+15551234567"_s)) << request(US_415) << 80406

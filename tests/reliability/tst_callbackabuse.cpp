@@ -187,10 +187,12 @@ private Q_SLOTS:
         QCOMPARE(service.status, 201);
         const QString ks = service.json().value(u"sid"_s).toString();
         const QString pool = u"+14155559999"_s;
+        twilio.ownNumber(u"PN0123456789abcdef0123456789abcdef"_s, pool);
         QCOMPARE(
             finish(start(base, "POST", u"/v1/Services/%1/PhoneNumbers"_s.arg(ks), form({{u"PhoneNumber"_s, pool}})))
                 .status,
             201);
+        twilio.requests.clear(); // the lookup and the webhook update
         const QString a = u"+14155550101"_s;
         const Reply session = finish(start(base, "POST", u"/v1/Services/%1/Sessions"_s.arg(ks),
                                            form({{u"Participants"_s, u"{\"Identifier\":\"%1\"}"_s.arg(a)},
