@@ -150,7 +150,9 @@ public:
         DebuggerFilter filter;
         filter.accountSid = ACCOUNT;
         filter.code = code;
-        auto page = host->debugger()->list(filter, PageRequest{100, {}});
+        PageRequest request;
+        request.pageSize = 100;
+        auto page = host->debugger()->list(filter, request);
         return page ? page->items : QList<DebuggerEvent>();
     }
 };
