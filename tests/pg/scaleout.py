@@ -5,8 +5,8 @@
 
 On the empty database of MASKLINE_TEST_DB:
   1. three nodes exec'd at the same instant all come up (/readyz 200), one schema version, one account;
-  2. clients alternating between the nodes race 10,000 participant adds (20 identifiers, a 3-number pool, deletes in
-     between to free numbers): no routing key held twice, no session over 2 participants, in_use exact;
+  2. clients alternating between the nodes race 10,000 participant adds (20 identifiers, a 3-number pool; removals,
+     closes and new sessions in between free numbers): no routing key held twice, no session over 2 participants, in_use exact;
   3. sessions expiring together are each closed by exactly one node (the nodes' "closed N expired" logs add up);
   4. inbound SMS webhooks spread over the nodes: every carrier send reaches the fake Twilio exactly once;
   5. a node SIGKILLed mid-load: the sends it had claimed are finished by the others within 10 s (time printed);
@@ -219,7 +219,8 @@ def racer(seed):
             counter[0] += 1
             n = counter[0]
         node = first[n % 3]  # alternating between the nodes
-        ks = rng.choice(sessions)
+        with lock:
+            ks = rng.choice(sessions)
         status, body = call(node, "POST", f"/v1/Services/{KS}/Sessions/{ks}/Participants",
                             {"Identifier": rng.choice(identifiers)})
         key = str(status) if status == 201 else f"{status}/{body.get('code')}"
@@ -227,9 +228,17 @@ def racer(seed):
             outcomes[key] = outcomes.get(key, 0) + 1
         if status == 201:
             mine.append((ks, body["sid"]))
-        if mine and rng.random() < 0.45:
+        if mine and rng.random() < 0.3:
+            # Free numbers: remove a participant, or close a session and put a new one in its place (a removed
+            # identifier may not rejoin its session, so sessions are renewed to keep the race going).
             ks, kp = mine.pop(rng.randrange(len(mine)))
-            call(first[(n + 1) % 3], "DELETE", f"/v1/Services/{KS}/Sessions/{ks}/Participants/{kp}")
+            if rng.random() < 0.5:
+                call(first[(n + 1) % 3], "DELETE", f"/v1/Services/{KS}/Sessions/{ks}/Participants/{kp}")
+            elif call(first[(n + 1) % 3], "POST", f"/v1/Services/{KS}/Sessions/{ks}", {"Status": "closed"})[0] == 200:
+                status, fresh = call(first[(n + 2) % 3], "POST", f"/v1/Services/{KS}/Sessions", {})
+                with lock:
+                    if status == 201 and ks in sessions:
+                        sessions[sessions.index(ks)] = fresh["sid"]
 
 
 t = time.monotonic()
