@@ -31,13 +31,15 @@ public:
     void publish(const QList<Change> &changes);
     // Sends what is queued now. Throws nothing: a failed NOTIFY is logged and dropped.
     void flush();
-    // Subscribes this thread's connection; changedElsewhere() then reports every other node's changes. False when
-    // the driver cannot (not PostgreSQL).
+    // Opens a connection of its own that only LISTENs (the engine's connection leaves a statement's unread rows in
+    // libpq, which holds back the notifications behind them); changedElsewhere() then reports every other node's
+    // changes. False when that connection cannot be opened or cannot listen (not PostgreSQL).
     bool listen();
 
-    // Encoding of a payload (exposed for tests): a JSON array of [kind, op, sid, parentSid] arrays.
-    static QList<QByteArray> encode(const QList<Change> &changes, qsizetype maxBytes = 7900);
-    static QList<Change> decode(const QByteArray &payload);
+    // Encoding of a payload (exposed for tests): {"node": id, "changes": [[kind, op, sid, parentSid], …]}. decode()
+    // gives the sending node's id through `node`.
+    static QList<QByteArray> encode(const QString &node, const QList<Change> &changes, qsizetype maxBytes = 7900);
+    static QList<Change> decode(const QByteArray &payload, QString *node = nullptr);
 
 Q_SIGNALS:
     void changedElsewhere(const QList<Maskline::Change> &changes);
@@ -46,6 +48,8 @@ private:
     void handleNotification(const QString &name, QSqlDriver::NotificationSource source, const QVariant &payload);
 
     Database &m_db;
+    QString m_node;               // this feed's id, so it ignores its own notifications
+    QString m_listenerConnection; // the LISTEN connection's name, once open
     QList<Change> m_queued;
     QTimer m_timer;
 };

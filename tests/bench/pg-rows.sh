@@ -72,6 +72,6 @@ row() {
     'BEGIN { printf "| %-36s | %9.0f | %7.2f | %7.2f | %6.3f | %s\n", n, r, a, b, (ref > 0 ? r / ref : 0), x }'
 }
 read -r r a b _ bad < <(BENCH_WEBHOOKS="$work/webhooks.txt" load -s "$HERE/webhook.lua" "$LB/carrier/twilio/sms")
-row "webhook (routing), 2 nodes on PG" "$r" "$a" "$b" "behind nginx upstream; non-2xx $bad"
+row "POST SMS webhook, 2 nodes on PG" "$r" "$a" "$b" "behind nginx upstream; non-2xx $bad"
 read -r r a b _ bad < <(BENCH_AUTH="$AUTH" load -s "$HERE/create.lua" "$LB/v1/Services/$KS/Sessions")
-row "session + 2 participants, 2 nodes on PG" "$r" "$a" "$b" "behind nginx upstream; non-2xx $bad"
+row "POST session + 2, 2 nodes on PG" "$r" "$a" "$b" "behind nginx upstream; non-2xx $bad"
