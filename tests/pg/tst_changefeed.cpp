@@ -5,6 +5,9 @@
 #include <QSignalSpy>
 #include <QTest>
 
+#include "debugger/debugger.h"
+#include "enginehost.h"
+#include "proxy/proxy.h"
 #include "proxy/types.h"
 #include "store/changefeed.h"
 #include "store/database.h"
@@ -73,6 +76,60 @@ private Q_SLOTS:
         QVERIFY(echoed.wait(5000));
         QCOMPARE(echoed.first().first().value<QList<Change>>().first().sid, u"KSc"_s);
         QCOMPARE(heard.size(), 1);
+    }
+
+    void consoleEngineShowsTheFleetsChanges()
+    {
+        // The console's engine on a deployment (no background work, following the others) reports a Service and a
+        // debugger event that a node created, through the same signals as its own.
+        const QString location = qEnvironmentVariable("MASKLINE_TEST_DB");
+        if (location.isEmpty()) {
+            QSKIP("needs MASKLINE_TEST_DB (run through tests/pg/with-postgres.sh)");
+        }
+        EngineConfig config;
+        config.store = StoreConfig::fromLocation(location);
+        config.http.address = QHostAddress::LocalHost;
+        config.http.port = 0;
+        EngineHost node(config);
+        config.backgroundWork = false;
+        config.followOtherNodes = true;
+        EngineHost console(config);
+        QSignalSpy nodeStarted(&node, &EngineHost::started);
+        QSignalSpy consoleStarted(&console, &EngineHost::started);
+        node.start();
+        console.start();
+        QCOMPARE(nodeStarted.size(), 1);
+        QCOMPARE(consoleStarted.size(), 1);
+        QVERIFY(console.outbox()->items().isEmpty());
+        const Account account = nodeStarted.first().at(1).value<Account>();
+
+        QSignalSpy changed(&console, &EngineHost::changed);
+        QSignalSpy events(&console, &EngineHost::debuggerEventRecorded);
+        ServiceParams params;
+        params.uniqueName = u"fleet"_s;
+        const auto service = node.proxy()->createService(account.sid, params);
+        QVERIFY(service.ok());
+        DebuggerEvent event;
+        event.accountSid = account.sid;
+        event.code = 80905;
+        event.message = u"recorded on another node"_s;
+        const DebuggerEvent recorded = node.debugger()->record(event);
+        const auto sawService = [&] {
+            for (const QList<QVariant> &args : std::as_const(changed)) {
+                for (const Change &c : args.first().value<QList<Change>>()) {
+                    if (c.kind == Change::Kind::Service && c.op == Change::Op::Added && c.sid == service->sid) {
+                        return true;
+                    }
+                }
+            }
+            return false;
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(sawService(), 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(events.size(), 1, 5000);
+        QCOMPARE(events.first().first().value<DebuggerEvent>().sid, recorded.sid);
+        QCOMPARE(events.first().first().value<DebuggerEvent>().message, u"recorded on another node"_s);
+        console.stop();
+        node.stop();
     }
 };
 
