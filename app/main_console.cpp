@@ -1,6 +1,8 @@
 // maskline: the operator console. It runs the same engine as maskline-server on its own thread; the window reads the
 // store through its own read-only connection and sends commands with queued calls.
 
+#include <optional>
+
 #include <QApplication>
 #include <QIcon>
 #include <QProcess>
@@ -36,6 +38,28 @@ void describe(QCommandLineParser &parser)
     parser.addHelpOption();
     parser.addVersionOption();
     Maskline::Cli::addEngineOptions(parser);
+    parser.addOption({u"background-work"_s,
+                      u"Whether the console's engine delivers the outbox (carrier sends, callbacks, retries) and "
+                      u"sweeps expiry and retention. Default: on for a SQLite store, off for a postgresql:// "
+                      u"deployment, whose maskline-server nodes do that work (docs/scale-out.md)."_s,
+                      u"on|off"_s});
+}
+
+// --background-work, or its default for the store: a console opening a shared PostgreSQL deployment only browses
+// and manages it; the nodes do the work.
+std::optional<bool> backgroundWork(const QCommandLineParser &parser, const Maskline::StoreConfig &store)
+{
+    if (!parser.isSet(u"background-work"_s)) {
+        return store.isSqlite();
+    }
+    const QString value = parser.value(u"background-work"_s).toLower();
+    if (value == u"on"_s) {
+        return true;
+    }
+    if (value == u"off"_s) {
+        return false;
+    }
+    return std::nullopt;
 }
 
 } // namespace
@@ -121,6 +145,14 @@ int main(int argc, char *argv[])
         parsed = Maskline::Cli::engineConfig(parser);
     }
     Maskline::Logging::install(parsed.log);
+    const std::optional<bool> work = backgroundWork(parser, parsed.engine.store);
+    if (!work) {
+        QTextStream(stderr) << "maskline: --background-work takes on or off\n";
+        return 2;
+    }
+    parsed.engine.backgroundWork = *work;
+    // On a shared store the window shows the whole fleet's changes as they happen, not only this engine's.
+    parsed.engine.followOtherNodes = !parsed.engine.store.isSqlite();
 
     QThread engineThread;
     engineThread.setObjectName(u"engine"_s);

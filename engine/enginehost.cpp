@@ -10,11 +10,15 @@
 #include "carrier/twilionumbers.h"
 #include "carrier/webhooks.h"
 #include "http/metrics.h"
+#include "http/ratelimiter.h"
 #include "proxy/proxy.h"
 #include "routing/router.h"
+#include "store/changefeed.h"
 #include "store/database.h"
+#include "store/nodes.h"
 #include "store/sqlquery.h"
 #include "store/storelock.h"
+#include "store/transaction.h"
 
 Q_LOGGING_CATEGORY(lcEngine, "maskline.engine", QtInfoMsg)
 
@@ -53,24 +57,11 @@ void EngineHost::start()
             }
         }
         m_db = std::make_unique<Database>(m_config.store);
-        if (auto st = m_db->migrate(); !st) {
-            const QString why = st.error().message;
-            stop();
-            Q_EMIT failed(why);
-            return;
-        }
         m_debugger = std::make_unique<Debugger>(*m_db, m_clock);
         m_proxy = std::make_unique<Proxy>(*m_db, m_clock, m_debugger.get());
         connect(m_proxy.get(), &Proxy::changed, this, &EngineHost::changed);
         connect(m_debugger.get(), &Debugger::recorded, this, &EngineHost::debuggerEventRecorded);
-
-        if (auto recount = m_proxy->recountInUse(); !recount) {
-            const QString why = recount.error().message;
-            stop();
-            Q_EMIT failed(why);
-            return;
-        }
-        auto account = m_proxy->ensureAccount(m_config.accountSid, m_config.authToken);
+        auto account = prepareStore();
         if (!account) {
             const QString why = account.error().message;
             stop();
@@ -105,7 +96,15 @@ void EngineHost::start()
         schedulerConfig.debuggerRetentionDays = m_config.debuggerRetentionDays;
         m_scheduler = std::make_unique<Scheduler>(*m_proxy, m_debugger.get(), m_outbox.get(), schedulerConfig);
 
-        m_http = std::make_unique<HttpServer>(*m_proxy, m_debugger.get(), m_clock, m_config.http);
+        HttpConfig httpConfig = m_config.http;
+        if (m_db->isPostgres()) {
+            // Each request is its own transaction on a shared store. A write batch holds the row locks of all its
+            // requests until its one commit, and two nodes' batches then lock sessions and numbers in different
+            // orders: measured, deadlocks (each stalling both nodes for deadlock_timeout, 1 s) and 80501s under a
+            // race. PostgreSQL groups the commits of concurrent connections itself.
+            httpConfig.maxBatch = 1;
+        }
+        m_http = std::make_unique<HttpServer>(*m_proxy, m_debugger.get(), m_clock, httpConfig);
         m_http->setCarrier(m_webhooks.get(), m_router.get());
         if (auto *twilio = qobject_cast<TwilioCarrier *>(m_carrier.get())) {
             // Owned by the carrier, whose client and credentials it uses.
@@ -132,10 +131,42 @@ void EngineHost::start()
                     }
                 });
         m_proxy->setPublicCallbackTargetsOnly(m_config.publicCallbackTargetsOnly);
+        if (m_db->isPostgres()) {
+            // Tell the other nodes (a console watching the deployment) what changed here, and hear theirs.
+            m_feed = std::make_unique<ChangeFeed>(*m_db);
+            connect(m_proxy.get(), &Proxy::changed, m_feed.get(), &ChangeFeed::publish);
+            connect(m_debugger.get(), &Debugger::recorded, this, [this](const DebuggerEvent &event) {
+                if (m_config.followOtherNodes) {
+                    m_recentEvents.append(event.sid); // already shown: not reported again when others hear of it
+                }
+                m_feed->publish({Change{Change::Kind::DebuggerEvent, Change::Op::Added, event.sid, event.accountSid}});
+            });
+            if (m_config.followOtherNodes) {
+                if (m_feed->listen()) {
+                    connect(m_feed.get(), &ChangeFeed::changedElsewhere, this, &EngineHost::handleChangesElsewhere);
+                } else {
+                    qCWarning(lcEngine) << "cannot LISTEN for the other nodes' changes: only this engine's are shown";
+                }
+            }
+            // Announce this node and divide the rate limits by the live nodes, now and every few seconds.
+            m_nodes = std::make_unique<NodeRegistry>(*m_db, m_http->baseUrl());
+            beat();
+            m_beatTimer = new QTimer(this);
+            connect(m_beatTimer, &QTimer::timeout, this, &EngineHost::beat);
+            m_beatTimer->start(NodeRegistry::BEAT_MS);
+        }
         // Pending carrier sends and callbacks left by an earlier run are resumed here; expiry and retention start
-        // sweeping.
-        m_outbox->start();
-        m_scheduler->start();
+        // sweeping. On SQLite this engine holds the lock file, so it is the only worker: claims left in the table
+        // belong to a process that died and are redone now rather than when their lease lapses.
+        if (m_config.backgroundWork) {
+            if (m_config.store.isSqlite()) {
+                m_outbox->releaseClaims();
+            }
+            m_outbox->start();
+            m_scheduler->start();
+        } else {
+            qCInfo(lcEngine) << "background work (outbox delivery, expiry, retention) is left to the other nodes";
+        }
         qCInfo(lcEngine).noquote() << "engine started on" << m_config.store.describe() << "with the"
                                    << m_carrier->name() << "carrier";
         Q_EMIT started(m_http->baseUrl(), *account);
@@ -143,6 +174,43 @@ void EngineHost::start()
         stop();
         Q_EMIT failed(e.message());
     }
+}
+
+Result<Account> EngineHost::prepareStore()
+{
+    // Nodes sharing a PostgreSQL database start one at a time (the others wait here): the schema is migrated once,
+    // the first account created once, and the in_use recount is not raced by another node's recount. SQLite has one
+    // engine (the lock file), so there it is a no-op.
+    m_db->lockStartup();
+    struct Unlock
+    {
+        Database &db;
+        ~Unlock()
+        {
+            try {
+                db.unlockStartup();
+            } catch (const StoreError &e) {
+                qCWarning(lcEngine).noquote() << "cannot release the start-up lock:" << e.message();
+            }
+        }
+    } unlock{*m_db};
+    if (auto st = m_db->migrate(); !st) {
+        return st.error();
+    }
+    {
+        // Other nodes may be serving traffic meanwhile: their writes to phone_numbers wait for the recount (a write
+        // already begun finishes first), so the recount never overwrites a count they changed. Reads go on.
+        const QSqlDatabase db = m_db->connection();
+        Transaction tx(db);
+        if (m_db->isPostgres()) {
+            execSql(db, u"LOCK TABLE phone_numbers IN EXCLUSIVE MODE"_s);
+        }
+        if (auto recount = m_proxy->recountInUse(); !recount) {
+            return recount.error();
+        }
+        tx.commit();
+    }
+    return m_proxy->ensureAccount(m_config.accountSid, m_config.authToken);
 }
 
 int EngineHost::longestTimeoutMs() const
@@ -185,9 +253,73 @@ void EngineHost::drain(int maxWaitMs)
     poll->start();
 }
 
+void EngineHost::beat()
+{
+    if (!m_nodes || !m_http) {
+        return;
+    }
+    try {
+        m_http->rateLimiter().setShare(m_nodes->beat());
+    } catch (const StoreError &e) {
+        // Keeps the last share: a store that is down refuses the requests anyway.
+        qCWarning(lcEngine).noquote() << "node heartbeat failed:" << e.message();
+    }
+}
+
+void EngineHost::handleChangesElsewhere(const QList<Change> &changes)
+{
+    QList<Change> resources;
+    QSet<QString> events;
+    for (const Change &c : changes) {
+        if (c.kind == Change::Kind::DebuggerEvent) {
+            events.insert(c.sid);
+        } else {
+            resources.append(c);
+        }
+    }
+    if (!resources.isEmpty()) {
+        Q_EMIT changed(resources);
+    }
+    if (events.isEmpty() || !m_debugger) {
+        return;
+    }
+    // The events themselves are read from the store (a notification only names them), oldest first.
+    PageRequest page;
+    page.pageSize = Proxy::MAX_PAGE_SIZE;
+    const auto recent = m_debugger->list(DebuggerFilter{}, page);
+    if (!recent) {
+        return;
+    }
+    for (auto it = recent->items.crbegin(); it != recent->items.crend(); ++it) {
+        if (events.contains(it->sid) && !m_recentEvents.contains(it->sid)) {
+            m_recentEvents.append(it->sid);
+            Q_EMIT debuggerEventRecorded(*it);
+        }
+    }
+    constexpr qsizetype KEEP = 1000;
+    if (m_recentEvents.size() > KEEP) {
+        m_recentEvents.remove(0, m_recentEvents.size() - KEEP);
+    }
+}
+
 void EngineHost::stop()
 {
+    if (m_feed) {
+        m_feed->flush();
+        m_feed.reset();
+    }
     const bool wasRunning = m_http || m_db;
+    if (m_beatTimer) {
+        delete m_beatTimer;
+    }
+    if (m_nodes) {
+        try {
+            m_nodes->leave();
+        } catch (const StoreError &) {
+            // its row ages out of the live count
+        }
+        m_nodes.reset();
+    }
     m_http.reset();
     if (m_scheduler) {
         m_scheduler->stop();

@@ -5,11 +5,13 @@
 #include <QObject>
 #include <QPointer>
 #include <QString>
+#include <QTimer>
 
 #include "callbacks/callbacks.h"
 #include "callbacks/outbox.h"
 #include "carrier/twiliocarrier.h"
 #include "core/clock.h"
+#include "core/result.h"
 #include "debugger/debugger.h"
 #include "http/httpserver.h"
 #include "proxy/types.h"
@@ -23,6 +25,8 @@ class CarrierWebhooks;
 class Database;
 class Proxy;
 class Router;
+class ChangeFeed;
+class NodeRegistry;
 class StoreLock;
 
 struct CarrierConfig
@@ -52,6 +56,12 @@ struct EngineConfig
     int expiryIntervalMs = 5000; // how often expired sessions are looked for
     // --callback-targets public: callback URLs may not name loopback, private or link-local addresses.
     bool publicCallbackTargetsOnly = false;
+    // Outbox delivery (carrier sends, callbacks, retries), expiry and retention. On by default; the console turns it
+    // off when it opens a shared PostgreSQL deployment, whose nodes do that work (docs/scale-out.md).
+    bool backgroundWork = true;
+    // PostgreSQL: report the other nodes' changes (and debugger events) through changed() and
+    // debuggerEventRecorded() too, as LISTEN/NOTIFY tells them (the console sets it; store/changefeed.h).
+    bool followOtherNodes = false;
 };
 
 // Owns everything the engine runs: the store's write connection, the Proxy domain, the debugger and the HTTP
@@ -98,6 +108,11 @@ Q_SIGNALS:
     void debuggerEventRecorded(const Maskline::DebuggerEvent &event);
 
 private:
+    // Migrates, recounts in_use and makes sure the first account exists, one node at a time.
+    Result<Account> prepareStore();
+    void beat();
+    void handleChangesElsewhere(const QList<Maskline::Change> &changes);
+
     EngineConfig m_config;
     const Clock &m_clock;
     std::unique_ptr<StoreLock> m_lock;
@@ -111,6 +126,10 @@ private:
     std::unique_ptr<Scheduler> m_scheduler;
     std::unique_ptr<CarrierWebhooks> m_webhooks;
     std::unique_ptr<HttpServer> m_http;
+    std::unique_ptr<NodeRegistry> m_nodes; // PostgreSQL: this node's heartbeat, the live count for rate limits
+    QPointer<QTimer> m_beatTimer;
+    std::unique_ptr<ChangeFeed> m_feed; // PostgreSQL: what changed, told to and heard from the other nodes
+    QStringList m_recentEvents;         // debugger events already reported (own and others'), newest last
 };
 
 } // namespace Maskline

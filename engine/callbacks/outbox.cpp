@@ -79,6 +79,7 @@ Outbox::Outbox(Database &db, const Clock &clock, OutboxConfig config, QObject *p
     m_flushTimer.setSingleShot(true);
     m_flushTimer.setInterval(OUTCOME_COMMIT_DELAY_MS);
     connect(&m_flushTimer, &QTimer::timeout, this, &Outbox::flushFinished);
+    connect(&m_renewTimer, &QTimer::timeout, this, &Outbox::renewClaims);
 }
 
 Outbox::~Outbox() = default;
@@ -124,6 +125,9 @@ bool Outbox::enqueue(const QSqlDatabase &db, const OutboxItem &item, const QDate
 void Outbox::start()
 {
     m_running = true;
+    if (m_config.leaseMs > 0) {
+        m_renewTimer.start(int(std::max<qint64>(50, m_config.leaseMs / 3)));
+    }
     poke();
 }
 
@@ -132,6 +136,54 @@ void Outbox::stop()
     m_running = false;
     m_timer.stop();
     flushFinished();
+    // Attempts still in flight keep their leases until they finish (drain) or the process ends; renewal goes on
+    // only while the worker runs.
+    m_renewTimer.stop();
+}
+
+int Outbox::releaseClaims()
+{
+    try {
+        const qint64 now = m_clock.nowMs();
+        SqlQuery q(m_db.connection(),
+                   u"UPDATE outbox SET next_attempt_at = :now WHERE state = 'sending' AND next_attempt_at > :now"_s);
+        q.bind(u":now"_s, now).exec();
+        const int released = q.numRowsAffected();
+        if (released > 0) {
+            qCInfo(lcOutbox) << released << "outbox item(s) claimed by a process that stopped are attempted again now";
+        }
+        return released;
+    } catch (const StoreError &e) {
+        qCWarning(lcOutbox).noquote() << "could not release earlier claims:" << redactText(e.message());
+        return 0;
+    }
+}
+
+void Outbox::renewClaims()
+{
+    if (m_inFlight.isEmpty()) {
+        return;
+    }
+    const qint64 now = m_clock.nowMs();
+    try {
+        const QSqlDatabase db = m_db.connection();
+        Transaction tx(db);
+        for (auto it = m_inFlight.cbegin(); it != m_inFlight.cend(); ++it) {
+            const qint64 deadline = it->claimedAt + claimFor(it->kind);
+            if (now >= deadline) {
+                continue; // hung past claimMs: let the claim lapse, the item is redone
+            }
+            SqlQuery q(db, u"UPDATE outbox SET next_attempt_at = :until WHERE id = :id AND state = 'sending' AND "
+                           u"attempts = :a AND next_attempt_at < :until"_s);
+            q.bind(u":until"_s, std::min(now + leaseFor(it->kind), deadline))
+                .bind(u":id"_s, it.key())
+                .bind(u":a"_s, it->attempts)
+                .exec();
+        }
+        tx.commit();
+    } catch (const StoreError &e) {
+        qCWarning(lcOutbox).noquote() << "could not renew the outbox claims in flight:" << redactText(e.message());
+    }
 }
 
 void Outbox::poke()
@@ -154,7 +206,7 @@ int Outbox::inFlight(const QString &kind) const
 {
     int n = 0;
     for (auto it = m_inFlight.cbegin(); it != m_inFlight.cend(); ++it) {
-        n += it.value() == kind ? 1 : 0;
+        n += it->kind == kind ? 1 : 0;
     }
     return n;
 }
@@ -169,6 +221,12 @@ qint64 Outbox::claimFor(const QString &kind) const
 {
     const auto handler = m_handlers.constFind(kind);
     return handler != m_handlers.cend() && handler->claimMs > 0 ? handler->claimMs : m_config.claimMs;
+}
+
+qint64 Outbox::leaseFor(const QString &kind) const
+{
+    const qint64 claim = claimFor(kind);
+    return m_config.leaseMs > 0 ? std::min(m_config.leaseMs, claim) : claim;
 }
 
 QStringList Outbox::kindsWithRoom() const
@@ -201,19 +259,30 @@ int Outbox::processDue()
         // One query per kind, so a kind whose slots are all busy never crowds the others out of a shared LIMIT.
         for (const QString &kind : kindsWithRoom()) {
             const int room = limitFor(kind) - inFlight(kind);
-            // Pending items that are due, and claims that lapsed (an attempt that never finished: a crash); of an
-            // ordered line, only its first open item.
-            SqlQuery q(db, u"SELECT "_s + COLUMNS +
-                               u" FROM outbox WHERE kind = :kind AND state IN ('pending', 'sending') AND "
-                               u"next_attempt_at <= :now AND "_s +
-                               FIRST_IN_LINE + u" ORDER BY next_attempt_at, id LIMIT :limit"_s);
-            q.bind(u":kind"_s, kind).bind(u":now"_s, now).bind(u":limit"_s, room + inFlight(kind));
-            q.exec();
+            // Claims that lapsed (an attempt whose node died, or that hung) first: they were at the head of the
+            // queue when they were claimed, and a backlog of pending items must not hold up their fail-over. Then
+            // pending items that are due. Of an ordered line, only its first open item.
             QList<OutboxItem> due;
-            while (q.next()) {
-                OutboxItem item = readItem(q);
-                if (!m_inFlight.contains(item.id)) {
-                    due.append(item);
+            for (const QString &state : {SENDING, PENDING}) {
+                SqlQuery q(db, u"SELECT "_s + COLUMNS +
+                                   u" FROM outbox WHERE kind = :kind AND state = :state AND next_attempt_at <= :now "
+                                   u"AND "_s +
+                                   FIRST_IN_LINE + u" ORDER BY next_attempt_at, id LIMIT :limit"_s +
+                                   // Nodes sharing PostgreSQL pass over rows another node is claiming right now.
+                                   (m_db.isPostgres() ? u" FOR UPDATE SKIP LOCKED"_s : QString()));
+                q.bind(u":kind"_s, kind)
+                    .bind(u":state"_s, state)
+                    .bind(u":now"_s, now)
+                    .bind(u":limit"_s, room + inFlight(kind));
+                q.exec();
+                while (q.next()) {
+                    OutboxItem item = readItem(q);
+                    if (!m_inFlight.contains(item.id)) {
+                        due.append(item);
+                    }
+                }
+                if (due.size() >= room) {
+                    break;
                 }
             }
             for (OutboxItem item : std::as_const(due)) {
@@ -221,7 +290,7 @@ int Outbox::processDue()
                     break;
                 }
                 // Claim: only one worker wins the conditional update, however many nodes share the store.
-                const qint64 claimUntil = now + claimFor(kind);
+                const qint64 claimUntil = now + leaseFor(kind);
                 SqlQuery claim(db, u"UPDATE outbox SET state = 'sending', attempts = attempts + 1, next_attempt_at = "
                                    u":until, date_updated = :now WHERE id = :id AND state = :state AND attempts = "
                                    u":attempts"_s);
@@ -242,7 +311,7 @@ int Outbox::processDue()
                 item.state = SENDING;
                 item.attempts += 1;
                 item.nextAttemptAt = Time::fromMs(claimUntil);
-                m_inFlight.insert(item.id, item.kind);
+                m_inFlight.insert(item.id, Claim{item.kind, item.attempts, now});
                 claimed.append(item);
             }
         }

@@ -49,7 +49,10 @@ struct OutboxConfig
     int maxAttempts = 8;             // 1 try + 7 retries: 2+4+…+128 s ≈ 4 min of retrying, then given up
     qint64 firstRetryDelayMs = 2000; // doubles after each failure…
     qint64 maxRetryDelayMs = 300000; // …up to 5 min
-    qint64 claimMs = 120000;         // an attempt not finished by then is considered lost (crash) and redone
+    qint64 claimMs = 120000;         // an attempt not finished by then is considered lost (hung) and redone
+    // A claim is a lease this long, renewed every leaseMs / 3 while the attempt is in flight on this node (up to
+    // claimMs in all): a node that dies mid-item leaves it to another node within leaseMs, not claimMs.
+    qint64 leaseMs = 5000;
     int maxInFlight = 4;
     qint64 idleCheckMs = 30000; // re-check the table at least this often (other nodes, clock changes)
 };
@@ -59,9 +62,11 @@ struct OutboxConfig
 // registered for its kind, retrying with exponential backoff, and survives restarts because its state is the table.
 //
 // Guarantees: an item with a dedupe key is queued at most once (UNIQUE index). An item is attempted by one worker at a
-// time (claimed by a conditional UPDATE, so several nodes may share one PostgreSQL store). A delivered item is never
+// time (claimed by a conditional UPDATE, on PostgreSQL after SELECT … FOR UPDATE SKIP LOCKED, so several nodes share
+// one store without waiting on each other's rows). A claim is a short lease that its node renews while the attempt
+// is in flight, so the work of a node that died is taken over within OutboxConfig::leaseMs. A delivered item is never
 // delivered again. The one gap no carrier API lets us close: if the process dies after handing a request to the
-// network but before recording the answer, the item is attempted again once its claim lapses (at-least-once there).
+// network but before recording the answer, the item is attempted again once its lease lapses (at-least-once there).
 class Outbox final : public QObject
 {
     Q_OBJECT
@@ -118,6 +123,12 @@ public:
 
     // Resumes the queue (items left pending by an earlier run are attempted) and keeps processing until stop().
     void start();
+    // For an engine that knows it is the store's only worker (SQLite, held by its lock file): every claim found in
+    // the table was left by a dead predecessor, so it is made due now instead of waiting for its lease. Returns how
+    // many. Never call it where other nodes may be working (PostgreSQL).
+    int releaseClaims();
+    // Extends the lease of every attempt in flight on this node (the renewal timer calls it while running).
+    void renewClaims();
     void stop();
     // Something was queued: look at the table soon (on the next turn of the event loop).
     void poke();
@@ -151,6 +162,7 @@ private:
     void armTimer();
     int limitFor(const QString &kind) const;
     qint64 claimFor(const QString &kind) const;
+    qint64 leaseFor(const QString &kind) const;
     // The kinds with a handler and a free slot: items of other kinds wait for theirs.
     QStringList kindsWithRoom() const;
 
@@ -158,10 +170,17 @@ private:
     const Clock &m_clock;
     OutboxConfig m_config;
     QHash<QString, Handler> m_handlers;
-    QHash<qint64, QString> m_inFlight;                // id -> kind
+    struct Claim
+    {
+        QString kind;
+        int attempts = 0;
+        qint64 claimedAt = 0; // ms
+    };
+    QHash<qint64, Claim> m_inFlight;
     QList<std::pair<OutboxItem, Attempt>> m_finished; // outcomes waiting for flushFinished()
     QTimer m_timer;
     QTimer m_flushTimer;
+    QTimer m_renewTimer;
     bool m_running = false;
     bool m_processing = false;
 };

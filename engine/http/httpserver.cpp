@@ -905,7 +905,8 @@ HttpReply HttpServer::metricsPage(const HttpRequest &)
                                    "COALESCE(SUM(CASE WHEN in_use = 0 AND is_reserved = :no THEN 1 ELSE 0 END), 0), "
                                    "COALESCE(SUM(CASE WHEN in_use = 0 AND is_reserved = :yes THEN 1 ELSE 0 END), 0) "
                                    "FROM phone_numbers"));
-            pool.bind(QStringLiteral(":no"), false).bind(QStringLiteral(":yes"), true).exec();
+            // Integers: is_reserved is SMALLINT on PostgreSQL, which refuses to compare it with a boolean.
+            pool.bind(QStringLiteral(":no"), 0).bind(QStringLiteral(":yes"), 1).exec();
             if (pool.next()) {
                 m_storeGauges.poolInUse = pool.value(0).toLongLong();
                 m_storeGauges.poolIdle = pool.value(1).toLongLong();

@@ -99,6 +99,8 @@ public:
     const QList<Route> &routes() const { return m_routes; }
     const Metrics &metrics() const { return *m_metrics; }
     Metrics &metrics() { return *m_metrics; }
+    // Per-Service limits; EngineHost divides them between the nodes sharing a PostgreSQL store.
+    RateLimiter &rateLimiter() { return *m_rateLimiter; }
 
     // The carrier side, when the engine has one: webhooks for /carrier/… and the router MessageInteractions send
     // through. Without it those paths answer 404 and MessageInteractions are refused.

@@ -47,6 +47,39 @@ RateLimiter::Decision RateLimiter::acquire(const QString &key)
     return refused;
 }
 
+void RateLimiter::setShare(int nodes)
+{
+    nodes = std::max(1, nodes);
+    if (nodes == m_nodes) {
+        return;
+    }
+    m_nodes = nodes;
+    const qsizetype cap = capacity();
+    for (Window &w : m_windows) {
+        resize(w, cap);
+    }
+}
+
+void RateLimiter::resize(Window &w, qsizetype cap)
+{
+    if (w.stamps.isEmpty()) {
+        return;
+    }
+    // Oldest first, then keep the newest that fit: a smaller share refuses until enough of them have aged out.
+    QList<qint64> ordered;
+    ordered.reserve(w.count);
+    for (qsizetype i = 0; i < w.count; ++i) {
+        ordered.append(w.stamps.at((w.head + i) % w.stamps.size()));
+    }
+    if (ordered.size() > cap) {
+        ordered.remove(0, ordered.size() - cap);
+    }
+    w.count = ordered.size();
+    w.head = 0;
+    ordered.resize(cap);
+    w.stamps = std::move(ordered);
+}
+
 void RateLimiter::dropIdleKeys(qint64 now)
 {
     for (auto it = m_windows.begin(); it != m_windows.end();) {

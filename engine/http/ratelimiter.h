@@ -1,5 +1,7 @@
 #pragma once
 
+#include <algorithm>
+
 #include <QHash>
 #include <QList>
 #include <QString>
@@ -17,6 +19,11 @@ class Clock;
 // The window is exact (a ring of the accepted requests' timestamps per key, at most 5N each), time comes from the
 // injectable Clock in milliseconds, and idle keys are dropped so a client inventing keys cannot grow memory without
 // bound for more than one window.
+//
+// Several nodes on one PostgreSQL store divide each limit between them: setShare(n) makes this node accept 1/n of it
+// (rounded down, at least one request per window), n being the live nodes of the heartbeat table (store/nodes.h).
+// With the load balancer spreading a Service's requests over the nodes, the fleet together stays within the limit;
+// docs/scale-out.md states the tolerance.
 class RateLimiter final
 {
 public:
@@ -39,7 +46,11 @@ public:
 
     bool enabled() const { return m_perSecond > 0; }
     int perSecond() const { return m_perSecond; }
-    int capacity() const { return m_perSecond * BURST_FACTOR; }
+    // This node's requests per window: the whole 5N alone, 5N / nodes (rounded down, >= 1) as one of several.
+    int capacity() const { return std::max(1, m_perSecond * BURST_FACTOR / m_nodes); }
+    // How many nodes share the limit (>= 1). Windows already counting keep their newest stamps that still fit.
+    void setShare(int nodes);
+    int share() const { return m_nodes; }
     qsizetype keyCount() const { return m_windows.size(); }
 
 private:
@@ -51,9 +62,11 @@ private:
         qint64 newest = 0;
     };
     void dropIdleKeys(qint64 now);
+    static void resize(Window &w, qsizetype cap);
 
     const Clock &m_clock;
     int m_perSecond;
+    int m_nodes = 1;
     QHash<QString, Window> m_windows;
     qint64 m_lastSweep = 0;
 };

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include <QMap>
 #include <QSet>
 #include <QUrl>
 
@@ -175,6 +176,16 @@ std::optional<Interaction> loadInteraction(const QSqlDatabase &db, const QString
     return Rows::interaction(q);
 }
 
+// Nodes sharing PostgreSQL change one session one at a time: the session's row is locked (until the commit) before its
+// state is read, so two nodes closing or changing the same session (an expiry on one, a REST call on another) never
+// both apply their difference to in_use. SQLite has one writer, so there it is not needed.
+void lockSessionRow(const QSqlDatabase &db, const QString &sessionSid)
+{
+    if (db.driverName() == QLatin1String("QPSQL")) {
+        SqlQuery(db, u"SELECT 1 FROM sessions WHERE sid = :s FOR UPDATE"_s).bind(u":s"_s, sessionSid).exec();
+    }
+}
+
 // in_use is the number of active sessions holding the number. It moves with each change to one session, by the
 // difference between the numbers that session held before and after the change, inside the same transaction, so it
 // stays exact without recounting every participant on the number (a cost that grew with the number of sessions).
@@ -185,25 +196,30 @@ public:
     InUseDelta(const QSqlDatabase &db, const QString &sessionSid)
         : m_db(db)
         , m_sessionSid(sessionSid)
-        , m_before(held())
-    {}
+    {
+        lockSessionRow(m_db, m_sessionSid);
+        m_before = held();
+    }
 
     // The numbers whose in_use changed.
     QSet<QString> apply()
     {
         const QSet<QString> after = held();
-        QSet<QString> moved;
+        QMap<QString, int> steps; // by SID: every writer updates numbers in the same order, so nodes never deadlock
         for (const QString &sid : std::as_const(m_before)) {
             if (!after.contains(sid)) {
-                step(sid, -1);
-                moved.insert(sid);
+                steps.insert(sid, -1);
             }
         }
         for (const QString &sid : after) {
             if (!m_before.contains(sid)) {
-                step(sid, +1);
-                moved.insert(sid);
+                steps.insert(sid, +1);
             }
+        }
+        QSet<QString> moved;
+        for (auto it = steps.cbegin(); it != steps.cend(); ++it) {
+            step(it.key(), it.value());
+            moved.insert(it.key());
         }
         return moved;
     }
@@ -1249,6 +1265,8 @@ Result<Participant> Proxy::addParticipant(ProxyTxn &txn, const Service &service,
     const QString identifier =
         ChannelAddress::withChannelOf(params.identifier, PhoneNumbers::normalizeForMatching(info.e164));
 
+    // Under the session's row lock (PostgreSQL): two nodes adding to one session see each other's participant.
+    lockSessionRow(db, session.sid);
     const QList<Participant> existing = sessionParticipants(db, session.sid);
     int activeCount = 0;
     for (const Participant &p : existing) {
@@ -1714,6 +1732,7 @@ Result<Session> Proxy::closeSession(const QString &sessionSid, const QString &re
 {
     return guarded([&]() -> Result<Session> {
         ProxyTxn txn(*this);
+        lockSessionRow(txn.db(), sessionSid); // read what another node's close may just have committed
         auto session = loadSessionBySid(txn.db(), sessionSid);
         if (!session) {
             return notFound(u"/Sessions/"_s + sessionSid);

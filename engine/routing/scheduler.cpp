@@ -1,5 +1,7 @@
 #include "scheduler.h"
 
+#include <optional>
+
 #include <QLoggingCategory>
 
 #include "callbacks/outbox.h"
@@ -9,6 +11,7 @@
 #include "proxy/rows.h"
 #include "store/database.h"
 #include "store/sqlquery.h"
+#include "store/transaction.h"
 
 Q_LOGGING_CATEGORY(lcScheduler, "maskline.routing.scheduler", QtInfoMsg)
 
@@ -19,7 +22,13 @@ namespace Maskline {
 namespace {
 
 constexpr int BATCH = 500;
+// PostgreSQL: one session per expiry transaction, claimed (row-locked) so other nodes skip it and take the next. One:
+// a transaction holding several sessions' and numbers' locks could deadlock with a node's request that locks them in
+// another order.
+constexpr int PG_EXPIRY_BATCH = 1;
 constexpr qint64 MS_PER_DAY = 24LL * 3600 * 1000;
+// The retention sweep runs on one node at a time (pg_try_advisory_lock); the others skip that round.
+constexpr qint64 RETENTION_LOCK_KEY = 0x4D534B5245544E31LL;
 
 } // namespace
 
@@ -59,24 +68,36 @@ QStringList Scheduler::runExpiry()
 {
     QStringList closed;
     const QDateTime now = m_proxy.clock().now();
+    Database &database = m_proxy.database();
+    const bool shared = database.isPostgres();
+    const int batch = shared ? PG_EXPIRY_BATCH : BATCH;
     try {
         for (;;) {
+            const QSqlDatabase db = database.connection();
+            // On PostgreSQL every node sweeps: the due sessions are claimed with FOR UPDATE SKIP LOCKED in one
+            // transaction with their closes, so each is closed by exactly one node and a node never waits for
+            // another's batch. On SQLite this engine is the only one.
+            std::optional<Transaction> claim;
+            if (shared) {
+                claim.emplace(db);
+            }
             QList<Session> due;
             {
-                SqlQuery q(m_proxy.database().connection(),
-                           u"SELECT "_s + Rows::SESSION_COLUMNS +
-                               u" FROM sessions WHERE expires_at IS NOT NULL AND expires_at <= :now AND status IN "
-                               u"(:open, :busy) ORDER BY expires_at, id LIMIT :limit"_s);
+                SqlQuery q(db, u"SELECT "_s + Rows::SESSION_COLUMNS +
+                                   u" FROM sessions WHERE expires_at IS NOT NULL AND expires_at <= :now AND status IN "
+                                   u"(:open, :busy) ORDER BY expires_at, id LIMIT :limit"_s +
+                                   (shared ? u" FOR UPDATE SKIP LOCKED"_s : QString()));
                 q.bind(u":now"_s, now.toMSecsSinceEpoch())
                     .bind(u":open"_s, SessionStatus::OPEN)
                     .bind(u":busy"_s, SessionStatus::IN_PROGRESS)
-                    .bind(u":limit"_s, BATCH)
+                    .bind(u":limit"_s, batch)
                     .exec();
                 while (q.next()) {
                     due.append(Rows::session(q));
                 }
             }
             int progress = 0;
+            QStringList closedNow;
             for (const Session &s : std::as_const(due)) {
                 auto result = m_proxy.closeSession(s.sid, expiryReason(s, now));
                 if (!result) {
@@ -85,9 +106,13 @@ QStringList Scheduler::runExpiry()
                     continue;
                 }
                 ++progress;
-                closed.append(s.sid);
+                closedNow.append(s.sid);
             }
-            if (due.size() < BATCH || progress == 0) {
+            if (claim) {
+                claim->commit();
+            }
+            closed += closedNow;
+            if (due.size() < batch || progress == 0) {
                 break;
             }
         }
@@ -101,10 +126,30 @@ QStringList Scheduler::runExpiry()
     return closed;
 }
 
+bool Scheduler::lockRetention(bool lock)
+{
+    Database &database = m_proxy.database();
+    if (!database.isPostgres()) {
+        return true;
+    }
+    try {
+        SqlQuery q(database.connection(),
+                   lock ? u"SELECT pg_try_advisory_lock(:k)"_s : u"SELECT pg_advisory_unlock(:k)"_s);
+        q.bind(u":k"_s, RETENTION_LOCK_KEY).exec();
+        return q.next() && q.value(0).toBool();
+    } catch (const StoreError &e) {
+        qCWarning(lcScheduler).noquote() << "retention lock:" << redactText(e.message());
+        return false;
+    }
+}
+
 QStringList Scheduler::runRetention()
 {
     const QDateTime now = m_proxy.clock().now();
     QStringList purged;
+    if (!lockRetention(true)) {
+        return purged; // another node is sweeping right now; this node's next round comes in an hour
+    }
     if (m_config.sessionRetentionDays > 0) {
         const QDateTime cutoff = now.addMSecs(-m_config.sessionRetentionDays * MS_PER_DAY);
         for (;;) {
@@ -125,6 +170,7 @@ QStringList Scheduler::runRetention()
     if (m_debugger && m_config.debuggerRetentionDays > 0) {
         m_debugger->purgeOlderThan(now.addMSecs(-m_config.debuggerRetentionDays * MS_PER_DAY));
     }
+    lockRetention(false);
     if (!purged.isEmpty()) {
         qCInfo(lcScheduler) << "deleted" << purged.size() << "session(s) closed more than"
                             << m_config.sessionRetentionDays << "days ago";

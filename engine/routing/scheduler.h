@@ -54,6 +54,10 @@ Q_SIGNALS:
     void sessionsPurged(const QStringList &sessionSids);
 
 private:
+    // PostgreSQL: takes (true) or releases (false) the cluster-wide retention lock; false when another node holds it.
+    // Always true on SQLite.
+    bool lockRetention(bool lock);
+
     Proxy &m_proxy;
     Debugger *m_debugger;
     Outbox *m_outbox;

@@ -160,10 +160,60 @@ int Database::schemaVersion()
     return q.next() ? q.value(0).toInt() : 0;
 }
 
+namespace {
+
+// The key of the start-up advisory lock: "MASKLINE" in ASCII, so it is recognisable in pg_locks.
+constexpr qint64 STARTUP_LOCK_KEY = 0x4D41534B4C494E45LL;
+
+} // namespace
+
+void Database::lockStartup()
+{
+    if (!isPostgres()) {
+        return;
+    }
+    // Blocks until the node holding it has finished starting (or its connection ends: a crashed node frees it).
+    SqlQuery(connection(), QStringLiteral("SELECT pg_advisory_lock(:k)"))
+        .bind(QStringLiteral(":k"), STARTUP_LOCK_KEY)
+        .exec();
+}
+
+void Database::unlockStartup()
+{
+    if (!isPostgres()) {
+        return;
+    }
+    SqlQuery(connection(), QStringLiteral("SELECT pg_advisory_unlock(:k)"))
+        .bind(QStringLiteral(":k"), STARTUP_LOCK_KEY)
+        .exec();
+}
+
 Status Database::migrate(const QList<Migration> &migrations)
+{
+    bool locked = false;
+    const auto unlock = [&] {
+        if (locked) {
+            locked = false;
+            try {
+                unlockStartup();
+            } catch (const StoreError &e) {
+                qCWarning(lcStore).noquote() << "cannot release the start-up lock:" << e.message();
+            }
+        }
+    };
+    const Status status = migrateLocked(migrations, locked);
+    unlock();
+    return status;
+}
+
+Status Database::migrateLocked(const QList<Migration> &migrations, bool &locked)
 {
     try {
         QSqlDatabase db = connection();
+        // Every node starting at once on an empty database would otherwise run migration 1 together, and all but
+        // one fail on CREATE TABLE. The others wait here, then find the schema current.
+        lockStartup();
+        locked = isPostgres();
         const int latest = migrations.isEmpty() ? 0 : migrations.constLast().version;
         int current = schemaVersion();
         if (current > latest) {

@@ -30,10 +30,18 @@ public:
     void closeThreadConnection();
 
     // Brings the schema up to the last of `migrations`, one transaction per step. Refuses (and leaves untouched) a
-    // store whose schema is newer than this build knows.
+    // store whose schema is newer than this build knows. On PostgreSQL the whole run holds the start-up advisory lock
+    // (below), so nodes starting together wait for the first and then find the schema current.
     Status migrate(const QList<Migration> &migrations = Migrations::all());
     // 0 for an empty store.
     int schemaVersion();
+
+    // PostgreSQL: a session-level advisory lock (pg_advisory_lock) on this thread's connection that serialises the
+    // start-up of every node sharing the database (migrations, the first account, the in_use recount). Re-entrant
+    // (PostgreSQL counts them); each lockStartup() needs its unlockStartup(). No-ops on SQLite, where the lock file
+    // (StoreLock) already keeps a second engine out. Throws StoreError.
+    void lockStartup();
+    void unlockStartup();
 
     // Replaces the %ID%/%TIME%/%BOOL% tokens of portable schema text for this store's SQL dialect.
     QString dialect(QString sql) const;
@@ -41,6 +49,7 @@ public:
 private:
     QString connectionNameForThisThread() const;
     void configure(QSqlDatabase &db);
+    Status migrateLocked(const QList<Migration> &migrations, bool &locked);
 
     StoreConfig m_config;
     QString m_instanceId;

@@ -277,12 +277,31 @@ Migration carrierNumbers()
             }};
 }
 
+Migration nodes()
+{
+    return {9,
+            QStringLiteral("engine nodes sharing the store (heartbeats)"),
+            {
+                // Every engine on a shared PostgreSQL store announces itself here every few seconds (times from the
+                // database server's clock, so the nodes' own clocks do not matter). The live count divides each
+                // Service's rate limit between the nodes (docs/scale-out.md). SQLite has one engine and leaves it
+                // empty.
+                QStringLiteral(R"(CREATE TABLE engine_nodes (
+                    node_id TEXT PRIMARY KEY,
+                    host TEXT NOT NULL,
+                    pid INTEGER NOT NULL,
+                    listen_url TEXT,
+                    started_at %TIME% NOT NULL,
+                    heartbeat_at %TIME% NOT NULL))"),
+            }};
+}
+
 } // namespace
 
 QList<Migration> all()
 {
-    return {initialSchema(),  debuggerAndOutbox(), simulatorTraffic(), outboxOrder(),
-            consoleIndexes(), outboxByKind(),      apiKeys(),          carrierNumbers()};
+    return {initialSchema(), debuggerAndOutbox(), simulatorTraffic(), outboxOrder(), consoleIndexes(),
+            outboxByKind(),  apiKeys(),           carrierNumbers(),   nodes()};
 }
 
 int latestVersion()

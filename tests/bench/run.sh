@@ -112,3 +112,14 @@ row "POST signed SMS webhook (routing)" "$r" "$a" "$b" "forwarded $sent of $acke
 
 read -r r a b _ bad < <(BENCH_AUTH="$AUTH" load -s "$HERE/create.lua" "$URL/v1/Services/$KS/Sessions")
 row "POST session + 2 participants" "$r" "$a" "$b" "non-2xx $bad"
+
+# Scale-out: the webhook and create scenarios again on two nodes sharing a throw-away PostgreSQL, behind an nginx
+# upstream (tests/bench/pg-rows.sh; docs/scale-out.md). PG=0 leaves them out.
+if [ "${PG:-1}" != 0 ]; then
+  if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+    REF=$ref SERVER=$SERVER NPORT=$NPORT SID=$SID TOKEN=$TOKEN TWILIO_SID=$TWILIO_SID TWILIO_TOKEN=$TWILIO_TOKEN \
+      DURATION=$DURATION bash "$HERE/../pg/with-postgres.sh" bash "$HERE/pg-rows.sh"
+  else
+    echo "| (2-node PostgreSQL rows skipped: PostgreSQL server binaries not installed; make test installs them)"
+  fi
+fi

@@ -83,6 +83,11 @@ public:
         }
         account = *a;
         outbox = std::make_unique<Outbox>(*db, *clock, outboxConfig);
+        if (db->config().isSqlite()) {
+            // As EngineHost does: on SQLite the restarted engine is the only worker, so claims left by the one that
+            // stopped are redone at once. On PostgreSQL they wait for their lease (another node may hold them).
+            outbox->releaseClaims();
+        }
         carrier = makeCarrier(*db, *clock);
         router = std::make_unique<Router>(*proxy, *carrier, *outbox, debugger.get(), routerConfig);
         scheduler = std::make_unique<Scheduler>(*proxy, debugger.get(), outbox.get(), schedulerConfig);

@@ -15,6 +15,7 @@
 #include "carrier/twiml.h"
 #include "fakecallbackserver.h"
 #include "proxy/rows.h"
+#include "testdb.h"
 
 using namespace Maskline;
 using namespace Maskline::Testing;
@@ -177,7 +178,7 @@ private Q_SLOTS:
         m_cf->config.interceptTimeoutMs = 400;
         m_cf->config.outOfSessionTimeoutMs = 400;
         m_cf->config.statusTimeoutMs = 400;
-        m_cf->open(m_dir.filePath(u"c%1.db"_s.arg(++m_counter)));
+        m_cf->open(Testing::testStoreLocation(m_dir.filePath(u"c%1.db"_s.arg(++m_counter))));
     }
 
     void cleanup()
@@ -488,19 +489,26 @@ private Q_SLOTS:
         const Service s = service(true, false, false);
         party(s);
         f().router->routeMessage(f().sms(A, POOL, u"hi"_s));
-        // The process died while the callback was in flight: its claim lapses and it is attempted again.
+        // The process died while the callback was in flight, leaving a claim far from lapsing.
         SqlQuery(f().db->connection(), u"UPDATE outbox SET state = 'sending', attempts = 1, next_attempt_at = :t "
                                        u"WHERE kind = :k"_s)
             .bind(u":t"_s, f().clock->now().addMSecs(m_cf->config.statusTimeoutMs + 30000).toMSecsSinceEpoch())
             .bind(u":k"_s, Callbacks::STATUS_KIND)
             .exec();
         m_cf->reopen();
-        settle();
-        QCOMPARE(m_status->requests.size(), 0); // the claim has not lapsed; the carrier's callback waits behind it
-        f().clock->advance(31);
+        if (Testing::onPostgres()) {
+            // Shared store: another node may still hold the claim, so it is redone only once it lapses.
+            settle();
+            QCOMPARE(m_status->requests.size(), 0); // the carrier's callback waits behind it, in order
+            f().clock->advance(31);
+        }
+        // SQLite: the restarted engine is the only one (the lock file), so the claim is released at start-up and the
+        // callback is redone at once, with the carrier's callback after it in order; no wait for the claim.
         settle();
         QCOMPARE(m_status->requests.size(), 2);
         QCOMPARE(items(Callbacks::STATUS_KIND).first().attempts, 2);
+        QCOMPARE(m_status->requests.first().param(u"interactionSid"_s),
+                 items(Callbacks::STATUS_KIND).first().interactionSid);
     }
 
     // --- intercept callbacks (reference §6.2) -----------------------------------------------------------------------

@@ -12,6 +12,7 @@
 #include "proxy/proxy.h"
 #include "store/database.h"
 #include "store/sqlquery.h"
+#include "testdb.h"
 
 using namespace Maskline;
 using namespace Qt::Literals::StringLiterals;
@@ -121,7 +122,8 @@ private Q_SLOTS:
     void init()
     {
         m_clock = std::make_unique<ManualClock>(QDateTime(QDate(2030, 1, 1), QTime(12, 0), Qt::UTC));
-        m_db = std::make_unique<Database>(StoreConfig::fromLocation(m_dir.filePath(u"p%1.db"_s.arg(++m_counter))));
+        m_db = std::make_unique<Database>(
+            StoreConfig::fromLocation(Testing::testStoreLocation(m_dir.filePath(u"p%1.db"_s.arg(++m_counter)))));
         QVERIFY(m_db->migrate().ok());
         m_debugger = std::make_unique<Debugger>(*m_db, *m_clock);
         m_proxy = std::make_unique<Proxy>(*m_db, *m_clock, m_debugger.get());

@@ -32,6 +32,7 @@
 #include "proxy/proxy.h"
 #include "routing/router.h"
 #include "store/database.h"
+#include "testdb.h"
 
 using namespace Maskline;
 using namespace Qt::Literals::StringLiterals;
@@ -277,7 +278,8 @@ private Q_SLOTS:
     {
         QVERIFY2(m_checker.isValid(), qPrintable(m_checker.errorString()));
         QVERIFY(m_dir.isValid());
-        m_db = std::make_unique<Database>(StoreConfig::fromLocation(m_dir.filePath(u"store.db"_s)));
+        m_db = std::make_unique<Database>(
+            StoreConfig::fromLocation(Testing::testStoreLocation(m_dir.filePath(u"store.db"_s))));
         QVERIFY(m_db->migrate().ok());
         m_debugger = std::make_unique<Debugger>(*m_db, m_clock);
         m_proxy = std::make_unique<Proxy>(*m_db, m_clock, m_debugger.get());
