@@ -5,7 +5,7 @@
 #include <QFile>
 #include <QLabel>
 #include <QLineEdit>
-#include <QPlainTextEdit>
+#include <QTextBrowser>
 #include <QScrollBar>
 #include <QSpinBox>
 #include <QStandardPaths>
