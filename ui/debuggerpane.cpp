@@ -175,7 +175,9 @@ DebuggerPane::DebuggerPane(const ConsoleContext &context, QWidget *parent)
     connect(m_details, &QTextBrowser::anchorClicked, this, &DebuggerPane::handleLink);
     m_splitter->addWidget(m_details);
     m_splitter->setStretchFactor(0, 3);
-    m_splitter->setStretchFactor(1, 1);
+    m_splitter->setStretchFactor(1, 2);
+    // The details hold links, the decoded request and the response: room for them without scrolling at first.
+    m_splitter->setSizes({360, 300});
     layout->addWidget(m_splitter, 1);
 
     auto *bottom = new QHBoxLayout;

@@ -218,7 +218,9 @@ void MainWindow::handleEngineStarted(const QString &listenUrl)
 {
     const QString account = m_ctx.engine ? m_ctx.engine->accountSid() : QString();
     m_engineBanner->clearMessage();
-    m_listener->setText(tr("Listening on %1 · account %2").arg(listenUrl, account));
+    // The account SID goes in the tooltip: at 1024 px the status bar has no room for it beside the counts.
+    m_listener->setText(tr("Listening on %1").arg(listenUrl));
+    m_listener->setToolTip(tr("Account %1").arg(account));
     // The sessions page first: it is what the window shows first.
     m_sessions->setAccountSid(account);
     m_services->setAccountSid(account);

@@ -141,6 +141,11 @@ void ServicesPane::handleCurrentChanged()
             return;
         }
         const QVariantList stored = snapshotOf(*s);
+        if (stored == m_knownStored) {
+            return; // nothing new (e.g. the re-read after a refused Save): keep what the banner says
+        }
+        m_knownStored = stored;
+        followUntouched(stored);
         const QVariantList mine = formSnapshot();
         QList<int> both;
         for (int f = 0; f < mine.size(); ++f) {
@@ -191,6 +196,7 @@ void ServicesPane::loadForm(const Service *s)
     m_save->setText(s ? tr("&Save") : tr("&Create"));
     m_delete->setEnabled(s != nullptr);
     m_loadedSnapshot = formSnapshot();
+    m_knownStored = s ? snapshotOf(*s) : QVariantList();
 }
 
 namespace {
@@ -300,6 +306,53 @@ ServiceParams ServicesPane::changedParams(const QVariantList &base) const
         p.arInsertNine = mine.at(ArInsertNineField).toBool();
     }
     return p;
+}
+
+void ServicesPane::followUntouched(const QVariantList &stored)
+{
+    // A field the operator has not touched shows what is stored now; only their own edits wait for Save.
+    const QVariantList mine = formSnapshot();
+    for (int f = 0; f < FIELD_COUNT; ++f) {
+        if (mine.value(f) != m_loadedSnapshot.value(f) || stored.value(f) == m_loadedSnapshot.value(f)) {
+            continue;
+        }
+        const QVariant v = stored.value(f);
+        switch (Field(f)) {
+        case UniqueNameField:
+            m_uniqueName->setText(v.toString());
+            break;
+        case DefaultTtlField:
+            m_defaultTtl->setValue(v.toInt());
+            break;
+        case GeoMatchField:
+            m_geoMatch->setCurrentText(v.toString());
+            break;
+        case NumberSelectionField:
+            m_numberSelection->setCurrentText(v.toString());
+            break;
+        case CallbackUrlField:
+            m_callbackUrl->setText(v.toString());
+            break;
+        case InterceptUrlField:
+            m_interceptUrl->setText(v.toString());
+            break;
+        case OutOfSessionUrlField:
+            m_outOfSessionUrl->setText(v.toString());
+            break;
+        case ChatInstanceField:
+            m_chatInstance->setText(v.toString());
+            break;
+        case MxInsertOneField:
+            m_mxInsertOne->setChecked(v.toBool());
+            break;
+        case ArInsertNineField:
+            m_arInsertNine->setChecked(v.toBool());
+            break;
+        case FIELD_COUNT:
+            break;
+        }
+        m_loadedSnapshot[f] = formSnapshot().value(f);
+    }
 }
 
 void ServicesPane::showConflicts(const QList<int> &fields, const QVariantList &stored)
@@ -417,7 +470,9 @@ void ServicesPane::saveService()
                     lines.append(tr("%1: stored %2, yours %3")
                                      .arg(names.value(f), shown(stored.value(f)), shown(saved.value(f))));
                 }
+                followUntouched(stored);
                 showConflicts(r->conflicts, stored);
+                m_knownStored = stored;
                 // The next Save compares against what is stored now: it writes the operator's values over these.
                 for (int f : std::as_const(r->conflicts)) {
                     m_loadedSnapshot[f] = stored.value(f);

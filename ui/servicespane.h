@@ -64,6 +64,7 @@ private:
     // Marks the fields changed both here and elsewhere (warning colour, stored value in the tooltip).
     void showConflicts(const QList<int> &fields, const QVariantList &stored);
     void clearConflicts();
+    void followUntouched(const QVariantList &stored);
     void showContextMenu(const QPoint &pos);
 
     ConsoleContext m_ctx;
@@ -86,6 +87,7 @@ private:
     QString m_editingSid; // empty: the form creates a new Service
     QVariantList m_loadedSnapshot;
     QList<int> m_conflicts;
+    QVariantList m_knownStored; // the stored values the form last heard of
 };
 
 } // namespace Maskline

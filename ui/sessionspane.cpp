@@ -209,8 +209,9 @@ SessionsPane::SessionsPane(const ConsoleContext &context, QWidget *parent)
     m_detailSplitter->addWidget(m_tabs);
     m_detailSplitter->setStretchFactor(0, 1);
     m_detailSplitter->setStretchFactor(1, 3);
-    detailScroll->setMinimumWidth(260);
-    m_detailSplitter->setSizes({380, 1000});
+    // Wide enough for a SID on its own line (34 characters), so the details never scroll sideways.
+    detailScroll->setMinimumWidth(fontMetrics().horizontalAdvance(u"KC0123456789abcdef0123456789abcdef"_s) + 40);
+    m_detailSplitter->setSizes({380, 700});
     m_splitter->addWidget(m_detailSplitter);
     m_splitter->setStretchFactor(0, 3);
     m_splitter->setStretchFactor(1, 2);
@@ -511,9 +512,15 @@ void SessionsPane::updateDetails()
     QString html = u"<b style='font-size:large'>%1</b><br><span style='color:%2'>&#9679; %3</span><table>"_s.arg(
         (s->uniqueName.isEmpty() ? s->sid : s->uniqueName).toHtmlEscaped(), colour.name(),
         SessionModel::statusText(s->status).toHtmlEscaped());
-    html += row(tr("SID"), s->sid);
+    // SIDs are long words that cannot wrap: each gets a whole line under its label, so a narrow panel (1024 px wide
+    // windows) needs no sideways scrolling.
+    auto wide = [](const QString &label, const QString &value) {
+        return u"<tr><td colspan='2' style='color:#666'>%1</td></tr><tr><td colspan='2'>%2</td></tr>"_s.arg(
+            label.toHtmlEscaped(), value.toHtmlEscaped());
+    };
+    html += wide(tr("SID"), s->sid);
     const Service *service = m_ctx.services ? m_ctx.services->rowAt(m_ctx.services->rowOfSid(s->serviceSid)) : nullptr;
-    html += row(tr("Service"), service ? u"%1 · %2"_s.arg(service->uniqueName, s->serviceSid) : s->serviceSid);
+    html += wide(tr("Service"), service ? u"%1 · %2"_s.arg(service->uniqueName, s->serviceSid) : s->serviceSid);
     html += row(tr("Mode"), s->mode);
     html += row(tr("TTL"), s->ttl > 0 ? Format::duration(s->ttl) : tr("none"));
     html += row(tr("date_expiry"), Format::dateTime(s->dateExpiry));

@@ -667,10 +667,6 @@
             <translation>&lt;b&gt;Maskline %1&lt;/b&gt;&lt;br&gt;Eine selbst betriebene Engine zur Nummernmaskierung, die die v1-REST-API von Twilio Proxy spricht.</translation>
         </message>
         <message>
-            <source>Listening on %1 · account %2</source>
-            <translation>Lauscht auf %1 · Konto %2</translation>
-        </message>
-        <message>
             <source>The engine could not start: %1</source>
             <translation>Die Engine konnte nicht starten: %1</translation>
         </message>
@@ -749,6 +745,14 @@
         <message>
             <source>The engine has not started yet.</source>
             <translation>Die Engine ist noch nicht gestartet.</translation>
+        </message>
+        <message>
+            <source>Listening on %1</source>
+            <translation>Lauscht auf %1</translation>
+        </message>
+        <message>
+            <source>Account %1</source>
+            <translation>Konto %1</translation>
         </message>
     </context>
     <context>

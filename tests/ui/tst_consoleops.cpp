@@ -337,6 +337,9 @@ private Q_SLOTS:
         };
         elsewhere(600);
         QTRY_VERIFY(pane.banner()->text().contains(u"changed elsewhere"_s));
+        // The untouched field follows the store at once; the typed one is left alone.
+        QTRY_COMPARE(pane.defaultTtlBox()->value(), 600);
+        QCOMPARE(pane.callbackUrlEdit()->text(), u"https://example.com/status"_s);
         QTest::mouseClick(pane.saveButton(), Qt::LeftButton);
         QTRY_VERIFY2(pane.banner()->text().startsWith(u"Saved concurrent"_s), qPrintable(pane.banner()->text()));
         auto stored = m_engine.call([sid = service.sid](Proxy &p, const QString &a) { return p.fetchService(a, sid); });
