@@ -17,6 +17,7 @@
 #include "mainwindow.h"
 #include "settingsdialog.h"
 #include "storereader.h"
+#include "translations.h"
 
 using namespace Qt::Literals::StringLiterals;
 
@@ -102,6 +103,8 @@ int main(int argc, char *argv[])
     // win over both.
     QSettings settings;
     Maskline::ConsoleSettings saved = Maskline::ConsoleSettings::load(settings);
+    // Before any window exists: every tr() from here on is in the chosen language (Settings ▸ Language).
+    Maskline::Translations::install(saved.language);
     QList<QByteArray> exported = saved.applyToEnvironment(settings);
     Maskline::Cli::Parsed parsed = Maskline::Cli::engineConfig(parser);
     while (!parsed.error.isEmpty()) {

@@ -1,6 +1,7 @@
 #include "trafficmodel.h"
 
 #include <QDateTime>
+#include <QRegularExpression>
 
 #include "core/clock.h"
 #include "formatting.h"
@@ -109,6 +110,8 @@ QVariant TrafficModel::headerData(int section, Qt::Orientation orientation, int 
         return tr("Warnings");
     case ErrorsColumn:
         return tr("Errors");
+    case RefusedColumn:
+        return tr("Refused (429)");
     case COLUMN_COUNT:
         break;
     }
@@ -193,12 +196,23 @@ void TrafficModel::backfill()
                 }
             }
             SqlQuery d(db, u"SELECT date_created - (date_created % 60000), log_level, COUNT(*) FROM debugger_events "
-                           u"WHERE date_created >= :since GROUP BY 1, 2"_s);
-            d.bind(u":since"_s, since).exec();
+                           u"WHERE date_created >= :since AND code <> :rl GROUP BY 1, 2"_s);
+            d.bind(u":since"_s, since).bind(u":rl"_s, RATE_LIMIT_CODE).exec();
             while (d.next()) {
                 const QString level = d.value(1).toString();
                 const int column = level == u"error"_s ? ErrorsColumn : WarningsColumn;
                 b.rows.append({d.value(0).toLongLong(), column, d.value(2).toInt()});
+            }
+            // At most one rate-limit event per endpoint and Service per second: few enough to read one by one.
+            SqlQuery r(db, u"SELECT date_created, code, message FROM debugger_events WHERE date_created >= :since AND "
+                           u"code = :rl"_s);
+            r.bind(u":since"_s, since).bind(u":rl"_s, RATE_LIMIT_CODE).exec();
+            while (r.next()) {
+                DebuggerEvent event;
+                event.code = r.value(1).toInt();
+                event.message = r.value(2).toString();
+                const qint64 ms = r.value(0).toLongLong();
+                b.rows.append({ms - (ms % 60000), int(RefusedColumn), refusalsIn(event)});
             }
             return b;
         },
@@ -278,7 +292,22 @@ void TrafficModel::flushInteractions()
 void TrafficModel::handleEventRecorded(const DebuggerEvent &event)
 {
     const qint64 ms = event.dateCreated.isValid() ? event.dateCreated.toMSecsSinceEpoch() : m_clock->nowMs();
+    if (event.code == RATE_LIMIT_CODE) {
+        add(ms, RefusedColumn, refusalsIn(event));
+        return;
+    }
     add(ms, event.logLevel == u"error"_s ? ErrorsColumn : WarningsColumn);
+}
+
+int TrafficModel::refusalsIn(const DebuggerEvent &event)
+{
+    if (event.code != RATE_LIMIT_CODE) {
+        return 1;
+    }
+    static const QRegularExpression COUNT(u"^Too Many Requests: (\\d+) refused"_s);
+    const QRegularExpressionMatch m = COUNT.match(event.message);
+    const int n = m.hasMatch() ? m.captured(1).toInt() : 0;
+    return n > 0 ? n : 1;
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -13,7 +13,8 @@ namespace Maskline {
 
 class Clock;
 
-// Traffic per minute over a sliding window (the last hour): messages, calls, debugger warnings and errors. The rows
+// Traffic per minute over a sliding window (the last hour): messages, calls, debugger warnings and errors, and
+// requests refused by the rate limit (which the warnings and errors columns do not count again). The rows
 // are minutes, oldest first; column 0 is the minute's start in ms since the epoch (the chart's x axis). It backfills
 // the window from the store once, then counts live: new interactions (their type re-read in one query per tick) and
 // recorded debugger events.
@@ -30,6 +31,7 @@ public:
         CallsColumn,
         WarningsColumn,
         ErrorsColumn,
+        RefusedColumn, // requests the rate limit refused (429), summed from the engine's 20429 events
         COLUMN_COUNT
     };
 
@@ -46,6 +48,11 @@ public:
     qint64 firstMinuteMs() const { return m_firstMinute; }
     int peak() const; // the largest count in the window, for the y axis
     int total(Column column) const;
+
+    static constexpr int RATE_LIMIT_CODE = 20429;
+    // How many requests a 20429 debugger event stands for (the engine records one per endpoint and Service per
+    // second, "Too Many Requests: 12 refused on …"); 1 for any other event or an unreadable message.
+    static int refusalsIn(const DebuggerEvent &event);
 
 public Q_SLOTS:
     void backfill();

@@ -14,15 +14,17 @@
 #include <QLineEdit>
 #include <QMenu>
 #include <QMessageBox>
-#include <QPlainTextEdit>
 #include <QPushButton>
 #include <QScrollBar>
 #include <QSettings>
 #include <QShortcut>
 #include <QSpinBox>
 #include <QSplitter>
+#include <QTextBrowser>
+#include <QUrl>
 #include <QVBoxLayout>
 
+#include "debuggerdetails.h"
 #include "debuggerlogmodel.h"
 #include "formatting.h"
 #include "widgets.h"
@@ -149,6 +151,8 @@ DebuggerPane::DebuggerPane(const ConsoleContext &context, QWidget *parent)
     m_splitter = new QSplitter(Qt::Vertical, this);
     m_view = new DebuggerLogView(m_splitter);
     m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_view->setTabKeyNavigation(false);
+    m_view->setAccessibleName(tr("Debugger events"));
     m_view->setShowGrid(false);
     m_view->setWordWrap(false);
     m_view->setAlternatingRowColors(true);
@@ -164,13 +168,16 @@ DebuggerPane::DebuggerPane(const ConsoleContext &context, QWidget *parent)
     m_view->setColumnWidth(DebuggerLogModel::MessageColumn, 480);
     m_view->setColumnWidth(DebuggerLogModel::SidColumn, 270);
     m_splitter->addWidget(m_view);
-    m_details = new QPlainTextEdit(m_splitter);
-    m_details->setReadOnly(true);
-    m_details->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    m_details = new QTextBrowser(m_splitter);
+    m_details->setOpenLinks(false);
+    m_details->setAccessibleName(tr("Event details"));
     m_details->setPlaceholderText(tr("Select an event to see its SIDs, request and response."));
+    connect(m_details, &QTextBrowser::anchorClicked, this, &DebuggerPane::handleLink);
     m_splitter->addWidget(m_details);
     m_splitter->setStretchFactor(0, 3);
-    m_splitter->setStretchFactor(1, 1);
+    m_splitter->setStretchFactor(1, 2);
+    // The details hold links, the decoded request and the response: room for them without scrolling at first.
+    m_splitter->setSizes({360, 300});
     layout->addWidget(m_splitter, 1);
 
     auto *bottom = new QHBoxLayout;
@@ -216,6 +223,12 @@ DebuggerPane::DebuggerPane(const ConsoleContext &context, QWidget *parent)
     }
     auto *copyShortcut = new QShortcut(QKeySequence::Copy, m_view, nullptr, nullptr, Qt::WidgetShortcut);
     connect(copyShortcut, &QShortcut::activated, this, &DebuggerPane::copySelection);
+    // Left to right along the filter row, then the list, its details and the buttons under them.
+    QWidget *order[] = {m_errors, m_warnings, m_other, m_code,    m_sid, m_text, m_timed,
+                        m_from,   m_to,       m_view,  m_details, tail,  copy,   exportButton};
+    for (size_t i = 1; i < std::size(order); ++i) {
+        setTabOrder(order[i - 1], order[i]);
+    }
     updateSummary();
 }
 
@@ -264,7 +277,56 @@ void DebuggerPane::handleCurrentChanged()
 {
     const QModelIndex i = m_view->currentIndex();
     const DebuggerEvent *e = i.isValid() ? m_log->eventAt(m_filter->mapToSource(i).row()) : nullptr;
-    m_details->setPlainText(e ? DebuggerLogModel::describe(*e) : QString());
+    if (m_namesTicket) {
+        m_namesTicket->cancelled = true;
+        m_namesTicket.reset();
+    }
+    if (!e) {
+        m_details->clear();
+        return;
+    }
+    // SIDs first, names when the reader has looked them up (the GUI thread never waits on SQL).
+    m_details->setHtml(DebuggerDetails::html(*e, {}));
+    if (!m_ctx.reader) {
+        return;
+    }
+    const DebuggerEvent event = *e;
+    m_namesTicket = m_ctx.reader->read(
+        this,
+        [sids = DebuggerDetails::sidsIn(event), numbers = DebuggerDetails::numbersIn(event)](const QSqlDatabase &db) {
+            return DebuggerDetails::lookUp(db, sids, numbers);
+        },
+        [this, event](Result<DebuggerDetails::Names> names) {
+            m_namesTicket.reset();
+            if (names) {
+                const int scroll = m_details->verticalScrollBar()->value();
+                m_details->setHtml(DebuggerDetails::html(event, *names));
+                m_details->verticalScrollBar()->setValue(scroll);
+            }
+        });
+}
+
+void DebuggerPane::handleLink(const QUrl &url)
+{
+    if (url.scheme() != DebuggerDetails::SCHEME) {
+        return;
+    }
+    const QStringList parts = url.path(QUrl::FullyEncoded).split(u'/');
+    const QString kind = parts.value(0);
+    auto part = [&parts](int i) {
+        return QUrl::fromPercentEncoding(parts.value(i).toUtf8());
+    };
+    if (kind == u"service"_s) {
+        Q_EMIT serviceRequested(part(1));
+    } else if (kind == u"session"_s) {
+        Q_EMIT sessionRequested(part(1));
+    } else if (kind == u"participant"_s) {
+        Q_EMIT participantRequested(part(1), part(2));
+    } else if (kind == u"holders"_s) {
+        Q_EMIT holdersRequested(part(1), part(2), part(3));
+    } else if (kind == u"identifier"_s) {
+        Q_EMIT identifierRequested(part(1));
+    }
 }
 
 void DebuggerPane::handleDoubleClicked(const QModelIndex &index)

@@ -5,12 +5,14 @@
 #include <QWidget>
 
 #include "consolecontext.h"
+#include "storereader.h"
 
 class QCheckBox;
 class QDateTimeEdit;
 class QLabel;
 class QLineEdit;
-class QPlainTextEdit;
+class QTextBrowser;
+class QUrl;
 class QSettings;
 class QSpinBox;
 class QSplitter;
@@ -49,7 +51,8 @@ private:
 };
 
 // The debugger log: filters by level, code, SID, text and time range; live tail; details with the request and
-// response; double-click a session SID to jump to it; copy; export CSV.
+// response, where every SID and number is a link (with its name beside it) and the request body is decoded;
+// double-click a session SID to jump to it; copy; export CSV.
 class DebuggerPane final : public QWidget
 {
     Q_OBJECT
@@ -66,7 +69,7 @@ public:
     QSpinBox *codeBox() const { return m_code; }
     QLineEdit *sidEdit() const { return m_sid; }
     QLineEdit *textEdit() const { return m_text; }
-    QPlainTextEdit *detailsView() const { return m_details; }
+    QTextBrowser *detailsView() const { return m_details; }
     QLabel *summary() const { return m_summary; }
 
     void saveState(QSettings &settings) const;
@@ -82,10 +85,16 @@ public Q_SLOTS:
 
 Q_SIGNALS:
     void sessionRequested(const QString &sessionSid);
+    // Links in an event's details.
+    void serviceRequested(const QString &serviceSid);
+    void participantRequested(const QString &sessionSid, const QString &participantSid);
+    void holdersRequested(const QString &serviceSid, const QString &numberSid, const QString &number);
+    void identifierRequested(const QString &identifier);
 
 private:
     void handleCurrentChanged();
     void handleDoubleClicked(const QModelIndex &index);
+    void handleLink(const QUrl &url);
     void showContextMenu(const QPoint &pos);
     void updateSummary();
 
@@ -102,7 +111,8 @@ private:
     QCheckBox *m_timed = nullptr;
     QDateTimeEdit *m_from = nullptr;
     QDateTimeEdit *m_to = nullptr;
-    QPlainTextEdit *m_details = nullptr;
+    QTextBrowser *m_details = nullptr;
+    ReadTicketPtr m_namesTicket;
     QLabel *m_summary = nullptr;
     QSplitter *m_splitter = nullptr;
     QTimer m_debounce;

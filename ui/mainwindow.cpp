@@ -30,6 +30,7 @@
 #include "participantmodel.h"
 #include "servicemodel.h"
 #include "servicespane.h"
+#include "sessiondialogs.h"
 #include "sessionmodel.h"
 #include "sessionspane.h"
 #include "settingsdialog.h"
@@ -86,6 +87,24 @@ MainWindow::MainWindow(EngineClient *engine, StoreReader *reader, SimulatorBacke
                 showTab(SessionsTab);
             });
     connect(m_debugger, &DebuggerPane::sessionRequested, this, &MainWindow::openSession);
+    connect(m_debugger, &DebuggerPane::serviceRequested, this, [this](const QString &sid) {
+        showTab(ServicesTab);
+        m_servicesPane->selectService(sid);
+    });
+    connect(m_debugger, &DebuggerPane::participantRequested, this,
+            [this](const QString &session, const QString &participant) {
+                openSession(session);
+                m_sessions->showParticipant(participant);
+            });
+    connect(m_debugger, &DebuggerPane::holdersRequested, this,
+            [this](const QString &service, const QString &numberSid, const QString &number) {
+                m_sessions->showHolders(service, numberSid, number);
+                showTab(SessionsTab);
+            });
+    connect(m_debugger, &DebuggerPane::identifierRequested, this, [this](const QString &identifier) {
+        m_sessions->showSessionsOf(identifier);
+        showTab(SessionsTab);
+    });
     connect(m_sessions, &SessionsPane::firstRunStepRequested, this, &MainWindow::handleFirstRunStep);
 
     m_listener = new QLabel(tr("Engine starting…"), this);
@@ -160,9 +179,12 @@ void MainWindow::createMenus()
     m_sessions->reopenAction()->setShortcut(QKeySequence(u"Ctrl+R"_s));
     m_sessions->deleteAction()->setShortcut(QKeySequence(u"Ctrl+Del"_s));
     m_sessions->addParticipantAction()->setShortcut(QKeySequence(u"Ctrl+Shift+P"_s));
-    for (QAction *a :
-         {m_sessions->newSessionAction(), m_sessions->closeAction(), m_sessions->reopenAction(),
-          m_sessions->deleteAction(), m_sessions->addParticipantAction(), m_sessions->removeParticipantAction()}) {
+    m_sessions->editAction()->setShortcut(QKeySequence(u"Ctrl+T"_s));
+    m_sessions->sendMessageAction()->setShortcut(QKeySequence(u"Ctrl+Shift+M"_s));
+    for (QAction *a : {m_sessions->newSessionAction(), m_sessions->closeAction(), m_sessions->reopenAction(),
+                       m_sessions->editAction(), m_sessions->deleteAction(), m_sessions->addParticipantAction(),
+                       m_sessions->removeParticipantAction(), m_sessions->sendMessageAction(),
+                       m_sessions->deleteInteractionAction()}) {
         a->setShortcutContext(Qt::WindowShortcut);
         sessions->addAction(a);
     }
@@ -180,6 +202,8 @@ void MainWindow::createMenus()
     QMenu *engine = menuBar()->addMenu(tr("En&gine"));
     engine->addAction(tr("&Credentials…"), QKeySequence(u"Ctrl+Shift+K"_s), this, &MainWindow::showCredentials);
     engine->addAction(tr("&Settings…"), QKeySequence::Preferences, this, &MainWindow::showSettings);
+    engine->addAction(tr("&Account settings…"), this, &MainWindow::showAccountSettings)
+        ->setObjectName(u"accountSettings"_s);
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About Maskline"), this, [this]() {
@@ -194,7 +218,9 @@ void MainWindow::handleEngineStarted(const QString &listenUrl)
 {
     const QString account = m_ctx.engine ? m_ctx.engine->accountSid() : QString();
     m_engineBanner->clearMessage();
-    m_listener->setText(tr("Listening on %1 · account %2").arg(listenUrl, account));
+    // The account SID goes in the tooltip: at 1024 px the status bar has no room for it beside the counts.
+    m_listener->setText(tr("Listening on %1").arg(listenUrl));
+    m_listener->setToolTip(tr("Account %1").arg(account));
     // The sessions page first: it is what the window shows first.
     m_sessions->setAccountSid(account);
     m_services->setAccountSid(account);
@@ -217,6 +243,7 @@ void MainWindow::handleChanges(const QList<Change> &changes)
     m_sessions->participants()->handleChanges(changes);
     m_sessions->interactions()->handleChanges(changes);
     m_traffic->model()->handleChanges(changes);
+    m_simulator->handleChanges(changes);
     m_statusCounts->handleChanges(changes);
 }
 
@@ -231,11 +258,12 @@ void MainWindow::handleDebuggerEvent(const DebuggerEvent &event)
 void MainWindow::updateCounts()
 {
     const StatusCounts::Counts &c = m_statusCounts->counts();
-    m_counts->setText(tr("%1 services · %2 numbers · %3 active of %4 sessions · %5 errors in the last hour")
-                          .arg(c.services)
-                          .arg(c.numbers)
-                          .arg(QLocale().toString(c.activeSessions), QLocale().toString(c.sessions))
-                          .arg(c.errorsLastHour));
+    // Each count its own plural form (%n), so "1 service" and "1 error" read right in every language.
+    m_counts->setText(
+        tr("%1 · %2 · %3 · %4")
+            .arg(tr("%n service(s)", "", int(c.services)), tr("%n number(s)", "", int(c.numbers)),
+                 tr("%1 active of %n session(s)", "", int(c.sessions)).arg(QLocale().toString(c.activeSessions)),
+                 tr("%n error(s) in the last hour", "", int(c.errorsLastHour))));
 }
 
 void MainWindow::refresh()
@@ -356,6 +384,18 @@ void MainWindow::showSettings()
     if (dialog.exec() == QDialog::Accepted) {
         dialog.settings().save(settings);
         statusBar()->showMessage(tr("Settings saved; they apply when Maskline next starts."), 6000);
+    }
+}
+
+void MainWindow::showAccountSettings()
+{
+    if (!m_ctx.engine || !m_ctx.engine->isRunning()) {
+        m_engineBanner->showError(tr("The engine is not running: the account cannot be read."));
+        return;
+    }
+    AccountSettingsDialog dialog(m_ctx, this);
+    if (dialog.exec() == QDialog::Accepted) {
+        statusBar()->showMessage(tr("Account settings saved."), 5000);
     }
 }
 

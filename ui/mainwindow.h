@@ -66,6 +66,7 @@ public Q_SLOTS:
     void handleDebuggerEvent(const Maskline::DebuggerEvent &event);
     void showSettings();
     void showCredentials();
+    void showAccountSettings();
     void openSession(const QString &sessionSid);
     // File > Open demo store: writes a small demo store to a new temporary file (off the GUI thread), then
     // announces it with demoStoreCreated (the application opens a console on it).

@@ -11,10 +11,12 @@
 #include <QSpinBox>
 #include <QVBoxLayout>
 
+#include "core/clock.h"
 #include "engineclient.h"
 #include "formatting.h"
 #include "numbermodel.h"
 #include "servicemodel.h"
+#include "sessiondialogs.h"
 #include "widgets.h"
 
 using namespace Qt::Literals::StringLiterals;
@@ -130,6 +132,7 @@ NewSessionDialog::NewSessionDialog(const ConsoleContext &context, QString servic
     m_ttl->setValue(-1);
     m_ttl->setSpecialValueText(tr("the Service's default"));
     m_ttl->setSuffix(tr(" s"));
+    m_expiry = new ExpiryEdit(this);
     m_first = new QLineEdit(this);
     m_first->setPlaceholderText(tr("optional, e.g. +14155550100"));
     m_second = new QLineEdit(this);
@@ -138,6 +141,7 @@ NewSessionDialog::NewSessionDialog(const ConsoleContext &context, QString servic
     form->addRow(tr("&Unique name:"), m_uniqueName);
     form->addRow(tr("&Mode:"), m_mode);
     form->addRow(tr("&TTL:"), m_ttl);
+    form->addRow(tr("&Expiry:"), m_expiry);
     form->addRow(tr("Participant &1:"), m_first);
     form->addRow(tr("Participant &2:"), m_second);
     layout->addLayout(form);
@@ -174,6 +178,13 @@ void NewSessionDialog::accept()
     p.mode = m_mode->currentText();
     if (m_ttl->value() >= 0) {
         p.ttl = m_ttl->value();
+    }
+    if (m_expiry->value().isValid()) {
+        if (m_ctx.clock && m_expiry->value() <= m_ctx.clock->now()) {
+            m_banner->showError(tr("The expiry is in the past: the session would close at once."));
+            return;
+        }
+        p.dateExpiry = m_expiry->value();
     }
     for (QLineEdit *edit : {m_first, m_second}) {
         const QString id = Format::compactNumber(edit->text());

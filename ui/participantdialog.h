@@ -15,6 +15,7 @@ class QSpinBox;
 
 namespace Maskline {
 
+class ExpiryEdit;
 class MessageBanner;
 class NumberModel;
 class ServiceCombo;
@@ -59,7 +60,7 @@ private:
 };
 
 // Creates a session in a Service the operator picks (the Sessions list's Service to begin with): unique name, mode,
-// TTL, and up to two participants. A refusal names the Service it came from.
+// TTL, date_expiry and up to two participants. A refusal names the Service it came from.
 class NewSessionDialog final : public QDialog
 {
     Q_OBJECT
@@ -73,6 +74,7 @@ public:
     QLineEdit *uniqueNameEdit() const { return m_uniqueName; }
     QLineEdit *firstEdit() const { return m_first; }
     QLineEdit *secondEdit() const { return m_second; }
+    ExpiryEdit *expiryEdit() const { return m_expiry; }
     MessageBanner *banner() const { return m_banner; }
     QPushButton *createButton() const;
     // "rides (KS…)": how the dialog names the chosen Service.
@@ -89,6 +91,7 @@ private:
     QLineEdit *m_uniqueName = nullptr;
     QComboBox *m_mode = nullptr;
     QSpinBox *m_ttl = nullptr;
+    ExpiryEdit *m_expiry = nullptr;
     QLineEdit *m_first = nullptr;
     QLineEdit *m_second = nullptr;
     MessageBanner *m_banner = nullptr;

@@ -20,6 +20,7 @@
 #include <QVBoxLayout>
 
 #include "engineclient.h"
+#include "proxy/proxy.h"
 #include "servicemodel.h"
 #include "widgets.h"
 
@@ -38,6 +39,7 @@ ServicesPane::ServicesPane(const ConsoleContext &context, QWidget *parent)
     m_view = makeTable(m_splitter);
     m_view->setSelectionMode(QAbstractItemView::SingleSelection);
     m_view->setModel(m_ctx.services);
+    m_view->setAccessibleName(tr("Services"));
     m_view->setColumnWidth(ServiceModel::UniqueNameColumn, 180);
     m_view->setColumnWidth(ServiceModel::SidColumn, 280);
     m_splitter->addWidget(m_view);
@@ -136,11 +138,34 @@ void ServicesPane::handleCurrentChanged()
         // values unless the operator is part-way through an edit: never throw away what they typed.
         if (formSnapshot() == m_loadedSnapshot) {
             loadForm(s);
-        } else {
-            m_banner->showInfo(tr("%1 was changed elsewhere while you were editing it. Save writes your values over "
-                                  "it; select it again to see the stored ones.")
-                                   .arg(s->uniqueName));
+            return;
         }
+        const QVariantList stored = snapshotOf(*s);
+        if (stored == m_knownStored) {
+            return; // nothing new (e.g. the re-read after a refused Save): keep what the banner says
+        }
+        m_knownStored = stored;
+        followUntouched(stored);
+        const QVariantList mine = formSnapshot();
+        QList<int> both;
+        for (int f = 0; f < mine.size(); ++f) {
+            if (mine.at(f) != m_loadedSnapshot.at(f) && stored.at(f) != m_loadedSnapshot.at(f) &&
+                stored.at(f) != mine.at(f)) {
+                both.append(f);
+            }
+        }
+        if (!both.isEmpty()) {
+            showConflicts(both, stored);
+        }
+        m_banner->showWarning(
+            both.isEmpty()
+                ? tr("%1 was changed elsewhere while you were editing it. Save sends only the fields you changed, so "
+                     "the other changes are kept.")
+                      .arg(s->uniqueName)
+                : tr("%1 was changed elsewhere while you were editing it, in %n field(s) you changed too (marked). "
+                     "Save keeps the other changes; the marked fields need your decision.",
+                     "", int(both.size()))
+                      .arg(s->uniqueName));
         return;
     }
     if (sender() == m_ctx.services) {
@@ -155,6 +180,7 @@ void ServicesPane::loadForm(const Service *s)
     if (sid != m_editingSid || sid.isEmpty()) {
         m_banner->clearMessage();
     }
+    clearConflicts();
     m_editingSid = sid;
     m_uniqueName->setText(s ? s->uniqueName : QString());
     m_sid->setText(s ? s->sid : QString());
@@ -170,31 +196,194 @@ void ServicesPane::loadForm(const Service *s)
     m_save->setText(s ? tr("&Save") : tr("&Create"));
     m_delete->setEnabled(s != nullptr);
     m_loadedSnapshot = formSnapshot();
+    m_knownStored = s ? snapshotOf(*s) : QVariantList();
 }
+
+namespace {
+enum Field
+{
+    UniqueNameField,
+    DefaultTtlField,
+    GeoMatchField,
+    NumberSelectionField,
+    CallbackUrlField,
+    InterceptUrlField,
+    OutOfSessionUrlField,
+    ChatInstanceField,
+    MxInsertOneField,
+    ArInsertNineField,
+    FIELD_COUNT
+};
+
+QString shown(const QVariant &value)
+{
+    if (value.typeId() == QMetaType::Bool) {
+        return value.toBool() ? ServicesPane::tr("on") : ServicesPane::tr("off");
+    }
+    const QString text = value.toString();
+    return text.isEmpty() ? ServicesPane::tr("(empty)") : text;
+}
+} // namespace
 
 QVariantList ServicesPane::formSnapshot() const
 {
-    return {m_uniqueName->text(),       m_defaultTtl->value(),
-            m_geoMatch->currentText(),  m_numberSelection->currentText(),
-            m_callbackUrl->text(),      m_interceptUrl->text(),
-            m_outOfSessionUrl->text(),  m_chatInstance->text(),
-            m_mxInsertOne->isChecked(), m_arInsertNine->isChecked()};
+    return {m_uniqueName->text().trimmed(),      m_defaultTtl->value(),
+            m_geoMatch->currentText(),           m_numberSelection->currentText(),
+            m_callbackUrl->text().trimmed(),     m_interceptUrl->text().trimmed(),
+            m_outOfSessionUrl->text().trimmed(), m_chatInstance->text().trimmed(),
+            m_mxInsertOne->isChecked(),          m_arInsertNine->isChecked()};
 }
 
-ServiceParams ServicesPane::formParams() const
+QVariantList ServicesPane::snapshotOf(const Service &s)
 {
+    return {s.uniqueName,
+            int(std::min<qint64>(s.defaultTtl, 2147483646)),
+            s.geoMatchLevel,
+            s.numberSelectionBehavior,
+            s.callbackUrl,
+            s.interceptCallbackUrl,
+            s.outOfSessionCallbackUrl,
+            s.chatInstanceSid,
+            s.mxInsertOne,
+            s.arInsertNine};
+}
+
+QStringList ServicesPane::fieldNames()
+{
+    return {tr("Unique name"),
+            tr("Default TTL"),
+            tr("Geo match level"),
+            tr("Number selection"),
+            tr("Callback URL"),
+            tr("Intercept callback URL"),
+            tr("Out-of-session callback URL"),
+            tr("Chat instance SID"),
+            tr("Insert Mexico's mobile '1'"),
+            tr("Insert Argentina's '9' for voice")};
+}
+
+QList<QWidget *> ServicesPane::fieldWidgets() const
+{
+    return {m_uniqueName,   m_defaultTtl,      m_geoMatch,     m_numberSelection, m_callbackUrl,
+            m_interceptUrl, m_outOfSessionUrl, m_chatInstance, m_mxInsertOne,     m_arInsertNine};
+}
+
+ServiceParams ServicesPane::changedParams(const QVariantList &base) const
+{
+    const QVariantList mine = formSnapshot();
+    auto changed = [&](int f) {
+        return f >= base.size() || mine.at(f) != base.at(f);
+    };
     ServiceParams p;
-    p.uniqueName = m_uniqueName->text().trimmed();
-    p.defaultTtl = m_defaultTtl->value();
-    p.geoMatchLevel = m_geoMatch->currentText();
-    p.numberSelectionBehavior = m_numberSelection->currentText();
-    p.callbackUrl = m_callbackUrl->text().trimmed();
-    p.interceptCallbackUrl = m_interceptUrl->text().trimmed();
-    p.outOfSessionCallbackUrl = m_outOfSessionUrl->text().trimmed();
-    p.chatInstanceSid = m_chatInstance->text().trimmed();
-    p.mxInsertOne = m_mxInsertOne->isChecked();
-    p.arInsertNine = m_arInsertNine->isChecked();
+    if (changed(UniqueNameField)) {
+        p.uniqueName = mine.at(UniqueNameField).toString();
+    }
+    if (changed(DefaultTtlField)) {
+        p.defaultTtl = mine.at(DefaultTtlField).toLongLong();
+    }
+    if (changed(GeoMatchField)) {
+        p.geoMatchLevel = mine.at(GeoMatchField).toString();
+    }
+    if (changed(NumberSelectionField)) {
+        p.numberSelectionBehavior = mine.at(NumberSelectionField).toString();
+    }
+    if (changed(CallbackUrlField)) {
+        p.callbackUrl = mine.at(CallbackUrlField).toString();
+    }
+    if (changed(InterceptUrlField)) {
+        p.interceptCallbackUrl = mine.at(InterceptUrlField).toString();
+    }
+    if (changed(OutOfSessionUrlField)) {
+        p.outOfSessionCallbackUrl = mine.at(OutOfSessionUrlField).toString();
+    }
+    if (changed(ChatInstanceField)) {
+        p.chatInstanceSid = mine.at(ChatInstanceField).toString();
+    }
+    if (changed(MxInsertOneField)) {
+        p.mxInsertOne = mine.at(MxInsertOneField).toBool();
+    }
+    if (changed(ArInsertNineField)) {
+        p.arInsertNine = mine.at(ArInsertNineField).toBool();
+    }
     return p;
+}
+
+void ServicesPane::followUntouched(const QVariantList &stored)
+{
+    // A field the operator has not touched shows what is stored now; only their own edits wait for Save.
+    const QVariantList mine = formSnapshot();
+    for (int f = 0; f < FIELD_COUNT; ++f) {
+        if (mine.value(f) != m_loadedSnapshot.value(f) || stored.value(f) == m_loadedSnapshot.value(f)) {
+            continue;
+        }
+        const QVariant v = stored.value(f);
+        switch (Field(f)) {
+        case UniqueNameField:
+            m_uniqueName->setText(v.toString());
+            break;
+        case DefaultTtlField:
+            m_defaultTtl->setValue(v.toInt());
+            break;
+        case GeoMatchField:
+            m_geoMatch->setCurrentText(v.toString());
+            break;
+        case NumberSelectionField:
+            m_numberSelection->setCurrentText(v.toString());
+            break;
+        case CallbackUrlField:
+            m_callbackUrl->setText(v.toString());
+            break;
+        case InterceptUrlField:
+            m_interceptUrl->setText(v.toString());
+            break;
+        case OutOfSessionUrlField:
+            m_outOfSessionUrl->setText(v.toString());
+            break;
+        case ChatInstanceField:
+            m_chatInstance->setText(v.toString());
+            break;
+        case MxInsertOneField:
+            m_mxInsertOne->setChecked(v.toBool());
+            break;
+        case ArInsertNineField:
+            m_arInsertNine->setChecked(v.toBool());
+            break;
+        case FIELD_COUNT:
+            break;
+        }
+        m_loadedSnapshot[f] = formSnapshot().value(f);
+    }
+}
+
+void ServicesPane::showConflicts(const QList<int> &fields, const QVariantList &stored)
+{
+    clearConflicts();
+    m_conflicts = fields;
+    const QList<QWidget *> widgets = fieldWidgets();
+    const QVariantList mine = formSnapshot();
+    for (int f : fields) {
+        QWidget *w = widgets.value(f);
+        if (!w) {
+            continue;
+        }
+        // The warning colour of the banners (widgets.cpp), on the field itself.
+        w->setStyleSheet(qobject_cast<QCheckBox *>(w) ? u"color: #9a5b00; font-weight: bold"_s
+                                                      : u"background-color: #fff3cd; color: #5c3c00"_s);
+        w->setToolTip(tr("Changed elsewhere to: %1\nYours: %2\nWhen the form was loaded: %3")
+                          .arg(shown(stored.value(f)), shown(mine.value(f)), shown(m_loadedSnapshot.value(f))));
+    }
+}
+
+void ServicesPane::clearConflicts()
+{
+    const QList<QWidget *> widgets = fieldWidgets();
+    for (int f : std::as_const(m_conflicts)) {
+        if (QWidget *w = widgets.value(f)) {
+            w->setStyleSheet(QString());
+            w->setToolTip(QString());
+        }
+    }
+    m_conflicts.clear();
 }
 
 void ServicesPane::newService()
@@ -208,8 +397,8 @@ void ServicesPane::newService()
 void ServicesPane::saveService()
 {
     m_banner->clearMessage();
-    const ServiceParams params = formParams();
     if (m_editingSid.isEmpty()) {
+        const ServiceParams params = changedParams({}); // every field
         m_ctx.engine->createService(params, this, [this](Result<Service> r) {
             if (!r) {
                 m_banner->showError(EngineClient::describe(r.error()));
@@ -221,14 +410,83 @@ void ServicesPane::saveService()
         });
         return;
     }
-    m_ctx.engine->updateService(m_editingSid, params, this, [this, saved = formSnapshot()](Result<Service> r) {
-        if (!r) {
-            m_banner->showError(EngineClient::describe(r.error()));
-            return;
+    const QVariantList base = m_loadedSnapshot;
+    const QVariantList mine = formSnapshot();
+    QList<int> changed;
+    for (int f = 0; f < FIELD_COUNT; ++f) {
+        if (mine.value(f) != base.value(f)) {
+            changed.append(f);
         }
-        m_loadedSnapshot = saved; // what was saved is what is stored: the form is clean again
-        m_banner->showInfo(tr("Saved %1.").arg(r->uniqueName));
-    });
+    }
+    if (changed.isEmpty()) {
+        m_banner->showInfo(tr("Nothing to save: the form shows the stored values."));
+        return;
+    }
+    struct Outcome
+    {
+        Service service;      // the stored Service: after the update, or as found on a conflict
+        QList<int> conflicts; // fields changed both here and in the store since the form was loaded
+    };
+    const ServiceParams params = changedParams(base);
+    // Compare and write in one job on the engine thread: nothing else writes between the check and the update.
+    m_ctx.engine->call(
+        this,
+        [sid = m_editingSid, params, base, mine, changed](Proxy &p, const QString &account) -> Result<Outcome> {
+            Result<Service> stored = p.fetchService(account, sid);
+            if (!stored) {
+                return stored.error();
+            }
+            const QVariantList now = snapshotOf(*stored);
+            Outcome outcome;
+            for (int f : changed) {
+                if (now.at(f) != base.at(f) && now.at(f) != mine.at(f)) {
+                    outcome.conflicts.append(f);
+                }
+            }
+            if (!outcome.conflicts.isEmpty()) {
+                outcome.service = *stored;
+                return outcome;
+            }
+            Result<Service> updated = p.updateService(account, sid, params);
+            if (!updated) {
+                return updated.error();
+            }
+            outcome.service = *updated;
+            return outcome;
+        },
+        [this, sid = m_editingSid, saved = mine](Result<Outcome> r) {
+            if (!r) {
+                m_banner->showError(EngineClient::describe(r.error()));
+                return;
+            }
+            if (m_editingSid != sid) {
+                return; // the operator moved to another Service meanwhile
+            }
+            if (!r->conflicts.isEmpty()) {
+                const QVariantList stored = snapshotOf(r->service);
+                const QStringList names = fieldNames();
+                QStringList lines;
+                for (int f : std::as_const(r->conflicts)) {
+                    lines.append(tr("%1: stored %2, yours %3")
+                                     .arg(names.value(f), shown(stored.value(f)), shown(saved.value(f))));
+                }
+                followUntouched(stored);
+                showConflicts(r->conflicts, stored);
+                m_knownStored = stored;
+                // The next Save compares against what is stored now: it writes the operator's values over these.
+                for (int f : std::as_const(r->conflicts)) {
+                    m_loadedSnapshot[f] = stored.value(f);
+                }
+                m_banner->showWarning(tr("Not saved: %1 was changed elsewhere since you opened it — %2. Press Save "
+                                         "again to write your values over these, or select the Service again to "
+                                         "see the stored ones.")
+                                          .arg(r->service.uniqueName, lines.join(u"; "_s)));
+                return;
+            }
+            clearConflicts();
+            loadForm(&r->service); // what is stored now, including changes made elsewhere to other fields
+            m_banner->showInfo(tr("Saved %1.").arg(r->service.uniqueName));
+        });
 }
 
 void ServicesPane::deleteService()

@@ -18,7 +18,9 @@ namespace Maskline {
 
 class MessageBanner;
 
-// Services: the list, and a form that edits every field of the selected one (or a new one).
+// Services: the list, and a form that edits every field of the selected one (or a new one). Save sends only the
+// fields the operator changed, and refuses (showing which fields, in a warning colour) when one of them was also
+// changed elsewhere since the form was loaded; a second Save then writes the operator's values over those.
 class ServicesPane final : public QWidget
 {
     Q_OBJECT
@@ -33,6 +35,11 @@ public:
     QLineEdit *uniqueNameEdit() const { return m_uniqueName; }
     QLineEdit *callbackUrlEdit() const { return m_callbackUrl; }
     QPushButton *saveButton() const { return m_save; }
+    QSpinBox *defaultTtlBox() const { return m_defaultTtl; }
+    QComboBox *geoMatchCombo() const { return m_geoMatch; }
+    // The fields a Save found changed both in the form and in the store since the form was loaded (indices into
+    // fieldNames()).
+    QList<int> conflictingFields() const { return m_conflicts; }
     MessageBanner *banner() const { return m_banner; }
     QString selectedSid() const;
 
@@ -46,8 +53,18 @@ private:
     void confirmDelete(const QString &sid, const QString &name, const QString &ends);
     void handleCurrentChanged();
     void loadForm(const Service *service);
-    QVariantList formSnapshot() const; // the form's values, to tell an unsaved edit from a clean form
-    ServiceParams formParams() const;
+    // The form's values (and a stored Service's, in the same order and shape), to tell an unsaved edit from a clean
+    // form and to find what changed where.
+    QVariantList formSnapshot() const;
+    static QVariantList snapshotOf(const Service &service);
+    // Only the fields whose value differs from `base`: a Save never writes back what the operator did not touch.
+    ServiceParams changedParams(const QVariantList &base) const;
+    QList<QWidget *> fieldWidgets() const;
+    static QStringList fieldNames();
+    // Marks the fields changed both here and elsewhere (warning colour, stored value in the tooltip).
+    void showConflicts(const QList<int> &fields, const QVariantList &stored);
+    void clearConflicts();
+    void followUntouched(const QVariantList &stored);
     void showContextMenu(const QPoint &pos);
 
     ConsoleContext m_ctx;
@@ -69,6 +86,8 @@ private:
     MessageBanner *m_banner = nullptr;
     QString m_editingSid; // empty: the form creates a new Service
     QVariantList m_loadedSnapshot;
+    QList<int> m_conflicts;
+    QVariantList m_knownStored; // the stored values the form last heard of
 };
 
 } // namespace Maskline

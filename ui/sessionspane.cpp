@@ -136,6 +136,7 @@ SessionsPane::SessionsPane(const ConsoleContext &context, QWidget *parent)
     m_view->setSelectionMode(QAbstractItemView::SingleSelection);
     m_view->setModel(m_model);
     m_view->setItemDelegateForColumn(SessionModel::StatusColumn, new StatusDelegate(m_view));
+    m_view->setAccessibleName(tr("Sessions"));
     m_view->setColumnWidth(SessionModel::StatusColumn, 110);
     m_view->setColumnWidth(SessionModel::UniqueNameColumn, 170);
     m_view->setColumnWidth(SessionModel::SidColumn, 270);
@@ -179,6 +180,7 @@ SessionsPane::SessionsPane(const ConsoleContext &context, QWidget *parent)
     m_participantView = makeTable(participantsPage);
     m_participantView->setSelectionMode(QAbstractItemView::SingleSelection);
     m_participantView->setModel(m_participants);
+    m_participantView->setAccessibleName(tr("Participants"));
     m_participantView->setColumnWidth(ParticipantModel::IdentifierColumn, 170);
     m_participantView->setColumnWidth(ParticipantModel::MappingColumn, 30);
     m_participantView->setColumnWidth(ParticipantModel::ProxyNumberColumn, 170);
@@ -187,6 +189,7 @@ SessionsPane::SessionsPane(const ConsoleContext &context, QWidget *parent)
 
     m_interactionView = makeTable(m_tabs);
     m_interactionView->setModel(m_interactions);
+    m_interactionView->setAccessibleName(tr("Interactions"));
     m_interactionView->setColumnWidth(InteractionModel::TimeColumn, 140);
     m_interactionView->setColumnWidth(InteractionModel::TypeColumn, 70);
     m_interactionView->setColumnWidth(InteractionModel::DirectionColumn, 230);
@@ -194,6 +197,7 @@ SessionsPane::SessionsPane(const ConsoleContext &context, QWidget *parent)
     m_tabs->addTab(m_interactionView, tr("&Interactions"));
     m_refusalView = makeTable(m_tabs);
     m_refusalView->setModel(m_refusals);
+    m_refusalView->setAccessibleName(tr("Refused and dropped traffic"));
     m_refusalView->setColumnWidth(DebuggerLogModel::TimeColumn, 140);
     m_refusalView->setColumnWidth(DebuggerLogModel::LevelColumn, 70);
     m_refusalView->setColumnWidth(DebuggerLogModel::CodeColumn, 60);
@@ -205,8 +209,9 @@ SessionsPane::SessionsPane(const ConsoleContext &context, QWidget *parent)
     m_detailSplitter->addWidget(m_tabs);
     m_detailSplitter->setStretchFactor(0, 1);
     m_detailSplitter->setStretchFactor(1, 3);
-    detailScroll->setMinimumWidth(260);
-    m_detailSplitter->setSizes({380, 1000});
+    // Wide enough for a SID on its own line (34 characters), so the details never scroll sideways.
+    detailScroll->setMinimumWidth(fontMetrics().horizontalAdvance(u"KC0123456789abcdef0123456789abcdef"_s) + 40);
+    m_detailSplitter->setSizes({380, 700});
     m_splitter->addWidget(m_detailSplitter);
     m_splitter->setStretchFactor(0, 3);
     m_splitter->setStretchFactor(1, 2);
@@ -230,6 +235,14 @@ SessionsPane::SessionsPane(const ConsoleContext &context, QWidget *parent)
     connect(m_from, &QDateTimeEdit::dateTimeChanged, &m_debounce, qOverload<>(&QTimer::start));
     connect(m_to, &QDateTimeEdit::dateTimeChanged, &m_debounce, qOverload<>(&QTimer::start));
     connect(clear, &QPushButton::clicked, this, &SessionsPane::clearFilters);
+    // The filter rows in reading order — first row, then second — and Clear filters after them, then the list.
+    QWidget *order[] = {m_service, m_status, m_text, m_identifier, m_proxyNumber, m_dated, m_from, m_to, clear, m_view};
+    for (size_t i = 1; i < std::size(order); ++i) {
+        setTabOrder(order[i - 1], order[i]);
+    }
+    for (QLineEdit *e : {m_text, m_identifier, m_proxyNumber}) {
+        e->setAccessibleName(e->placeholderText());
+    }
 
     m_newAction = makeAction(tr("&New session…"), &SessionsPane::newSession, create);
     m_closeAction = makeAction(tr("&Close session…"), &SessionsPane::closeSelected, m_close);
@@ -238,6 +251,7 @@ SessionsPane::SessionsPane(const ConsoleContext &context, QWidget *parent)
     m_addParticipantAction = makeAction(tr("&Add participant…"), &SessionsPane::addParticipant, m_addParticipant);
     m_removeParticipantAction =
         makeAction(tr("Re&move participant…"), &SessionsPane::removeParticipant, m_removeParticipant);
+    createMoreActions(actions, pActions);
     connect(m_participantView->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             &SessionsPane::updateDetails);
     connect(m_model, &PagedSqlModelBase::pageLoaded, this, &SessionsPane::updateFirstRun);
@@ -269,6 +283,7 @@ SessionsPane::SessionsPane(const ConsoleContext &context, QWidget *parent)
     connect(m_model, &PagedSqlModelBase::pageLoaded, this, selectPending);
     connect(m_model, &QAbstractItemModel::rowsInserted, this, selectPending);
 
+    connect(m_participants, &PagedSqlModelBase::pageLoaded, this, &SessionsPane::selectPendingParticipant);
     for (QAbstractItemModel *m : {static_cast<QAbstractItemModel *>(m_participants)}) {
         connect(m, &QAbstractItemModel::modelReset, this, &SessionsPane::updateMapping);
         connect(m, &QAbstractItemModel::rowsInserted, this, &SessionsPane::updateMapping);
@@ -401,6 +416,34 @@ void SessionsPane::showHolders(const QString &serviceSid, const QString &numberS
     applyFilters();
 }
 
+void SessionsPane::showSessionsOf(const QString &identifier)
+{
+    clearFilters();
+    m_identifier->setText(identifier);
+    applyFilters();
+}
+
+void SessionsPane::showParticipant(const QString &participantSid)
+{
+    m_pendingParticipant = participantSid;
+    m_tabs->setCurrentWidget(m_participantView->parentWidget()); // the Participants page
+    selectPendingParticipant();
+}
+
+void SessionsPane::selectPendingParticipant()
+{
+    if (m_pendingParticipant.isEmpty()) {
+        return;
+    }
+    const int row = m_participants->rowOfSid(m_pendingParticipant);
+    if (row < 0) {
+        return;
+    }
+    m_pendingParticipant.clear();
+    m_participantView->setCurrentIndex(m_participants->index(row, 0));
+    m_participantView->selectRow(row);
+}
+
 void SessionsPane::selectSession(const QString &sid)
 {
     const int row = m_model->rowOfSid(sid);
@@ -451,6 +494,7 @@ void SessionsPane::updateDetails()
     m_addParticipantAction->setEnabled(s && s->isActive());
     m_removeParticipantAction->setEnabled(s && p.isValid() && m_participants->rowAt(p.row()) &&
                                           !m_participants->rowAt(p.row())->dateDeleted.isValid());
+    updateMoreActions(s);
     if (!s) {
         m_details->setText(tr("<i>Select a session to see its details, participants and interactions.</i>"));
         return;
@@ -468,8 +512,15 @@ void SessionsPane::updateDetails()
     QString html = u"<b style='font-size:large'>%1</b><br><span style='color:%2'>&#9679; %3</span><table>"_s.arg(
         (s->uniqueName.isEmpty() ? s->sid : s->uniqueName).toHtmlEscaped(), colour.name(),
         SessionModel::statusText(s->status).toHtmlEscaped());
-    html += row(tr("SID"), s->sid);
-    html += row(tr("Service"), s->serviceSid);
+    // SIDs are long words that cannot wrap: each gets a whole line under its label, so a narrow panel (1024 px wide
+    // windows) needs no sideways scrolling.
+    auto wide = [](const QString &label, const QString &value) {
+        return u"<tr><td colspan='2' style='color:#666'>%1</td></tr><tr><td colspan='2'>%2</td></tr>"_s.arg(
+            label.toHtmlEscaped(), value.toHtmlEscaped());
+    };
+    html += wide(tr("SID"), s->sid);
+    const Service *service = m_ctx.services ? m_ctx.services->rowAt(m_ctx.services->rowOfSid(s->serviceSid)) : nullptr;
+    html += wide(tr("Service"), service ? u"%1 · %2"_s.arg(service->uniqueName, s->serviceSid) : s->serviceSid);
     html += row(tr("Mode"), s->mode);
     html += row(tr("TTL"), s->ttl > 0 ? Format::duration(s->ttl) : tr("none"));
     html += row(tr("date_expiry"), Format::dateTime(s->dateExpiry));
@@ -508,6 +559,7 @@ void SessionsPane::updateMapping()
                                .arg(lines.join(u";  "_s)));
     }
     m_interactions->setParticipantNames(m_participants->identifiers());
+    updateMoreActions(selectedSession());
 }
 
 void SessionsPane::updateSummary()
@@ -662,6 +714,8 @@ void SessionsPane::showContextMenu(const QPoint &pos)
     menu.addAction(m_closeAction);
     menu.addAction(m_reopenAction);
     menu.addAction(m_addParticipantAction);
+    menu.addAction(m_editAction);
+    menu.addAction(m_sendAction);
     menu.addSeparator();
     menu.addAction(m_deleteAction);
     menu.exec(m_view->viewport()->mapToGlobal(pos));

@@ -11,6 +11,7 @@ class QAction;
 class QCheckBox;
 class QComboBox;
 class QDateTimeEdit;
+class QHBoxLayout;
 class QLabel;
 class QLineEdit;
 class QPushButton;
@@ -71,6 +72,9 @@ public:
     QAction *deleteAction() const { return m_deleteAction; }
     QAction *addParticipantAction() const { return m_addParticipantAction; }
     QAction *removeParticipantAction() const { return m_removeParticipantAction; }
+    QAction *editAction() const { return m_editAction; }
+    QAction *sendMessageAction() const { return m_sendAction; }
+    QAction *deleteInteractionAction() const { return m_deleteInteractionAction; }
     QPushButton *closeButton() const { return m_close; }
     QPushButton *removeParticipantButton() const { return m_removeParticipant; }
     // The first-run checklist shown instead of the empty table while the store has no session at all.
@@ -85,6 +89,10 @@ public Q_SLOTS:
     void setAccountSid(const QString &accountSid);
     void jumpToSession(const QString &sessionSid);
     void showHolders(const QString &serviceSid, const QString &numberSid, const QString &number);
+    // The sessions a participant's number is in (all services, any status).
+    void showSessionsOf(const QString &identifier);
+    // Selects a participant of the shown session (on the Participants tab) once its list has loaded.
+    void showParticipant(const QString &participantSid);
     void selectSession(const QString &sid);
     void newSession();
     void closeSelected();
@@ -92,12 +100,18 @@ public Q_SLOTS:
     void deleteSelected();
     void addParticipant();
     void removeParticipant();
+    void editSelected();
+    void sendMessage();
+    void deleteInteraction();
     void clearFilters();
     void focusFilter();
 
 Q_SIGNALS:
     // A first-run checklist link: "service", "numbers", "simulator" or "demo".
     void firstRunStepRequested(const QString &step);
+
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override;
 
 private:
     void handleCurrentChanged();
@@ -108,6 +122,10 @@ private:
     void showContextMenu(const QPoint &pos);
     void updateFirstRun();
     void updateRefusalsTab();
+    void selectPendingParticipant();
+    // sessionactions.cpp: TTL and expiry, send a message as a participant, delete an interaction.
+    void createMoreActions(QHBoxLayout *sessionButtons, QHBoxLayout *participantButtons);
+    void updateMoreActions(const Session *s);
     QAction *makeAction(const QString &text, void (SessionsPane::*slot)(), QPushButton *button);
 
     ConsoleContext m_ctx;
@@ -150,8 +168,12 @@ private:
     QAction *m_deleteAction = nullptr;
     QAction *m_addParticipantAction = nullptr;
     QAction *m_removeParticipantAction = nullptr;
+    QAction *m_editAction = nullptr;
+    QAction *m_sendAction = nullptr;
+    QAction *m_deleteInteractionAction = nullptr;
     QLabel *m_firstRun = nullptr;
     QString m_pendingSelect;
+    QString m_pendingParticipant;
 };
 
 } // namespace Maskline

@@ -22,6 +22,7 @@
 #include <QVBoxLayout>
 
 #include "core/sid.h"
+#include "translations.h"
 
 using namespace Qt::Literals::StringLiterals;
 
@@ -180,6 +181,7 @@ ConsoleSettings ConsoleSettings::load(QSettings &s)
     c.checkSignatures = s.value(SIGNATURES.setting, u"on"_s).toString() != u"off"_s;
     c.debuggerRetentionDays = s.value(DEBUGGER_RETENTION.setting, 30).toInt();
     c.sessionRetentionDays = s.value(SESSION_RETENTION.setting, 90).toInt();
+    c.language = s.value(u"console/language"_s).toString();
     return c;
 }
 
@@ -202,6 +204,11 @@ void ConsoleSettings::save(QSettings &s) const
     put(SIGNATURES, checkSignatures ? u"on"_s : u"off"_s);
     put(DEBUGGER_RETENTION, QString::number(debuggerRetentionDays));
     put(SESSION_RETENTION, QString::number(sessionRetentionDays));
+    if (language.isEmpty()) {
+        s.remove(u"console/language"_s);
+    } else {
+        s.setValue(u"console/language"_s, language);
+    }
 }
 
 QList<QByteArray> ConsoleSettings::applyToEnvironment(QSettings &s) const
@@ -307,6 +314,17 @@ SettingsDialog::SettingsDialog(const ConsoleSettings &s, QWidget *parent)
     retentionForm->addRow(tr("Keep c&losed sessions:"), m_sessionRetention);
     layout->addWidget(retention);
 
+    auto *language = new QGroupBox(tr("Language"), this);
+    auto *languageForm = new QFormLayout(language);
+    m_language = new QComboBox(language);
+    m_language->addItem(tr("System default"), QString());
+    for (const auto &[code, name] : Translations::available()) {
+        m_language->addItem(name, code);
+    }
+    m_language->setCurrentIndex(std::max(0, m_language->findData(s.language)));
+    languageForm->addRow(tr("&Language:"), m_language);
+    layout->addWidget(language);
+
     m_problems = new QLabel(this);
     m_problems->setWordWrap(true);
     m_problems->setTextFormat(Qt::RichText);
@@ -405,6 +423,7 @@ ConsoleSettings SettingsDialog::settings() const
     s.checkSignatures = m_signatures->isChecked();
     s.debuggerRetentionDays = m_debuggerRetention->value();
     s.sessionRetentionDays = m_sessionRetention->value();
+    s.language = m_language->currentData().toString();
     return s;
 }
 

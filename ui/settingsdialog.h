@@ -46,6 +46,7 @@ struct ConsoleSettings
     bool checkSignatures = true;    // MASKLINE_WEBHOOK_SIGNATURE=on|off
     int debuggerRetentionDays = 30; // MASKLINE_DEBUGGER_RETENTION_DAYS
     int sessionRetentionDays = 90;  // MASKLINE_SESSION_RETENTION_DAYS
+    QString language;               // the console's own: "" (the system's), "en" or "de"
 
     static ConsoleSettings load(QSettings &settings);
     void save(QSettings &settings) const;
@@ -99,6 +100,7 @@ private:
     QCheckBox *m_signatures = nullptr;
     QSpinBox *m_debuggerRetention = nullptr;
     QSpinBox *m_sessionRetention = nullptr;
+    QComboBox *m_language = nullptr;
     QPushButton *m_revealToken = nullptr;
     QLabel *m_problems = nullptr;
     QLabel *m_webhooks = nullptr;

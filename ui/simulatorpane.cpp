@@ -1,5 +1,7 @@
 #include "simulatorpane.h"
 
+#include <algorithm>
+
 #include <QComboBox>
 #include <QFormLayout>
 #include <QGroupBox>
@@ -10,12 +12,13 @@
 #include <QPushButton>
 #include <QSettings>
 #include <QTableView>
+#include <QTimer>
 #include <QVBoxLayout>
 
 #include "engineclient.h"
 #include "formatting.h"
-#include "numbermodel.h"
 #include "simulator.h"
+#include "store/sqlquery.h"
 #include "widgets.h"
 
 using namespace Qt::Literals::StringLiterals;
@@ -25,26 +28,23 @@ namespace Maskline {
 SimulatorPane::SimulatorPane(const ConsoleContext &context, QWidget *parent)
     : QWidget(parent)
     , m_ctx(context)
-    , m_numbers(new NumberModel(context.reader, this))
     , m_traffic(new SimulatorTrafficModel(this))
 {
     auto *layout = new QVBoxLayout(this);
     auto *box = new QGroupBox(tr("A handset"), this);
     auto *form = new QFormLayout(box);
-    m_service = new ServiceCombo(context.services, false, box);
     m_from = new QLineEdit(box);
     m_from->setPlaceholderText(tr("the handset's own number — a participant's identifier, e.g. +14155550100"));
     m_to = new QComboBox(box);
     m_to->setEditable(true);
-    m_to->setModel(m_numbers);
-    m_to->setModelColumn(NumberModel::NumberColumn);
+    m_to->setInsertPolicy(QComboBox::NoInsert);
     m_to->setCurrentIndex(-1);
-    m_to->lineEdit()->setPlaceholderText(tr("the proxy number it was given"));
+    m_to->lineEdit()->setPlaceholderText(tr("the proxy number it was given — the number decides the Service"));
+    m_to->setAccessibleName(tr("To (proxy number)"));
     m_body = new QLineEdit(box);
     m_body->setPlaceholderText(tr("Hello from the simulator"));
     m_media = new QLineEdit(box);
     m_media->setPlaceholderText(tr("optional media URLs, separated by spaces (MMS)"));
-    form->addRow(tr("Service:"), m_service);
     form->addRow(tr("&From:"), m_from);
     form->addRow(tr("&To (proxy number):"), m_to);
     form->addRow(tr("&Body:"), m_body);
@@ -65,6 +65,7 @@ SimulatorPane::SimulatorPane(const ConsoleContext &context, QWidget *parent)
     layout->addWidget(new QLabel(tr("What the simulator carrier saw (newest first):"), this));
     m_view = makeTable(this);
     m_view->setModel(m_traffic);
+    m_view->setAccessibleName(tr("Simulated traffic"));
     m_view->setColumnWidth(SimulatorTrafficModel::TimeColumn, 140);
     m_view->setColumnWidth(SimulatorTrafficModel::DirectionColumn, 150);
     m_view->setColumnWidth(SimulatorTrafficModel::KindColumn, 60);
@@ -73,8 +74,6 @@ SimulatorPane::SimulatorPane(const ConsoleContext &context, QWidget *parent)
     m_view->setColumnWidth(SimulatorTrafficModel::ContentColumn, 260);
     layout->addWidget(m_view, 1);
 
-    connect(m_service, &ServiceCombo::serviceChanged, m_numbers, &NumberModel::setServiceSid);
-    connect(m_numbers, &QAbstractItemModel::modelReset, this, [this]() { m_to->setCurrentIndex(-1); });
     connect(m_send, &QPushButton::clicked, this, &SimulatorPane::sendSms);
     connect(m_body, &QLineEdit::returnPressed, this, &SimulatorPane::sendSms);
     connect(m_call, &QPushButton::clicked, this, &SimulatorPane::placeCall);
@@ -82,8 +81,85 @@ SimulatorPane::SimulatorPane(const ConsoleContext &context, QWidget *parent)
         connect(m_ctx.simulator, &SimulatorBackend::trafficRecorded, m_traffic, &SimulatorTrafficModel::append);
         connect(m_ctx.simulator, &SimulatorBackend::availabilityChanged, this, &SimulatorPane::updateAvailability);
     }
-    m_numbers->setServiceSid(m_service->currentSid());
+    if (m_ctx.engine) {
+        connect(m_ctx.engine, &EngineClient::started, this, &SimulatorPane::reloadNumbers);
+    }
+    reloadNumbers();
     updateAvailability();
+}
+
+void SimulatorPane::handleChanges(const QList<Change> &changes)
+{
+    const bool relevant = std::any_of(changes.cbegin(), changes.cend(), [](const Change &c) {
+        return c.kind == Change::Kind::PhoneNumber || c.kind == Change::Kind::Service;
+    });
+    if (relevant && !m_reloadScheduled) {
+        m_reloadScheduled = true;
+        QTimer::singleShot(250, this, [this]() {
+            m_reloadScheduled = false;
+            reloadNumbers();
+        });
+    }
+}
+
+void SimulatorPane::reloadNumbers()
+{
+    if (!m_ctx.reader || !m_ctx.engine || m_ctx.engine->accountSid().isEmpty()) {
+        return;
+    }
+    if (m_numbersTicket) {
+        m_numbersTicket->cancel();
+    }
+    struct PoolNumber
+    {
+        QString number;
+        QString friendlyName;
+        QString service;
+    };
+    constexpr int MAX_NUMBERS = 2000; // a pick list, not the Numbers pane: beyond this, type the number
+    m_numbersTicket = m_ctx.reader->read(
+        this,
+        [account = m_ctx.engine->accountSid()](const QSqlDatabase &db) {
+            SqlQuery q(db,
+                       u"SELECT n.phone_number, n.friendly_name, s.unique_name FROM phone_numbers n JOIN services s "
+                       u"ON s.sid = n.service_sid WHERE n.account_sid = :a ORDER BY s.unique_name, "
+                       u"n.phone_number LIMIT :limit"_s);
+            q.bind(u":a"_s, account).bind(u":limit"_s, MAX_NUMBERS).exec();
+            QList<PoolNumber> numbers;
+            while (q.next()) {
+                numbers.append({q.value(0).toString(), q.value(1).toString(), q.value(2).toString()});
+            }
+            return numbers;
+        },
+        [this](Result<QList<PoolNumber>> numbers) {
+            m_numbersTicket.reset();
+            if (!numbers) {
+                return;
+            }
+            const QString typed = m_to->currentText();
+            const QString chosen = toNumber();
+            m_to->clear();
+            for (const PoolNumber &n : *numbers) {
+                const QString name = n.friendlyName.isEmpty() || n.friendlyName == n.number
+                                         ? n.service
+                                         : u"%1, %2"_s.arg(n.service, n.friendlyName);
+                m_to->addItem(u"%1 — %2"_s.arg(n.number, name), n.number);
+            }
+            const int again = chosen.isEmpty() ? -1 : m_to->findData(chosen);
+            m_to->setCurrentIndex(again);
+            if (again < 0) {
+                m_to->setEditText(typed);
+            }
+        });
+}
+
+QString SimulatorPane::toNumber() const
+{
+    const int i = m_to->currentIndex();
+    if (i >= 0 && m_to->itemText(i) == m_to->currentText()) {
+        return m_to->itemData(i).toString();
+    }
+    return Format::compactNumber(m_to->currentText());
 }
 
 void SimulatorPane::updateAvailability()
@@ -105,7 +181,7 @@ void SimulatorPane::sendSms()
     attempt.direction = SimulatedTraffic::Direction::Inbound;
     attempt.kind = SimulatedTraffic::Kind::Sms;
     attempt.from = Format::compactNumber(m_from->text());
-    attempt.to = Format::compactNumber(m_to->currentText());
+    attempt.to = toNumber();
     attempt.body = m_body->text();
     attempt.media = m_media->text().split(u' ', Qt::SkipEmptyParts);
     attempt.time = QDateTime::currentDateTimeUtc();
@@ -133,7 +209,7 @@ void SimulatorPane::placeCall()
     attempt.direction = SimulatedTraffic::Direction::Inbound;
     attempt.kind = SimulatedTraffic::Kind::Call;
     attempt.from = Format::compactNumber(m_from->text());
-    attempt.to = Format::compactNumber(m_to->currentText());
+    attempt.to = toNumber();
     attempt.time = QDateTime::currentDateTimeUtc();
     if (attempt.from.isEmpty() || attempt.to.isEmpty()) {
         m_banner->showError(tr("Give the handset's number (From) and the proxy number it calls (To)."));

@@ -3,6 +3,8 @@
 #include <QWidget>
 
 #include "consolecontext.h"
+#include "proxy/types.h"
+#include "storereader.h"
 
 class QComboBox;
 class QLabel;
@@ -14,13 +16,13 @@ class QTableView;
 namespace Maskline {
 
 class MessageBanner;
-class NumberModel;
-class ServiceCombo;
 class SimulatorTrafficModel;
 struct SimulatedTraffic;
 
 // Simulator: send an SMS or place a call "from a handset" to a proxy number, and watch what Maskline routes — the way
-// to try Maskline without a carrier. Built against SimulatorBackend (models/simulator.h).
+// to try Maskline without a carrier. Built against SimulatorBackend (models/simulator.h). The To list holds every
+// pool number of the account with its Service's name: the number alone decides which Service routes the message (a
+// number is in one pool at most), so there is no Service box to contradict it.
 class SimulatorPane final : public QWidget
 {
     Q_OBJECT
@@ -31,6 +33,8 @@ public:
 
     QLineEdit *fromEdit() const { return m_from; }
     QComboBox *toCombo() const { return m_to; }
+    // The number the To box means: the chosen pool number, or what was typed.
+    QString toNumber() const;
     QLineEdit *bodyEdit() const { return m_body; }
     QLineEdit *mediaEdit() const { return m_media; }
     QPushButton *sendButton() const { return m_send; }
@@ -44,6 +48,9 @@ public:
 
 public Q_SLOTS:
     void sendSms();
+    // Reloads the To list when pool numbers or Services changed.
+    void handleChanges(const QList<Maskline::Change> &changes);
+    void reloadNumbers();
     void placeCall();
 
 private:
@@ -51,9 +58,9 @@ private:
     void updateAvailability();
 
     ConsoleContext m_ctx;
-    NumberModel *m_numbers = nullptr;
+    ReadTicketPtr m_numbersTicket;
+    bool m_reloadScheduled = false;
     SimulatorTrafficModel *m_traffic = nullptr;
-    ServiceCombo *m_service = nullptr;
     QLineEdit *m_from = nullptr;
     QComboBox *m_to = nullptr;
     QLineEdit *m_body = nullptr;

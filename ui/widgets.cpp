@@ -149,6 +149,8 @@ QTableView *makeTable(QWidget *parent)
     view->setAlternatingRowColors(true);
     view->setWordWrap(false);
     view->setContextMenuPolicy(Qt::CustomContextMenu);
+    // Tab moves on to the next control (the arrow keys move within the table), so the keyboard never gets stuck.
+    view->setTabKeyNavigation(false);
     view->verticalHeader()->setVisible(false);
     view->verticalHeader()->setDefaultSectionSize(view->fontMetrics().height() + 8);
     view->horizontalHeader()->setStretchLastSection(true);

@@ -8,7 +8,9 @@ namespace Maskline::Catalogue {
 namespace {
 
 // Generated from shared/reference/proxy-error-codes.json (Twilio's error catalogue, 80000-80999).
+// Sorted by code. 20429 is not a Proxy code, but the engine records its rate-limit refusals as debugger events too.
 const Entry ENTRIES[] = {
+    {20429, true, u"Too Many Requests"},
     {80101, true, u"Number Already Added to Another Service"},
     {80102, false, u"Participant Already In Interaction"},
     {80103, true, u"Participant Already In Session"},

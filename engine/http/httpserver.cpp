@@ -42,6 +42,7 @@
 #include <QSslCertificate>
 #include <QSslKey>
 #include <QTcpSocket>
+#include <QTimer>
 #include <QUrl>
 
 namespace Maskline {
@@ -203,6 +204,109 @@ HttpServer::HttpServer(Proxy &proxy, Debugger *debugger, const Clock &clock, Htt
 }
 
 HttpServer::~HttpServer() = default;
+
+namespace {
+
+// Rate-limit refusals reach the debugger as one event per endpoint and Service (and Session, when the path names one)
+// per second, carrying how many were refused, so a flood is visible without flooding the store. The first refusal
+// in a quiet scope is recorded at once (an operator watching the Debugger sees it as it happens); the rest of that
+// second are counted and recorded together when the timer fires, and a scope quiet for a whole second is forgotten.
+// A child of the HttpServer, on the engine thread.
+class RefusalTally final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(RefusalTally)
+
+public:
+    static constexpr int WINDOW_MS = 1000;
+    static constexpr qsizetype MAX_SCOPES = 1024; // beyond this, new scopes fold into the account's one
+
+    RefusalTally(Debugger *debugger, QObject *parent)
+        : QObject(parent)
+        , m_debugger(debugger)
+    {
+        m_timer.setSingleShot(true);
+        m_timer.setInterval(WINDOW_MS);
+        connect(&m_timer, &QTimer::timeout, this, &RefusalTally::flush);
+    }
+
+    void note(const HttpRequest &request, const QString &label, const QStringList &args, int retryAfter)
+    {
+        DebuggerEvent event;
+        event.accountSid = request.account.sid;
+        event.code = ApiError::tooManyRequests().code;
+        event.logLevel = QStringLiteral("error");
+        event.serviceSid = args.value(0).startsWith(Sid::SERVICE) ? args.value(0) : QString();
+        event.sessionSid = args.value(1).startsWith(Sid::SESSION) ? args.value(1) : QString();
+        event.requestMethod = methodName(request.method);
+        event.requestUrl =
+            request.baseUrl + request.path + (request.query.isEmpty() ? QString() : u'?' + request.query);
+        constexpr qsizetype MAX_VARIABLES = 16 * 1024;
+        event.requestVariables = QString::fromUtf8(request.body.left(MAX_VARIABLES));
+        event.responseBody = QString::fromUtf8(HttpReply::error(ApiError::tooManyRequests()).body);
+
+        QString key = event.requestMethod + u' ' + label + u' ' + event.accountSid + u' ' + event.serviceSid + u' ' +
+                      event.sessionSid;
+        if (!m_scopes.contains(key) && m_scopes.size() >= MAX_SCOPES) {
+            key = event.requestMethod + u' ' + label + u' ' + event.accountSid;
+            event.serviceSid.clear();
+            event.sessionSid.clear();
+        }
+        auto it = m_scopes.find(key);
+        if (it == m_scopes.end()) {
+            m_debugger->record(describe(event, label, retryAfter, 1));
+            m_scopes.insert(key, {std::move(event), label, retryAfter, 0});
+        } else {
+            it->last = std::move(event);
+            it->retryAfter = retryAfter;
+            ++it->pending;
+        }
+        if (!m_timer.isActive()) {
+            m_timer.start();
+        }
+    }
+
+private:
+    struct Scope
+    {
+        DebuggerEvent last; // the latest refused request, with its SIDs
+        QString label;      // the endpoint's template, for the message
+        int retryAfter = 1;
+        int pending = 0; // refused since the last event
+    };
+
+    // "Too Many Requests: 12 refused on POST /carrier/simulator/sms …": the console reads the count back from here.
+    static DebuggerEvent describe(DebuggerEvent event, const QString &label, int retryAfter, int count)
+    {
+        event.message = QStringLiteral("Too Many Requests: %1 refused on %2 %3 by the rate limit (Retry-After: %4 s)")
+                            .arg(count)
+                            .arg(event.requestMethod, label)
+                            .arg(retryAfter);
+        return event;
+    }
+
+    void flush()
+    {
+        for (auto it = m_scopes.begin(); it != m_scopes.end();) {
+            if (it->pending == 0) {
+                it = m_scopes.erase(it);
+                continue;
+            }
+            m_debugger->record(describe(it->last, it->label, it->retryAfter, it->pending));
+            it->pending = 0;
+            ++it;
+        }
+        if (!m_scopes.isEmpty()) {
+            m_timer.start();
+        }
+    }
+
+    Debugger *m_debugger;
+    QHash<QString, Scope> m_scopes;
+    QTimer m_timer;
+};
+
+} // namespace
 
 // THE route table. One line per operation; {Name:KS} arguments only match SIDs with that prefix. Later issues add
 // their routes here (carrier webhooks as Access::Public, checking their own signatures).
@@ -759,6 +863,13 @@ void HttpServer::dispatch(HttpRequest &request, QString &routeLabel, const Respo
         const RateLimiter::Decision decision = m_rateLimiter->acquire(
             request.account.sid + u' ' + methodName(request.method) + u' ' + found.label + u' ' + scope);
         if (!decision.allowed) {
+            if (m_debugger) {
+                auto *tally = findChild<RefusalTally *>(QString(), Qt::FindDirectChildrenOnly);
+                if (!tally) {
+                    tally = new RefusalTally(m_debugger, this);
+                }
+                tally->note(request, found.label, found.args, decision.retryAfterSeconds);
+            }
             return respond(
                 HttpReply::error(ApiError::tooManyRequests())
                     .withHeader(QByteArrayLiteral("Retry-After"), QByteArray::number(decision.retryAfterSeconds)));
@@ -964,3 +1075,5 @@ HttpReply HttpServer::metricsPage(const HttpRequest &)
 }
 
 } // namespace Maskline
+
+#include "httpserver.moc"

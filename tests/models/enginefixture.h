@@ -35,7 +35,7 @@ public:
         config.store.path = dbPath.isEmpty() ? m_dir.filePath(QStringLiteral("maskline.db")) : dbPath;
         config.http.address = QHostAddress::LocalHost;
         config.http.port = 0;
-        config.http.rateLimitPerSecond = 0;
+        config.http.rateLimitPerSecond = m_rateLimit;
         m_thread.setObjectName(QStringLiteral("engine"));
         m_host = new EngineHost(config);
         m_host->moveToThread(&m_thread);
@@ -62,6 +62,9 @@ public:
         m_thread.quit();
         m_thread.wait();
     }
+
+    // Requests per second per endpoint and Service before 429 (0: off, the default for console tests). Before start().
+    void setRateLimit(int perSecond) { m_rateLimit = perSecond; }
 
     EngineHost *host() const { return m_host; }
     EngineClient *client() const { return m_client.get(); }
@@ -164,6 +167,7 @@ private:
     EngineHost *m_host = nullptr;
     std::unique_ptr<EngineClient> m_client;
     std::unique_ptr<StoreReader> m_reader;
+    int m_rateLimit = 0;
 };
 
 } // namespace Maskline::Testing

@@ -84,7 +84,12 @@ private Q_SLOTS:
         QVERIFY2(pane.banner()->text().contains(u"changed elsewhere"_s), qPrintable(pane.banner()->text()));
         QCOMPARE(pane.callbackUrlEdit()->text(), u"https://example.com/mine"_s);
 
-        // Save writes the operator's value; the form is clean again and follows the next outside change.
+        // Both sides changed the callback URL: the first Save names the conflict and writes nothing; the second is
+        // the operator's decision and writes their value. The form is clean again and follows the next change.
+        QTest::mouseClick(pane.saveButton(), Qt::LeftButton);
+        QTRY_VERIFY2(pane.banner()->text().startsWith(u"Not saved"_s), qPrintable(pane.banner()->text()));
+        QVERIFY(pane.banner()->text().contains(u"Callback URL: stored https://example.com/two, yours "
+                                               u"https://example.com/mine"_s));
         QTest::mouseClick(pane.saveButton(), Qt::LeftButton);
         QTRY_VERIFY(pane.banner()->text().startsWith(u"Saved desk"_s));
         auto stored = m_engine.call(

@@ -2,15 +2,21 @@
 // checking that each is not blank. Run it through run_under_xvfb.sh: without xvfb-run it fails, never skips.
 
 #include <QApplication>
+#include <QCheckBox>
 #include <QComboBox>
 #include <QDir>
 #include <QImage>
 #include <QLabel>
 #include <QLineEdit>
+#include <QPlainTextEdit>
 #include <QPushButton>
+#include <QScrollArea>
+#include <QScrollBar>
+#include <QSpinBox>
 #include <QStandardPaths>
 #include <QTabWidget>
 #include <QTableView>
+#include <QTextBrowser>
 
 #include "debuggerlogmodel.h"
 #include "debuggerpane.h"
@@ -21,9 +27,13 @@
 #include "participantdialog.h"
 #include "participantmodel.h"
 #include "servicemodel.h"
+#include "servicespane.h"
+#include "sessiondialogs.h"
 #include "sessionmodel.h"
 #include "sessionspane.h"
 #include "settingsdialog.h"
+#include "simulatorpane.h"
+#include "translations.h"
 #include "widgets.h"
 
 using namespace Maskline;
@@ -186,6 +196,142 @@ private Q_SLOTS:
             QTRY_VERIFY(dialog.banner()->isError());
             shoot(dialog, u"dialog-new-session-error.png"_s);
         }
+    }
+
+    // Issue 14 points 5 and 7-11 at 1024x700: a debugger event with its links and names, the session details with
+    // nothing cut or scrolled sideways, a Service conflict, the new dialogs, the Traffic chart, and the German UI.
+    void operatorViewsAt1024()
+    {
+        Demo::Options o;
+        o.path = m_dir.filePath(u"demo-1024.db"_s);
+        o.sessions = 400;
+        o.interactionsPerSession = 6;
+        const Demo::Summary summary = Demo::generate(o);
+        QVERIFY2(summary.error.isEmpty(), qPrintable(summary.error));
+        EngineFixture engine;
+        QVERIFY(engine.start(o.path));
+        EngineSimulator simulator(engine.client(), engine.reader());
+        Translations::install(u"en"_s);
+        auto window = std::make_unique<MainWindow>(engine.client(), engine.reader(), &simulator);
+        window->attachEngine(engine.host());
+        window->resize(1024, 700);
+        window->showTab(MainWindow::SessionsTab);
+        window->show();
+        QVERIFY(QTest::qWaitForWindowExposed(window.get()));
+        SessionsPane *sessions = window->sessionsPane();
+        QTRY_VERIFY(sessions->model()->isLoaded() && sessions->model()->rowCount() > 0);
+        int row = 0;
+        for (int r = 0; r < sessions->model()->rowCount(); ++r) {
+            if (sessions->model()->index(r, 0).data(StatusRole).toString() == u"in-progress"_s) {
+                row = r;
+                break;
+            }
+        }
+        const QString sessionSid = sessions->model()->index(row, 0).data(SidRole).toString();
+        sessions->selectSession(sessionSid);
+        QTRY_VERIFY(sessions->participants()->isLoaded() && sessions->participants()->rowCount() == 2);
+        QTest::qWait(300);
+        shoot(*window, u"console-sessions-1024x700.png"_s);
+        // Nothing in the details needs sideways scrolling at this size.
+        for (QScrollArea *area : sessions->findChildren<QScrollArea *>()) {
+            QVERIFY2(!area->horizontalScrollBar()->isVisible(), "the session details scroll sideways at 1024x700");
+        }
+        QVERIFY(window->countsLabel()->text().contains(u" services"_s) ||
+                window->countsLabel()->text().contains(u"1 service "_s));
+
+        // A debugger event with its SIDs and numbers as links, names beside the SIDs, the body decoded.
+        window->showTab(MainWindow::DebuggerTab);
+        DebuggerPane *debugger = window->debuggerPane();
+        QTRY_VERIFY(debugger->log()->isLoaded() && debugger->view()->model()->rowCount() > 0);
+        int eventRow = -1;
+        for (int r = 0; r < debugger->log()->rowCount() && eventRow < 0; ++r) {
+            const DebuggerEvent *e = debugger->log()->eventAt(r);
+            if (!e->sessionSid.isEmpty() && !e->requestVariables.isEmpty()) {
+                eventRow = r;
+            }
+        }
+        QVERIFY2(eventRow >= 0, "the demo store has a debugger event naming a session with a request");
+        const QModelIndex shown = debugger->filterModel()->mapFromSource(debugger->log()->index(eventRow, 0));
+        debugger->view()->setCurrentIndex(shown);
+        debugger->view()->scrollTo(shown);
+        QTRY_VERIFY(debugger->detailsView()->toHtml().contains(u"maskline:session/"_s));
+        QTest::qWait(300);
+        shoot(*window, u"console-debugger-links.png"_s);
+
+        window->showTab(MainWindow::TrafficTab);
+        shoot(*window, u"console-traffic-1024x700.png"_s);
+        window->showTab(MainWindow::SimulatorTab);
+        QTRY_VERIFY(window->simulatorPane()->toCombo()->count() > 0);
+        shoot(*window, u"console-simulator-1024x700.png"_s);
+
+        // A Service changed here and elsewhere at once: the conflicting field in the warning colour.
+        window->showTab(MainWindow::ServicesTab);
+        ServicesPane *services = window->servicesPane();
+        QTRY_VERIFY(services->view()->model()->rowCount() > 0);
+        services->view()->setCurrentIndex(services->view()->model()->index(0, 0));
+        QTRY_VERIFY(!services->uniqueNameEdit()->text().isEmpty());
+        const QString serviceSid = services->selectedSid();
+        const int ttl = services->defaultTtlBox()->value();
+        services->defaultTtlBox()->setValue(ttl + 60);
+        auto changed = engine.call([serviceSid, ttl](Proxy &p, const QString &a) {
+            ServiceParams sp;
+            sp.defaultTtl = ttl + 3600;
+            sp.callbackUrl = u"https://example.com/changed-elsewhere"_s;
+            return p.updateService(a, serviceSid, sp);
+        });
+        QVERIFY(changed);
+        QTest::mouseClick(services->saveButton(), Qt::LeftButton);
+        QTRY_VERIFY2(services->banner()->text().startsWith(u"Not saved"_s), qPrintable(services->banner()->text()));
+        shoot(*window, u"console-service-conflict.png"_s);
+
+        const Session *session = sessions->model()->rowAt(sessions->model()->rowOfSid(sessionSid));
+        QVERIFY(session);
+        const ConsoleContext ctx{
+            engine.client(), engine.reader(), &simulator, nullptr, window->findChild<ServiceModel *>(), nullptr};
+        {
+            EditSessionDialog dialog(ctx, *session, window.get());
+            dialog.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+            shoot(dialog, u"dialog-session-ttl-expiry.png"_s);
+        }
+        {
+            SendMessageDialog dialog(ctx, *session, sessions->participants()->rows(), QString(), window.get());
+            dialog.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+            QTest::keyClicks(dialog.bodyEdit(), u"Your driver is two minutes away."_s);
+            shoot(dialog, u"dialog-send-message.png"_s);
+        }
+        {
+            AccountSettingsDialog dialog(ctx, window.get());
+            dialog.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+            QTRY_VERIFY(dialog.isLoaded());
+            shoot(dialog, u"dialog-account-settings.png"_s);
+        }
+
+        // The German UI: the language applies to windows built after it is installed (as at the next start).
+        window.reset();
+        QCOMPARE(Translations::install(u"de"_s), u"de"_s);
+        MainWindow german(engine.client(), engine.reader(), &simulator);
+        german.attachEngine(engine.host());
+        german.resize(1024, 700);
+        german.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&german));
+        QCOMPARE(german.tabs()->tabText(MainWindow::SessionsTab), u"&Sitzungen"_s);
+        QTRY_VERIFY(german.sessionsPane()->model()->isLoaded());
+        german.sessionsPane()->selectSession(sessionSid);
+        QTRY_VERIFY(german.sessionsPane()->participants()->rowCount() == 2);
+        QTRY_VERIFY(german.countsLabel()->text().contains(u"Dienst"_s));
+        shoot(german, u"console-de-sessions.png"_s);
+        {
+            ConsoleSettings settings;
+            settings.language = u"de"_s;
+            SettingsDialog dialog(settings, &german);
+            dialog.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+            shoot(dialog, u"dialog-settings-de.png"_s);
+        }
+        Translations::install(u"en"_s);
     }
 };
 
