@@ -1051,7 +1051,7 @@ HttpReply HttpServer::metricsPage(const HttpRequest &)
                                    "COALESCE(SUM(CASE WHEN in_use = 0 AND is_reserved = :no THEN 1 ELSE 0 END), 0), "
                                    "COALESCE(SUM(CASE WHEN in_use = 0 AND is_reserved = :yes THEN 1 ELSE 0 END), 0) "
                                    "FROM phone_numbers GROUP BY service_sid"));
-            poolBy.bind(QStringLiteral(":no"), false).bind(QStringLiteral(":yes"), true).exec();
+            poolBy.bind(QStringLiteral(":no"), 0).bind(QStringLiteral(":yes"), 1).exec();
             while (poolBy.next()) {
                 const auto it = perService.find(poolBy.value(0).toString());
                 if (it != perService.end()) {

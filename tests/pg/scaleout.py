@@ -14,6 +14,7 @@ On the empty database of MASKLINE_TEST_DB:
 Prints the figures; exits non-zero on the first failed check.
 """
 import base64
+import hashlib
 import json
 import os
 import random
@@ -81,12 +82,46 @@ sends_lock = threading.Lock()
 twilio_delay = [0.05]
 
 
+def owned_number(number):
+    """The fake account owns every number: adding one to a pool looks it up here (IncomingPhoneNumbers)."""
+    owned = {"sid": "PN" + hashlib.sha1(number.encode()).hexdigest()[:32], "phone_number": number,
+             "capabilities": {"voice": True, "sms": True, "mms": True, "fax": False}}
+    numbers_by_sid[owned["sid"]] = owned
+    return owned
+
+
+numbers_by_sid = {}
+
+
 class FakeTwilio(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+
+    def answer(self, status, document):
+        reply = json.dumps(document).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(reply)))
+        self.end_headers()
+        self.wfile.write(reply)
+
+    def do_GET(self):
+        url = urllib.parse.urlparse(self.path)
+        number = urllib.parse.parse_qs(url.query).get("PhoneNumber", [""])[0]
+        if url.path.endswith("/IncomingPhoneNumbers.json") and number:
+            self.answer(200, {"incoming_phone_numbers": [owned_number(number)]})
+        else:
+            self.answer(404, {"code": 20404, "message": "not found", "status": 404})
 
     def do_POST(self):
         length = int(self.headers.get("Content-Length", "0"))
         fields = urllib.parse.parse_qs(self.rfile.read(length).decode())
+        if "/IncomingPhoneNumbers/" in self.path:  # the webhooks pointed at Maskline: accepted
+            sid = self.path.rsplit("/", 1)[-1].removesuffix(".json")
+            if sid in numbers_by_sid:
+                self.answer(200, numbers_by_sid[sid])
+            else:
+                self.answer(404, {"code": 20404, "message": "not found", "status": 404})
+            return
         body = fields.get("Body", [""])[0]
         time.sleep(twilio_delay[0])
         with sends_lock:
