@@ -1616,32 +1616,12 @@ Result<Interaction> Proxy::recordInteraction(const Interaction &interaction, con
         if (i.sid.isEmpty()) {
             i.sid = Sid::generate(Sid::INTERACTION);
         }
-        SqlQuery(txn.db(),
-                 u"INSERT INTO interactions (sid, account_sid, service_sid, session_sid, participant_sid, type, data, "
-                 u"inbound_participant_sid, inbound_resource_sid, inbound_resource_status, inbound_resource_type, "
-                 u"inbound_resource_url, outbound_participant_sid, outbound_resource_sid, outbound_resource_status, "
-                 u"outbound_resource_type, outbound_resource_url, date_created, date_updated) VALUES (:sid, :a, :s, "
-                 u":ks, :p, :t, :d, :ip, :ir, :is, :it, :iu, :op, :or, :os, :ot, :ou, :c, :u)"_s)
-            .bind(u":sid"_s, i.sid)
-            .bind(u":a"_s, session->accountSid)
-            .bind(u":s"_s, session->serviceSid)
-            .bind(u":ks"_s, session->sid)
-            .bind(u":p"_s, nullIfEmpty(i.participantSid))
-            .bind(u":t"_s, i.type.isEmpty() ? u"unknown"_s : i.type)
-            .bind(u":d"_s, nullIfEmpty(i.data))
-            .bind(u":ip"_s, nullIfEmpty(i.inbound.participantSid))
-            .bind(u":ir"_s, nullIfEmpty(i.inbound.resourceSid))
-            .bind(u":is"_s, nullIfEmpty(i.inbound.resourceStatus))
-            .bind(u":it"_s, nullIfEmpty(i.inbound.resourceType))
-            .bind(u":iu"_s, nullIfEmpty(i.inbound.resourceUrl))
-            .bind(u":op"_s, nullIfEmpty(i.outbound.participantSid))
-            .bind(u":or"_s, nullIfEmpty(i.outbound.resourceSid))
-            .bind(u":os"_s, nullIfEmpty(i.outbound.resourceStatus))
-            .bind(u":ot"_s, nullIfEmpty(i.outbound.resourceType))
-            .bind(u":ou"_s, nullIfEmpty(i.outbound.resourceUrl))
-            .bind(u":c"_s, now.toMSecsSinceEpoch())
-            .bind(u":u"_s, now.toMSecsSinceEpoch())
-            .exec();
+        i.accountSid = session->accountSid;
+        i.serviceSid = session->serviceSid;
+        i.sessionSid = session->sid;
+        i.dateCreated = now;
+        i.dateUpdated = now;
+        Rows::writeInteraction(txn.db(), i);
         Session s = *session;
         if (s.status == SessionStatus::OPEN) {
             s.status = SessionStatus::IN_PROGRESS;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QSqlDatabase>
 #include <QString>
 #include <QVariant>
 
@@ -26,6 +27,10 @@ PhoneNumber phoneNumber(const SqlQuery &q);
 Session session(const SqlQuery &q);
 Participant participant(const SqlQuery &q);
 Interaction interaction(const SqlQuery &q);
+
+// Writes every column of `i` (its SID, account, Service and Session included): INSERT, or with `replace` an UPDATE of
+// the row with i.sid. Throws StoreError.
+void writeInteraction(const QSqlDatabase &db, const Interaction &i, bool replace = false);
 
 // Times are stored as ms since the epoch; NULL <-> invalid QDateTime.
 QVariant fromTime(const QDateTime &t);

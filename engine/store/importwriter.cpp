@@ -221,40 +221,7 @@ void ImportWriter::putParticipant(const Participant &p, bool sessionActive, bool
 
 void ImportWriter::putInteraction(const Interaction &i, bool replace)
 {
-    const QString sql =
-        replace ? u"UPDATE interactions SET account_sid = :a, service_sid = :s, session_sid = :ks, "
-                  u"participant_sid = :p, type = :t, data = :d, inbound_participant_sid = :ip, "
-                  u"inbound_resource_sid = :ir, inbound_resource_status = :is, inbound_resource_type = :it, "
-                  u"inbound_resource_url = :iu, outbound_participant_sid = :op, outbound_resource_sid = :or, "
-                  u"outbound_resource_status = :os, outbound_resource_type = :ot, outbound_resource_url = :ou, "
-                  u"date_created = :c, date_updated = :u WHERE sid = :sid"_s
-                : u"INSERT INTO interactions (sid, account_sid, service_sid, session_sid, participant_sid, type, "
-                  u"data, inbound_participant_sid, inbound_resource_sid, inbound_resource_status, "
-                  u"inbound_resource_type, inbound_resource_url, outbound_participant_sid, outbound_resource_sid, "
-                  u"outbound_resource_status, outbound_resource_type, outbound_resource_url, date_created, "
-                  u"date_updated) VALUES (:sid, :a, :s, :ks, :p, :t, :d, :ip, :ir, :is, :it, :iu, :op, :or, :os, "
-                  u":ot, :ou, :c, :u)"_s;
-    SqlQuery(m_db, sql)
-        .bind(u":sid"_s, i.sid)
-        .bind(u":a"_s, i.accountSid)
-        .bind(u":s"_s, i.serviceSid)
-        .bind(u":ks"_s, i.sessionSid)
-        .bind(u":p"_s, nullIfEmpty(i.participantSid))
-        .bind(u":t"_s, i.type.isEmpty() ? u"unknown"_s : i.type)
-        .bind(u":d"_s, nullIfEmpty(i.data))
-        .bind(u":ip"_s, nullIfEmpty(i.inbound.participantSid))
-        .bind(u":ir"_s, nullIfEmpty(i.inbound.resourceSid))
-        .bind(u":is"_s, nullIfEmpty(i.inbound.resourceStatus))
-        .bind(u":it"_s, nullIfEmpty(i.inbound.resourceType))
-        .bind(u":iu"_s, nullIfEmpty(i.inbound.resourceUrl))
-        .bind(u":op"_s, nullIfEmpty(i.outbound.participantSid))
-        .bind(u":or"_s, nullIfEmpty(i.outbound.resourceSid))
-        .bind(u":os"_s, nullIfEmpty(i.outbound.resourceStatus))
-        .bind(u":ot"_s, nullIfEmpty(i.outbound.resourceType))
-        .bind(u":ou"_s, nullIfEmpty(i.outbound.resourceUrl))
-        .bind(u":c"_s, ms(i.dateCreated))
-        .bind(u":u"_s, ms(i.dateUpdated))
-        .exec();
+    Rows::writeInteraction(m_db, i, replace);
 }
 
 } // namespace Maskline
