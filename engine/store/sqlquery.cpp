@@ -157,6 +157,16 @@ void SqlQuery::dropConnection(const QString &connectionName)
 
 SqlQuery &SqlQuery::bind(const QString &placeholder, const QVariant &value)
 {
+    // PostgreSQL text cannot hold U+0000, and the QPSQL driver cuts a literal at it (the statement then fails as an
+    // unterminated string). Input that reaches the store with one (a carrier webhook's From, quoted in a debugger
+    // event) keeps its place as U+FFFD, on every backend alike. REST input with control characters is refused before.
+    if (value.typeId() == QMetaType::QString) {
+        const QString text = value.toString();
+        if (text.contains(QChar(0))) {
+            m_query.bindValue(placeholder, QString(text).replace(QChar(0), QChar::ReplacementCharacter));
+            return *this;
+        }
+    }
     m_query.bindValue(placeholder, value);
     return *this;
 }

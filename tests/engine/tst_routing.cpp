@@ -358,6 +358,8 @@ private Q_SLOTS:
             const RouteResult r = f().router->routeMessage(f().sms(u"client:alice"_s, to, u"x"_s));
             QCOMPARE(r.outcome, RouteResult::Outcome::UnknownNumber);
         }
+        // Each is on record, the one with a NUL character too (PostgreSQL text cannot hold NUL: stored as U+FFFD).
+        QCOMPARE(f().eventCodes(), QList<int>(5, 80905));
         const RouteResult anonymous = f().router->routeCall(f().call(u"anonymous"_s, POOL));
         QCOMPARE(anonymous.outcome, RouteResult::Outcome::OutOfSession);
         QCOMPARE(anonymous.twiml, Twiml::reject());
