@@ -78,8 +78,10 @@ fuzz:
 	$(SANITIZER_ENV) bash tests/fuzz/run.sh $(FUZZ_DIR) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 # Crash safety at length: 50 SIGKILL cycles, then 10 minutes of mixed load without kills; prints the figures.
+# QtTest's watchdog stops a test function after 5 minutes unless QTEST_FUNCTION_TIMEOUT says otherwise.
 soak: build
 	cd $(BUILD_DIR) && MASKLINE_CRASH_CYCLES=50 MASKLINE_SOAK_SECONDS=600 QT_QPA_PLATFORM=offscreen \
+	  QTEST_FUNCTION_TIMEOUT=1200000 \
 	  QT_LOGGING_RULES='maskline.*.info=false' tests/reliability/tst_crashsafety -maxwarnings 0
 
 bench: build
