@@ -398,26 +398,7 @@ Result<Service> Proxy::createService(const QString &accountSid, const ServicePar
         if (auto st = validateService(txn.db(), s); !st) {
             return st.error();
         }
-        SqlQuery(txn.db(),
-                 u"INSERT INTO services (sid, account_sid, unique_name, chat_instance_sid, callback_url, "
-                 u"intercept_callback_url, out_of_session_callback_url, default_ttl, geo_match_level, "
-                 u"number_selection_behavior, mx_insert_one, ar_insert_nine, date_created, date_updated) VALUES "
-                 u"(:sid, :a, :name, :chat, :cb, :icb, :oos, :ttl, :geo, :nsb, :mx, :ar, :c, :u)"_s)
-            .bind(u":sid"_s, s.sid)
-            .bind(u":a"_s, s.accountSid)
-            .bind(u":name"_s, s.uniqueName)
-            .bind(u":chat"_s, nullIfEmpty(s.chatInstanceSid))
-            .bind(u":cb"_s, nullIfEmpty(s.callbackUrl))
-            .bind(u":icb"_s, nullIfEmpty(s.interceptCallbackUrl))
-            .bind(u":oos"_s, nullIfEmpty(s.outOfSessionCallbackUrl))
-            .bind(u":ttl"_s, s.defaultTtl)
-            .bind(u":geo"_s, s.geoMatchLevel)
-            .bind(u":nsb"_s, s.numberSelectionBehavior)
-            .bind(u":mx"_s, int(s.mxInsertOne))
-            .bind(u":ar"_s, int(s.arInsertNine))
-            .bind(u":c"_s, s.dateCreated.toMSecsSinceEpoch())
-            .bind(u":u"_s, s.dateUpdated.toMSecsSinceEpoch())
-            .exec();
+        Rows::writeService(txn.db(), s);
         auto stored = loadService(txn.db(), accountSid, s.sid);
         txn.changed(Change::Kind::Service, Change::Op::Added, s.sid);
         txn.commit();

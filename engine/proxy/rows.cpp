@@ -171,6 +171,36 @@ Interaction interaction(const SqlQuery &q)
     return i;
 }
 
+// The one writer of a service row: the domain creates them, the importer copies or replaces them.
+void writeService(const QSqlDatabase &db, const Service &s, bool replace)
+{
+    const QString sql =
+        replace ? u"UPDATE services SET account_sid = :a, unique_name = :n, chat_instance_sid = :chat, "
+                  u"callback_url = :cb, intercept_callback_url = :icb, out_of_session_callback_url = :ocb, "
+                  u"default_ttl = :ttl, geo_match_level = :geo, number_selection_behavior = :nsb, "
+                  u"mx_insert_one = :mx, ar_insert_nine = :ar, date_created = :c, date_updated = :u WHERE sid = :sid"_s
+                : u"INSERT INTO services (sid, account_sid, unique_name, chat_instance_sid, callback_url, "
+                  u"intercept_callback_url, out_of_session_callback_url, default_ttl, geo_match_level, "
+                  u"number_selection_behavior, mx_insert_one, ar_insert_nine, date_created, date_updated) VALUES "
+                  u"(:sid, :a, :n, :chat, :cb, :icb, :ocb, :ttl, :geo, :nsb, :mx, :ar, :c, :u)"_s;
+    SqlQuery(db, sql)
+        .bind(u":sid"_s, s.sid)
+        .bind(u":a"_s, s.accountSid)
+        .bind(u":n"_s, s.uniqueName)
+        .bind(u":chat"_s, nullIfEmpty(s.chatInstanceSid))
+        .bind(u":cb"_s, nullIfEmpty(s.callbackUrl))
+        .bind(u":icb"_s, nullIfEmpty(s.interceptCallbackUrl))
+        .bind(u":ocb"_s, nullIfEmpty(s.outOfSessionCallbackUrl))
+        .bind(u":ttl"_s, s.defaultTtl)
+        .bind(u":geo"_s, s.geoMatchLevel)
+        .bind(u":nsb"_s, s.numberSelectionBehavior)
+        .bind(u":mx"_s, int(s.mxInsertOne))
+        .bind(u":ar"_s, int(s.arInsertNine))
+        .bind(u":c"_s, fromTime(s.dateCreated))
+        .bind(u":u"_s, fromTime(s.dateUpdated))
+        .exec();
+}
+
 // The one writer of an interaction row: the domain records new ones, the importer copies or replaces them.
 void writeInteraction(const QSqlDatabase &db, const Interaction &i, bool replace)
 {
