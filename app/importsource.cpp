@@ -8,8 +8,8 @@
 #include <QNetworkReply>
 #include <QTimer>
 
+#include "core/channeladdress.h"
 #include "core/clock.h"
-#include "proxy/channeladdress.h"
 
 Q_LOGGING_CATEGORY(lcImport, "maskline.import", QtInfoMsg)
 

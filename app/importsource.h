@@ -9,7 +9,7 @@
 #include <QString>
 #include <QUrl>
 
-#include "proxy/types.h"
+#include "store/records.h"
 
 namespace Maskline::Import {
 

@@ -8,7 +8,7 @@
 
 #include "carrier/simulatorcarrier.h"
 #include "carrier/twilionumbers.h"
-#include "carrier/webhooks.h"
+#include "http/carrierwebhooks.h"
 #include "http/metrics.h"
 #include "http/ratelimiter.h"
 #include "proxy/proxy.h"

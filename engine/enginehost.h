@@ -8,14 +8,14 @@
 #include <QTimer>
 
 #include "callbacks/callbacks.h"
-#include "callbacks/outbox.h"
 #include "carrier/twiliocarrier.h"
 #include "core/clock.h"
 #include "core/result.h"
 #include "debugger/debugger.h"
 #include "http/httpserver.h"
-#include "proxy/types.h"
 #include "routing/scheduler.h"
+#include "store/outbox.h"
+#include "store/records.h"
 #include "store/storeconfig.h"
 
 namespace Maskline {

@@ -6,7 +6,7 @@
 
 #include "formatting.h"
 #include "pagedsqlmodel.h"
-#include "proxy/rows.h"
+#include "store/rows.h"
 #include "store/sqlquery.h"
 
 using namespace Qt::Literals::StringLiterals;

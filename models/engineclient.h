@@ -10,7 +10,7 @@
 
 #include "core/result.h"
 #include "enginehost.h"
-#include "proxy/types.h"
+#include "store/records.h"
 
 namespace Maskline {
 

@@ -6,8 +6,8 @@
 #include "carrier/simulatorcarrier.h"
 #include "engineclient.h"
 #include "enginehost.h"
-#include "proxy/rows.h"
 #include "routing/router.h"
+#include "store/rows.h"
 #include "store/sqlquery.h"
 #include "storereader.h"
 

@@ -6,7 +6,7 @@
 #include <QJsonObject>
 
 #include "formatting.h"
-#include "proxy/rows.h"
+#include "store/rows.h"
 
 using namespace Qt::Literals::StringLiterals;
 

@@ -3,7 +3,7 @@
 #include <QBrush>
 #include <QPalette>
 
-#include "proxy/rows.h"
+#include "store/rows.h"
 
 using namespace Qt::Literals::StringLiterals;
 

@@ -10,7 +10,7 @@
 #include <QSqlDatabase>
 
 #include "itemroles.h"
-#include "proxy/types.h"
+#include "store/records.h"
 #include "store/sqlquery.h"
 #include "storereader.h"
 

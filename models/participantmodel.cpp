@@ -4,7 +4,7 @@
 #include <QFont>
 
 #include "formatting.h"
-#include "proxy/rows.h"
+#include "store/rows.h"
 
 using namespace Qt::Literals::StringLiterals;
 

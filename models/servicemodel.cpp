@@ -1,7 +1,7 @@
 #include "servicemodel.h"
 
 #include "formatting.h"
-#include "proxy/rows.h"
+#include "store/rows.h"
 #include "store/sqlquery.h"
 #include "storereader.h"
 

@@ -3,7 +3,7 @@
 #include "core/clock.h"
 #include "core/sid.h"
 #include "formatting.h"
-#include "proxy/rows.h"
+#include "store/rows.h"
 
 using namespace Qt::Literals::StringLiterals;
 

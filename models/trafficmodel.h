@@ -6,7 +6,7 @@
 
 #include "debugger/debugger.h"
 #include "itemroles.h"
-#include "proxy/types.h"
+#include "store/records.h"
 #include "storereader.h"
 
 namespace Maskline {

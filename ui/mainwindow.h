@@ -4,7 +4,7 @@
 
 #include "consolecontext.h"
 #include "debugger/debugger.h"
-#include "proxy/types.h"
+#include "store/records.h"
 
 class QLabel;
 class QTabWidget;

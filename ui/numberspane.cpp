@@ -25,10 +25,10 @@
 #include <QTableView>
 #include <QVBoxLayout>
 
+#include "core/phonenumbers.h"
 #include "engineclient.h"
 #include "formatting.h"
 #include "numbermodel.h"
-#include "proxy/phonenumbers.h"
 #include "proxy/proxy.h"
 #include "widgets.h"
 

@@ -4,7 +4,7 @@
 #include <QWidget>
 
 #include "consolecontext.h"
-#include "proxy/types.h"
+#include "store/records.h"
 
 class QCheckBox;
 class QLineEdit;

@@ -3,7 +3,7 @@
 #include <QDialog>
 
 #include "consolecontext.h"
-#include "proxy/types.h"
+#include "store/records.h"
 
 class QCheckBox;
 class QComboBox;

@@ -5,7 +5,7 @@
 #include <QWidget>
 
 #include "consolecontext.h"
-#include "proxy/types.h"
+#include "store/records.h"
 
 class QCheckBox;
 class QComboBox;

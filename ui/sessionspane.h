@@ -5,7 +5,7 @@
 
 #include "consolecontext.h"
 #include "debugger/debugger.h"
-#include "proxy/types.h"
+#include "store/records.h"
 
 class QAction;
 class QCheckBox;

@@ -2,7 +2,7 @@
 
 #include <QDialog>
 
-#include "proxy/types.h"
+#include "store/records.h"
 
 class QCheckBox;
 class QComboBox;

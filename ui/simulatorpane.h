@@ -3,7 +3,7 @@
 #include <QWidget>
 
 #include "consolecontext.h"
-#include "proxy/types.h"
+#include "store/records.h"
 #include "storereader.h"
 
 class QComboBox;

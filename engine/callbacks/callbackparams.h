@@ -10,7 +10,7 @@
 #include <QStringList>
 
 #include "core/result.h"
-#include "proxy/types.h"
+#include "store/records.h"
 
 namespace Maskline {
 

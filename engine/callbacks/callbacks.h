@@ -5,8 +5,8 @@
 
 #include "callbackclient.h"
 #include "callbackparams.h"
-#include "outbox.h"
 #include "routing/routinghooks.h"
+#include "store/outbox.h"
 
 namespace Maskline {
 

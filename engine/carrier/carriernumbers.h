@@ -5,7 +5,7 @@
 #include <QObject>
 #include <QString>
 
-#include "proxy/types.h"
+#include "store/records.h"
 
 namespace Maskline {
 

@@ -7,8 +7,8 @@
 #include "core/clock.h"
 #include "core/redact.h"
 #include "core/sid.h"
-#include "proxy/rows.h"
 #include "store/database.h"
+#include "store/rows.h"
 #include "store/sqlquery.h"
 #include "twiml.h"
 

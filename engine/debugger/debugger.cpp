@@ -7,8 +7,8 @@
 #include "catalogue.h"
 #include "core/redact.h"
 #include "core/sid.h"
-#include "proxy/rows.h"
 #include "store/database.h"
+#include "store/rows.h"
 #include "store/sqlquery.h"
 
 Q_LOGGING_CATEGORY(lcDebugger, "maskline.debugger", QtInfoMsg)

@@ -10,7 +10,7 @@
 
 #include "core/clock.h"
 #include "core/result.h"
-#include "proxy/types.h"
+#include "store/records.h"
 
 namespace Maskline {
 

@@ -9,7 +9,7 @@
 #include <QStringList>
 
 #include "formdata.h"
-#include "proxy/types.h"
+#include "store/records.h"
 
 class QJsonObject;
 

@@ -1,12 +1,12 @@
 #include "httpserver.h"
 
 #include "callbacks/callbacks.h"
-#include "carrier/webhookroute.h"
 #include "core/apierror.h"
 #include "core/clock.h"
 #include "core/redact.h"
 #include "core/sid.h"
 #include "debugger/debugger.h"
+#include "http/webhookroute.h"
 #include "keysapi.h"
 #include "metrics.h"
 #include "numberprovisioning.h"

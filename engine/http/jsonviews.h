@@ -7,7 +7,7 @@
 #include <QString>
 
 #include "debugger/debugger.h"
-#include "proxy/types.h"
+#include "store/records.h"
 
 namespace Maskline {
 

@@ -4,11 +4,11 @@
 
 #include "carrier/carriernumbers.h"
 #include "core/apierror.h"
+#include "core/phonenumbers.h"
 #include "core/sid.h"
 #include "debugger/debugger.h"
 #include "formdata.h"
 #include "jsonviews.h"
-#include "proxy/phonenumbers.h"
 #include "proxy/proxy.h"
 #include "restapi.h"
 

@@ -9,7 +9,7 @@
 
 #include "carrier/carriernumbers.h"
 #include "httpmessage.h"
-#include "proxy/types.h"
+#include "store/records.h"
 
 namespace Maskline {
 

@@ -2,7 +2,7 @@
 
 #include "core/result.h"
 #include "httpmessage.h"
-#include "proxy/types.h"
+#include "store/records.h"
 
 namespace Maskline {
 

@@ -6,8 +6,8 @@
 
 #include "core/sid.h"
 #include "proxy_p.h"
-#include "rows.h"
 #include "store/apikeys.h"
+#include "store/rows.h"
 
 using namespace Qt::Literals::StringLiterals;
 

@@ -2,8 +2,8 @@
 
 #include <algorithm>
 
-#include "proxy/phonenumbers.h"
-#include "proxy/types.h"
+#include "core/phonenumbers.h"
+#include "store/records.h"
 
 using namespace Qt::StringLiterals;
 

@@ -6,14 +6,20 @@
 #include <QSet>
 #include <QUrl>
 
-#include "channeladdress.h"
 #include "core/callbacktarget.h"
+#include "core/channeladdress.h"
+#include "core/phonenumbers.h"
 #include "core/sid.h"
 #include "debugger/debugger.h"
 #include "numberselector.h"
-#include "phonenumbers.h"
 #include "proxy_p.h"
-#include "rows.h"
+#include "store/interactionstable.h"
+#include "store/listpage.h"
+#include "store/numberstable.h"
+#include "store/participantstable.h"
+#include "store/rows.h"
+#include "store/servicestable.h"
+#include "store/sessionstable.h"
 
 Q_LOGGING_CATEGORY(lcProxy, "maskline.proxy", QtInfoMsg)
 
@@ -46,134 +52,6 @@ QString servicePath(const QString &serviceSid)
 QString sessionPath(const QString &serviceSid, const QString &sessionSid)
 {
     return servicePath(serviceSid) + u"/Sessions/"_s + sessionSid;
-}
-
-// Shared list query: newest first on id, one extra row to know whether another page follows. A previous page
-// (beforeId) is read oldest first from the cursor up, so it holds the rows right before the page it came from, and is
-// turned round; Page=N without a token skips N pages from the newest.
-template<typename T, typename Reader>
-Page<T> listPage(const QSqlDatabase &db, const QString &columns, const QString &table, const QString &where,
-                 const QList<std::pair<QString, QVariant>> &binds, const PageRequest &page, Reader read)
-{
-    const int size = std::clamp(page.pageSize, 1, Proxy::MAX_PAGE_SIZE);
-    const bool backwards = page.beforeId.has_value() && !page.afterId;
-    const bool offset = !page.afterId && !page.beforeId && page.offset > 0;
-    QString sql = u"SELECT "_s + columns + u" FROM "_s + table + u" WHERE "_s + where;
-    if (page.afterId) {
-        sql += u" AND id < :after"_s;
-    } else if (backwards) {
-        sql += u" AND id > :before"_s;
-    }
-    sql += backwards ? u" ORDER BY id ASC LIMIT :limit"_s : u" ORDER BY id DESC LIMIT :limit"_s;
-    if (offset) {
-        sql += u" OFFSET :offset"_s;
-    }
-    SqlQuery q(db, sql);
-    for (const auto &[name, value] : binds) {
-        q.bind(name, value);
-    }
-    if (page.afterId) {
-        q.bind(u":after"_s, *page.afterId);
-    } else if (backwards) {
-        q.bind(u":before"_s, *page.beforeId);
-    }
-    if (offset) {
-        q.bind(u":offset"_s, page.offset);
-    }
-    q.bind(u":limit"_s, size + 1);
-    q.exec();
-    Page<T> result;
-    bool beyond = false;
-    while (q.next()) {
-        if (result.items.size() == size) {
-            beyond = true;
-            break;
-        }
-        result.items.append(read(q));
-    }
-    if (backwards) {
-        std::reverse(result.items.begin(), result.items.end());
-        result.hasNewer = beyond;
-        result.hasMore = true; // the page it came from follows
-    } else {
-        result.hasMore = beyond;
-        result.hasNewer = page.afterId.has_value() || offset;
-    }
-    return result;
-}
-
-std::optional<Service> loadService(const QSqlDatabase &db, const QString &accountSid, const QString &sid)
-{
-    SqlQuery q(db, u"SELECT "_s + Rows::SERVICE_COLUMNS + u" FROM services WHERE sid = :sid AND account_sid = :a"_s);
-    q.bind(u":sid"_s, sid).bind(u":a"_s, accountSid).exec();
-    if (!q.next()) {
-        return std::nullopt;
-    }
-    return Rows::service(q);
-}
-
-std::optional<Session> loadSession(const QSqlDatabase &db, const QString &accountSid, const QString &serviceSid,
-                                   const QString &sid)
-{
-    SqlQuery q(db, u"SELECT "_s + Rows::SESSION_COLUMNS +
-                       u" FROM sessions WHERE sid = :sid AND service_sid = :s AND account_sid = :a"_s);
-    q.bind(u":sid"_s, sid).bind(u":s"_s, serviceSid).bind(u":a"_s, accountSid).exec();
-    if (!q.next()) {
-        return std::nullopt;
-    }
-    return Rows::session(q);
-}
-
-std::optional<Session> loadSessionBySid(const QSqlDatabase &db, const QString &sid)
-{
-    SqlQuery q(db, u"SELECT "_s + Rows::SESSION_COLUMNS + u" FROM sessions WHERE sid = :sid"_s);
-    q.bind(u":sid"_s, sid).exec();
-    if (!q.next()) {
-        return std::nullopt;
-    }
-    return Rows::session(q);
-}
-
-std::optional<Participant> loadParticipant(const QSqlDatabase &db, const QString &sid)
-{
-    SqlQuery q(db, u"SELECT "_s + Rows::PARTICIPANT_COLUMNS + u" FROM participants WHERE sid = :sid"_s);
-    q.bind(u":sid"_s, sid).exec();
-    if (!q.next()) {
-        return std::nullopt;
-    }
-    return Rows::participant(q);
-}
-
-QList<Participant> sessionParticipants(const QSqlDatabase &db, const QString &sessionSid)
-{
-    SqlQuery q(db,
-               u"SELECT "_s + Rows::PARTICIPANT_COLUMNS + u" FROM participants WHERE session_sid = :s ORDER BY id"_s);
-    q.bind(u":s"_s, sessionSid).exec();
-    QList<Participant> result;
-    while (q.next()) {
-        result.append(Rows::participant(q));
-    }
-    return result;
-}
-
-std::optional<PhoneNumber> loadNumber(const QSqlDatabase &db, const QString &column, const QString &value)
-{
-    SqlQuery q(db, u"SELECT "_s + Rows::PHONE_NUMBER_COLUMNS + u" FROM phone_numbers WHERE "_s + column + u" = :v"_s);
-    q.bind(u":v"_s, value).exec();
-    if (!q.next()) {
-        return std::nullopt;
-    }
-    return Rows::phoneNumber(q);
-}
-
-std::optional<Interaction> loadInteraction(const QSqlDatabase &db, const QString &sid)
-{
-    SqlQuery q(db, u"SELECT "_s + Rows::INTERACTION_COLUMNS + u" FROM interactions WHERE sid = :sid"_s);
-    q.bind(u":sid"_s, sid).exec();
-    if (!q.next()) {
-        return std::nullopt;
-    }
-    return Rows::interaction(q);
 }
 
 // Nodes sharing PostgreSQL change one session one at a time: the session's row is locked (until the commit) before its
@@ -399,7 +277,7 @@ Result<Service> Proxy::createService(const QString &accountSid, const ServicePar
             return st.error();
         }
         Rows::writeService(txn.db(), s);
-        auto stored = loadService(txn.db(), accountSid, s.sid);
+        auto stored = ServicesTable::inAccount(txn.db(), accountSid, s.sid);
         txn.changed(Change::Kind::Service, Change::Op::Added, s.sid);
         txn.commit();
         return *stored;
@@ -447,7 +325,7 @@ Result<Service> Proxy::fetchService(const QString &accountSid, const QString &si
     return guarded([&]() -> Result<Service> {
         const QSqlDatabase db = m_db.connection();
         if (Sid::isValid(sidOrUniqueName, Sid::SERVICE)) {
-            if (auto s = loadService(db, accountSid, sidOrUniqueName)) {
+            if (auto s = ServicesTable::inAccount(db, accountSid, sidOrUniqueName)) {
                 return *s;
             }
         }
@@ -465,7 +343,7 @@ Result<Service> Proxy::updateService(const QString &accountSid, const QString &s
 {
     return guarded([&]() -> Result<Service> {
         ProxyTxn txn(*this);
-        auto existing = loadService(txn.db(), accountSid, sid);
+        auto existing = ServicesTable::inAccount(txn.db(), accountSid, sid);
         if (!existing) {
             return notFound(servicePath(sid));
         }
@@ -505,7 +383,7 @@ Result<Service> Proxy::updateService(const QString &accountSid, const QString &s
             .bind(u":u"_s, m_clock.nowMs())
             .bind(u":sid"_s, sid)
             .exec();
-        auto stored = loadService(txn.db(), accountSid, sid);
+        auto stored = ServicesTable::inAccount(txn.db(), accountSid, sid);
         txn.changed(Change::Kind::Service, Change::Op::Updated, sid);
         txn.commit();
         return *stored;
@@ -516,7 +394,7 @@ Status Proxy::deleteService(const QString &accountSid, const QString &sid)
 {
     return guarded([&]() -> Status {
         ProxyTxn txn(*this);
-        if (!loadService(txn.db(), accountSid, sid)) {
+        if (!ServicesTable::inAccount(txn.db(), accountSid, sid)) {
             return notFound(servicePath(sid));
         }
         // Foreign keys cascade to numbers, sessions, participants and interactions. The pool's numbers are released:
@@ -532,7 +410,7 @@ Result<Page<Service>> Proxy::listServices(const QString &accountSid, const PageR
 {
     return guarded([&]() -> Result<Page<Service>> {
         return listPage<Service>(m_db.connection(), Rows::SERVICE_COLUMNS, u"services"_s, u"account_sid = :a"_s,
-                                 {{u":a"_s, accountSid}}, page, &Rows::service);
+                                 {{u":a"_s, accountSid}}, page, Proxy::MAX_PAGE_SIZE, &Rows::service);
     });
 }
 
@@ -544,7 +422,7 @@ Result<PhoneNumber> Proxy::createPhoneNumber(const QString &accountSid, const QS
 {
     return guarded([&]() -> Result<PhoneNumber> {
         ProxyTxn txn(*this);
-        if (!loadService(txn.db(), accountSid, serviceSid)) {
+        if (!ServicesTable::inAccount(txn.db(), accountSid, serviceSid)) {
             return notFound(servicePath(serviceSid));
         }
         if (params.sid.isEmpty() && params.phoneNumber.isEmpty()) {
@@ -561,7 +439,7 @@ Result<PhoneNumber> Proxy::createPhoneNumber(const QString &accountSid, const QS
         // number under that SID (so it can match the carrier's IncomingPhoneNumber SID).
         std::optional<PhoneNumber> bySid;
         if (!params.sid.isEmpty()) {
-            bySid = loadNumber(txn.db(), u"sid"_s, params.sid);
+            bySid = NumbersTable::bySid(txn.db(), params.sid);
             if (bySid && bySid->accountSid != accountSid) {
                 bySid.reset();
             }
@@ -583,7 +461,7 @@ Result<PhoneNumber> Proxy::createPhoneNumber(const QString &accountSid, const QS
                                   u"PhoneNumber=+E.164"_s.arg(params.sid));
         }
 
-        if (auto existing = loadNumber(txn.db(), u"phone_number"_s, e164)) {
+        if (auto existing = NumbersTable::byPhoneNumber(txn.db(), e164)) {
             if (existing->serviceSid == serviceSid) {
                 return ApiError::make(80104, 400,
                                       u"PhoneNumber %1 has already been added to Service %2"_s.arg(e164, serviceSid));
@@ -601,7 +479,7 @@ Result<PhoneNumber> Proxy::createPhoneNumber(const QString &accountSid, const QS
                                               u"%1 names %2, not %3"_s.arg(params.sid, bySid->phoneNumber, e164));
         }
         const QString newSid = params.sid.isEmpty() ? Sid::generate(Sid::PHONE_NUMBER) : params.sid;
-        if (loadNumber(txn.db(), u"sid"_s, newSid)) {
+        if (NumbersTable::bySid(txn.db(), newSid)) {
             return ApiError::make(80104, 400, u"Phone number %1 is already in a pool"_s.arg(newSid));
         }
         const bool reserved = params.isReserved.value_or(false);
@@ -637,7 +515,7 @@ Result<PhoneNumber> Proxy::createPhoneNumber(const QString &accountSid, const QS
             .bind(u":pvm"_s, nullIfEmpty(prev.voiceMethod))
             .exec();
         warnPoolNearLimit(txn.db(), accountSid, serviceSid, reserved);
-        auto stored = loadNumber(txn.db(), u"sid"_s, newSid);
+        auto stored = NumbersTable::bySid(txn.db(), newSid);
         txn.changed(Change::Kind::PhoneNumber, Change::Op::Added, newSid, serviceSid);
         txn.commit();
         return *stored;
@@ -649,7 +527,7 @@ Status Proxy::checkPhoneNumberAddable(const QString &accountSid, const QString &
 {
     return guarded([&]() -> Status {
         const QSqlDatabase db = m_db.connection();
-        if (!loadService(db, accountSid, serviceSid)) {
+        if (!ServicesTable::inAccount(db, accountSid, serviceSid)) {
             return notFound(servicePath(serviceSid));
         }
         if (!sid.isEmpty() && !Sid::isValid(sid, Sid::PHONE_NUMBER)) {
@@ -670,7 +548,7 @@ Status Proxy::checkPhoneNumberAddable(const QString &accountSid, const QString &
                                   u"PhoneNumber %1 is not available: it is bound to another number pool"_s.arg(what));
         };
         if (!sid.isEmpty()) {
-            if (auto existing = loadNumber(db, u"sid"_s, sid)) {
+            if (auto existing = NumbersTable::bySid(db, sid)) {
                 return inPool(*existing, sid);
             }
         }
@@ -680,7 +558,7 @@ Status Proxy::checkPhoneNumberAddable(const QString &accountSid, const QString &
                 return ApiError::make(
                     80406, 400, u"Invalid phone number '%1': give it in E.164 form, e.g. +14155550100"_s.arg(e164));
             }
-            if (auto existing = loadNumber(db, u"phone_number"_s, info.e164)) {
+            if (auto existing = NumbersTable::byPhoneNumber(db, info.e164)) {
                 return inPool(*existing, info.e164);
             }
         }
@@ -692,7 +570,7 @@ Result<QList<PhoneNumber>> Proxy::carrierManagedNumbers(const QString &accountSi
 {
     return guarded([&]() -> Result<QList<PhoneNumber>> {
         const QSqlDatabase db = m_db.connection();
-        if (!loadService(db, accountSid, serviceSid)) {
+        if (!ServicesTable::inAccount(db, accountSid, serviceSid)) {
             return notFound(servicePath(serviceSid));
         }
         QList<PhoneNumber> numbers;
@@ -755,7 +633,7 @@ void Proxy::warnPoolNearLimit(const QSqlDatabase &db, const QString &accountSid,
 Result<PhoneNumber> Proxy::fetchPhoneNumber(const QString &accountSid, const QString &serviceSid, const QString &sid)
 {
     return guarded([&]() -> Result<PhoneNumber> {
-        auto n = loadNumber(m_db.connection(), u"sid"_s, sid);
+        auto n = NumbersTable::bySid(m_db.connection(), sid);
         if (!n || n->accountSid != accountSid || n->serviceSid != serviceSid) {
             return notFound(servicePath(serviceSid) + u"/PhoneNumbers/"_s + sid);
         }
@@ -768,7 +646,7 @@ Result<PhoneNumber> Proxy::updatePhoneNumber(const QString &accountSid, const QS
 {
     return guarded([&]() -> Result<PhoneNumber> {
         ProxyTxn txn(*this);
-        auto n = loadNumber(txn.db(), u"sid"_s, sid);
+        auto n = NumbersTable::bySid(txn.db(), sid);
         if (!n || n->accountSid != accountSid || n->serviceSid != serviceSid) {
             return notFound(servicePath(serviceSid) + u"/PhoneNumbers/"_s + sid);
         }
@@ -807,7 +685,7 @@ Result<PhoneNumber> Proxy::updatePhoneNumber(const QString &accountSid, const QS
                 txn.changed(Change::Kind::PhoneNumber, Change::Op::Updated, sid, serviceSid);
             }
         }
-        auto stored = loadNumber(txn.db(), u"sid"_s, sid);
+        auto stored = NumbersTable::bySid(txn.db(), sid);
         txn.commit();
         return *stored;
     });
@@ -817,7 +695,7 @@ Status Proxy::deletePhoneNumber(const QString &accountSid, const QString &servic
 {
     return guarded([&]() -> Status {
         ProxyTxn txn(*this);
-        auto n = loadNumber(txn.db(), u"sid"_s, sid);
+        auto n = NumbersTable::bySid(txn.db(), sid);
         if (!n || n->accountSid != accountSid || n->serviceSid != serviceSid) {
             return notFound(servicePath(serviceSid) + u"/PhoneNumbers/"_s + sid);
         }
@@ -840,11 +718,11 @@ Result<Page<PhoneNumber>> Proxy::listPhoneNumbers(const QString &accountSid, con
 {
     return guarded([&]() -> Result<Page<PhoneNumber>> {
         const QSqlDatabase db = m_db.connection();
-        if (!loadService(db, accountSid, serviceSid)) {
+        if (!ServicesTable::inAccount(db, accountSid, serviceSid)) {
             return notFound(servicePath(serviceSid));
         }
         return listPage<PhoneNumber>(db, Rows::PHONE_NUMBER_COLUMNS, u"phone_numbers"_s, u"service_sid = :s"_s,
-                                     {{u":s"_s, serviceSid}}, page, &Rows::phoneNumber);
+                                     {{u":s"_s, serviceSid}}, page, Proxy::MAX_PAGE_SIZE, &Rows::phoneNumber);
     });
 }
 
@@ -855,7 +733,7 @@ Result<Session> Proxy::createSession(const QString &accountSid, const QString &s
 {
     return guarded([&]() -> Result<Session> {
         ProxyTxn txn(*this);
-        auto service = loadService(txn.db(), accountSid, serviceSid);
+        auto service = ServicesTable::inAccount(txn.db(), accountSid, serviceSid);
         if (!service) {
             return notFound(servicePath(serviceSid));
         }
@@ -938,7 +816,7 @@ Result<Session> Proxy::createSession(const QString &accountSid, const QString &s
                 return added.error(); // the transaction rolls back: no session without its participants
             }
         }
-        auto stored = loadSession(txn.db(), accountSid, serviceSid, s.sid);
+        auto stored = SessionsTable::inService(txn.db(), accountSid, serviceSid, s.sid);
         txn.commit();
         return *stored;
     });
@@ -951,15 +829,15 @@ Result<Session> Proxy::fetchSession(const QString &accountSid, const QString &se
         const QSqlDatabase db = m_db.connection();
         if (Sid::isValid(sidOrUniqueName, Sid::SESSION)) {
             // The session first: found, it proves its Service (same account, same Service) with one query.
-            if (auto s = loadSession(db, accountSid, serviceSid, sidOrUniqueName)) {
+            if (auto s = SessionsTable::inService(db, accountSid, serviceSid, sidOrUniqueName)) {
                 return *s;
             }
-            if (!loadService(db, accountSid, serviceSid)) {
+            if (!ServicesTable::inAccount(db, accountSid, serviceSid)) {
                 return notFound(servicePath(serviceSid));
             }
             return notFound(sessionPath(serviceSid, sidOrUniqueName));
         }
-        if (!loadService(db, accountSid, serviceSid)) {
+        if (!ServicesTable::inAccount(db, accountSid, serviceSid)) {
             return notFound(servicePath(serviceSid));
         }
         SqlQuery q(db, u"SELECT "_s + Rows::SESSION_COLUMNS +
@@ -979,7 +857,7 @@ Result<Session> Proxy::updateSession(const QString &accountSid, const QString &s
 {
     return guarded([&]() -> Result<Session> {
         ProxyTxn txn(*this);
-        auto existing = loadSession(txn.db(), accountSid, serviceSid, sid);
+        auto existing = SessionsTable::inService(txn.db(), accountSid, serviceSid, sid);
         if (!existing) {
             return notFound(sessionPath(serviceSid, sid));
         }
@@ -1032,7 +910,7 @@ Result<Session> Proxy::updateSession(const QString &accountSid, const QString &s
         if (params.dateExpiry) {
             s.dateExpiry = *params.dateExpiry;
         }
-        const QList<Participant> participants = sessionParticipants(txn.db(), sid);
+        const QList<Participant> participants = ParticipantsTable::ofSession(txn.db(), sid);
         QSet<QString> numbers;
         for (const Participant &p : participants) {
             numbers.insert(p.proxyIdentifierSid);
@@ -1135,7 +1013,7 @@ Result<Session> Proxy::updateSession(const QString &accountSid, const QString &s
             }
         }
         txn.changed(Change::Kind::Session, Change::Op::Updated, sid, serviceSid);
-        auto stored = loadSession(txn.db(), accountSid, serviceSid, sid);
+        auto stored = SessionsTable::inService(txn.db(), accountSid, serviceSid, sid);
         txn.commit();
         return *stored;
     });
@@ -1145,10 +1023,10 @@ Status Proxy::deleteSession(const QString &accountSid, const QString &serviceSid
 {
     return guarded([&]() -> Status {
         ProxyTxn txn(*this);
-        if (!loadSession(txn.db(), accountSid, serviceSid, sid)) {
+        if (!SessionsTable::inService(txn.db(), accountSid, serviceSid, sid)) {
             return notFound(sessionPath(serviceSid, sid));
         }
-        const QList<Participant> participants = sessionParticipants(txn.db(), sid);
+        const QList<Participant> participants = ParticipantsTable::ofSession(txn.db(), sid);
         QSet<QString> numbers;
         for (const Participant &p : participants) {
             numbers.insert(p.proxyIdentifierSid);
@@ -1171,11 +1049,11 @@ Result<Page<Session>> Proxy::listSessions(const QString &accountSid, const QStri
 {
     return guarded([&]() -> Result<Page<Session>> {
         const QSqlDatabase db = m_db.connection();
-        if (!loadService(db, accountSid, serviceSid)) {
+        if (!ServicesTable::inAccount(db, accountSid, serviceSid)) {
             return notFound(servicePath(serviceSid));
         }
         return listPage<Session>(db, Rows::SESSION_COLUMNS, u"sessions"_s, u"service_sid = :s"_s,
-                                 {{u":s"_s, serviceSid}}, page, &Rows::session);
+                                 {{u":s"_s, serviceSid}}, page, Proxy::MAX_PAGE_SIZE, &Rows::session);
     });
 }
 
@@ -1187,11 +1065,11 @@ Result<Participant> Proxy::createParticipant(const QString &accountSid, const QS
 {
     return guarded([&]() -> Result<Participant> {
         ProxyTxn txn(*this);
-        auto service = loadService(txn.db(), accountSid, serviceSid);
+        auto service = ServicesTable::inAccount(txn.db(), accountSid, serviceSid);
         if (!service) {
             return notFound(servicePath(serviceSid));
         }
-        auto session = loadSession(txn.db(), accountSid, serviceSid, sessionSid);
+        auto session = SessionsTable::inService(txn.db(), accountSid, serviceSid, sessionSid);
         if (!session) {
             return notFound(sessionPath(serviceSid, sessionSid));
         }
@@ -1248,7 +1126,7 @@ Result<Participant> Proxy::addParticipant(ProxyTxn &txn, const Service &service,
 
     // Under the session's row lock (PostgreSQL): two nodes adding to one session see each other's participant.
     lockSessionRow(db, session.sid);
-    const QList<Participant> existing = sessionParticipants(db, session.sid);
+    const QList<Participant> existing = ParticipantsTable::ofSession(db, session.sid);
     int activeCount = 0;
     for (const Participant &p : existing) {
         if (p.identifier == identifier) {
@@ -1312,7 +1190,7 @@ Result<Participant> Proxy::addParticipant(ProxyTxn &txn, const Service &service,
                     80407, 400,
                     u"Invalid Phone Number Sid '%1' in ProxyIdentifierSid"_s.arg(*params.proxyIdentifierSid));
             }
-            number = loadNumber(db, u"sid"_s, *params.proxyIdentifierSid);
+            number = NumbersTable::bySid(db, *params.proxyIdentifierSid);
             if (!number || number->accountSid != service.accountSid) {
                 return ApiError::make(
                     80301, 400,
@@ -1331,7 +1209,7 @@ Result<Participant> Proxy::addParticipant(ProxyTxn &txn, const Service &service,
                                               *params.proxyIdentifier, params.identifier));
             }
             const PhoneNumbers::Info proxyInfo = PhoneNumbers::parse(proxyAddress.address);
-            auto byNumber = proxyInfo.valid ? loadNumber(db, u"phone_number"_s, proxyInfo.e164) : std::nullopt;
+            auto byNumber = proxyInfo.valid ? NumbersTable::byPhoneNumber(db, proxyInfo.e164) : std::nullopt;
             if (!byNumber || byNumber->accountSid != service.accountSid) {
                 return ApiError::make(80304, 400,
                                       u"Unmanaged Proxy Identifier not found: %1 is not a number in any pool of this "
@@ -1456,14 +1334,14 @@ Result<Participant> Proxy::addParticipant(ProxyTxn &txn, const Service &service,
     inUse.apply();
     txn.changed(Change::Kind::Participant, Change::Op::Added, p.sid, session.sid);
     txn.changed(Change::Kind::PhoneNumber, Change::Op::Updated, chosen.sid, service.sid);
-    return *loadParticipant(db, p.sid);
+    return *ParticipantsTable::bySid(db, p.sid);
 }
 
 Result<Participant> Proxy::fetchParticipant(const QString &accountSid, const QString &serviceSid,
                                             const QString &sessionSid, const QString &sid)
 {
     return guarded([&]() -> Result<Participant> {
-        auto p = loadParticipant(m_db.connection(), sid);
+        auto p = ParticipantsTable::bySid(m_db.connection(), sid);
         if (!p || p->accountSid != accountSid || p->serviceSid != serviceSid || p->sessionSid != sessionSid) {
             return notFound(sessionPath(serviceSid, sessionSid) + u"/Participants/"_s + sid);
         }
@@ -1476,7 +1354,7 @@ Result<Participant> Proxy::deleteParticipant(const QString &accountSid, const QS
 {
     return guarded([&]() -> Result<Participant> {
         ProxyTxn txn(*this);
-        auto p = loadParticipant(txn.db(), sid);
+        auto p = ParticipantsTable::bySid(txn.db(), sid);
         if (!p || p->accountSid != accountSid || p->serviceSid != serviceSid || p->sessionSid != sessionSid) {
             return notFound(sessionPath(serviceSid, sessionSid) + u"/Participants/"_s + sid);
         }
@@ -1495,7 +1373,7 @@ Result<Participant> Proxy::deleteParticipant(const QString &accountSid, const QS
             txn.changed(Change::Kind::Participant, Change::Op::Removed, sid, sessionSid);
             txn.changed(Change::Kind::PhoneNumber, Change::Op::Updated, p->proxyIdentifierSid, serviceSid);
         }
-        auto stored = loadParticipant(txn.db(), sid);
+        auto stored = ParticipantsTable::bySid(txn.db(), sid);
         txn.commit();
         return *stored;
     });
@@ -1506,11 +1384,11 @@ Result<Page<Participant>> Proxy::listParticipants(const QString &accountSid, con
 {
     return guarded([&]() -> Result<Page<Participant>> {
         const QSqlDatabase db = m_db.connection();
-        if (!loadSession(db, accountSid, serviceSid, sessionSid)) {
+        if (!SessionsTable::inService(db, accountSid, serviceSid, sessionSid)) {
             return notFound(sessionPath(serviceSid, sessionSid));
         }
         return listPage<Participant>(db, Rows::PARTICIPANT_COLUMNS, u"participants"_s, u"session_sid = :s"_s,
-                                     {{u":s"_s, sessionSid}}, page, &Rows::participant);
+                                     {{u":s"_s, sessionSid}}, page, Proxy::MAX_PAGE_SIZE, &Rows::participant);
     });
 }
 
@@ -1522,7 +1400,7 @@ Result<Interaction> Proxy::fetchInteraction(const QString &accountSid, const QSt
                                             const QString &participantSid)
 {
     return guarded([&]() -> Result<Interaction> {
-        auto i = loadInteraction(m_db.connection(), sid);
+        auto i = InteractionsTable::bySid(m_db.connection(), sid);
         if (!i || i->accountSid != accountSid || i->serviceSid != serviceSid || i->sessionSid != sessionSid ||
             (!participantSid.isEmpty() && i->participantSid != participantSid)) {
             return notFound(sessionPath(serviceSid, sessionSid) + u"/Interactions/"_s + sid);
@@ -1536,7 +1414,7 @@ Status Proxy::deleteInteraction(const QString &accountSid, const QString &servic
 {
     return guarded([&]() -> Status {
         ProxyTxn txn(*this);
-        auto i = loadInteraction(txn.db(), sid);
+        auto i = InteractionsTable::bySid(txn.db(), sid);
         if (!i || i->accountSid != accountSid || i->serviceSid != serviceSid || i->sessionSid != sessionSid) {
             return notFound(sessionPath(serviceSid, sessionSid) + u"/Interactions/"_s + sid);
         }
@@ -1553,20 +1431,20 @@ Result<Page<Interaction>> Proxy::listInteractions(const QString &accountSid, con
 {
     return guarded([&]() -> Result<Page<Interaction>> {
         const QSqlDatabase db = m_db.connection();
-        if (!loadSession(db, accountSid, serviceSid, sessionSid)) {
+        if (!SessionsTable::inService(db, accountSid, serviceSid, sessionSid)) {
             return notFound(sessionPath(serviceSid, sessionSid));
         }
         if (participantSid.isEmpty()) {
             return listPage<Interaction>(db, Rows::INTERACTION_COLUMNS, u"interactions"_s, u"session_sid = :s"_s,
-                                         {{u":s"_s, sessionSid}}, page, &Rows::interaction);
+                                         {{u":s"_s, sessionSid}}, page, Proxy::MAX_PAGE_SIZE, &Rows::interaction);
         }
-        auto p = loadParticipant(db, participantSid);
+        auto p = ParticipantsTable::bySid(db, participantSid);
         if (!p || p->sessionSid != sessionSid) {
             return notFound(sessionPath(serviceSid, sessionSid) + u"/Participants/"_s + participantSid);
         }
-        return listPage<Interaction>(db, Rows::INTERACTION_COLUMNS, u"interactions"_s,
-                                     u"session_sid = :s AND participant_sid = :p"_s,
-                                     {{u":s"_s, sessionSid}, {u":p"_s, participantSid}}, page, &Rows::interaction);
+        return listPage<Interaction>(
+            db, Rows::INTERACTION_COLUMNS, u"interactions"_s, u"session_sid = :s AND participant_sid = :p"_s,
+            {{u":s"_s, sessionSid}, {u":p"_s, participantSid}}, page, Proxy::MAX_PAGE_SIZE, &Rows::interaction);
     });
 }
 
@@ -1588,7 +1466,7 @@ Result<Interaction> Proxy::recordInteraction(const Interaction &interaction, con
 {
     return guarded([&]() -> Result<Interaction> {
         ProxyTxn txn(*this);
-        auto session = loadSessionBySid(txn.db(), interaction.sessionSid);
+        auto session = SessionsTable::bySid(txn.db(), interaction.sessionSid);
         if (!session) {
             return notFound(u"/Sessions/"_s + interaction.sessionSid);
         }
@@ -1623,7 +1501,7 @@ Result<Interaction> Proxy::recordInteraction(const Interaction &interaction, con
             .bind(u":u"_s, now.toMSecsSinceEpoch())
             .bind(u":sid"_s, s.sid)
             .exec();
-        auto stored = loadInteraction(txn.db(), i.sid);
+        auto stored = InteractionsTable::bySid(txn.db(), i.sid);
         if (alsoInTransaction) {
             if (auto st = alsoInTransaction(txn.db(), *stored); !st) {
                 return st.error(); // the transaction rolls back: no interaction without its follow-up work
@@ -1672,7 +1550,7 @@ Result<int> Proxy::recountInUse()
             }
         }
         for (const auto &[sid, recount] : std::as_const(wrong)) {
-            const auto number = loadNumber(txn.db(), u"sid"_s, sid);
+            const auto number = NumbersTable::bySid(txn.db(), sid);
             if (!number) {
                 continue; // a participant's number that has since left the pool
             }
@@ -1694,7 +1572,7 @@ Result<Session> Proxy::closeSession(const QString &sessionSid, const QString &re
     return guarded([&]() -> Result<Session> {
         ProxyTxn txn(*this);
         lockSessionRow(txn.db(), sessionSid); // read what another node's close may just have committed
-        auto session = loadSessionBySid(txn.db(), sessionSid);
+        auto session = SessionsTable::bySid(txn.db(), sessionSid);
         if (!session) {
             return notFound(u"/Sessions/"_s + sessionSid);
         }
@@ -1702,7 +1580,7 @@ Result<Session> Proxy::closeSession(const QString &sessionSid, const QString &re
             return *session;
         }
         const QDateTime now = m_clock.now();
-        const QList<Participant> participants = sessionParticipants(txn.db(), sessionSid);
+        const QList<Participant> participants = ParticipantsTable::ofSession(txn.db(), sessionSid);
         QSet<QString> numbers;
         for (const Participant &p : participants) {
             numbers.insert(p.proxyIdentifierSid);
@@ -1733,7 +1611,7 @@ Result<Session> Proxy::closeSession(const QString &sessionSid, const QString &re
             }
         }
         txn.changed(Change::Kind::Session, Change::Op::Updated, sessionSid, session->serviceSid);
-        auto stored = loadSessionBySid(txn.db(), sessionSid);
+        auto stored = SessionsTable::bySid(txn.db(), sessionSid);
         txn.commit();
         return *stored;
     });
@@ -1771,7 +1649,7 @@ Result<Interaction> Proxy::updateInteractionLeg(const QString &interactionSid, b
 {
     return guarded([&]() -> Result<Interaction> {
         ProxyTxn txn(*this);
-        auto i = loadInteraction(txn.db(), interactionSid);
+        auto i = InteractionsTable::bySid(txn.db(), interactionSid);
         if (!i) {
             return notFound(u"/Interactions/"_s + interactionSid);
         }
@@ -1803,7 +1681,7 @@ Result<Interaction> Proxy::updateInteractionLeg(const QString &interactionSid, b
         }
         q.exec();
         txn.changed(Change::Kind::Interaction, Change::Op::Updated, interactionSid, i->sessionSid);
-        auto stored = loadInteraction(txn.db(), interactionSid);
+        auto stored = InteractionsTable::bySid(txn.db(), interactionSid);
         if (alsoInTransaction) {
             if (auto st = alsoInTransaction(txn.db(), *stored); !st) {
                 return st.error();

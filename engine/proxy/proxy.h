@@ -13,7 +13,7 @@
 #include "core/clock.h"
 #include "core/result.h"
 #include "store/apikeys.h"
-#include "types.h"
+#include "store/records.h"
 
 namespace Maskline {
 

@@ -1,6 +1,6 @@
 #include "keywords.h"
 
-#include "proxy/types.h"
+#include "store/records.h"
 
 using namespace Qt::Literals::StringLiterals;
 

@@ -13,16 +13,22 @@
 #include "carrier/carrier.h"
 #include "carrier/simulatorcarrier.h"
 #include "carrier/twiml.h"
+#include "core/channeladdress.h"
+#include "core/phonenumbers.h"
 #include "core/redact.h"
 #include "core/sid.h"
 #include "debugger/debugger.h"
 #include "keywords.h"
-#include "proxy/channeladdress.h"
-#include "proxy/phonenumbers.h"
 #include "proxy/proxy.h"
-#include "proxy/rows.h"
 #include "scheduler.h"
+#include "store/accountstable.h"
 #include "store/database.h"
+#include "store/interactionstable.h"
+#include "store/numberstable.h"
+#include "store/participantstable.h"
+#include "store/rows.h"
+#include "store/servicestable.h"
+#include "store/sessionstable.h"
 #include "store/sqlquery.h"
 
 Q_LOGGING_CATEGORY(lcRouter, "maskline.routing", QtInfoMsg)
@@ -62,44 +68,6 @@ QString messageData(const QString &body, const QStringList &mediaUrls)
 QString matchingKey(const QString &number)
 {
     return ChannelAddress::matchingKey(number);
-}
-
-QList<Participant> participantsOf(const QSqlDatabase &db, const QString &sessionSid)
-{
-    SqlQuery q(db,
-               u"SELECT "_s + Rows::PARTICIPANT_COLUMNS + u" FROM participants WHERE session_sid = :s ORDER BY id"_s);
-    q.bind(u":s"_s, sessionSid).exec();
-    QList<Participant> result;
-    while (q.next()) {
-        result.append(Rows::participant(q));
-    }
-    return result;
-}
-
-std::optional<Session> sessionBySid(const QSqlDatabase &db, const QString &sid)
-{
-    SqlQuery q(db, u"SELECT "_s + Rows::SESSION_COLUMNS + u" FROM sessions WHERE sid = :sid"_s);
-    q.bind(u":sid"_s, sid).exec();
-    if (!q.next()) {
-        return std::nullopt;
-    }
-    return Rows::session(q);
-}
-
-std::optional<Interaction> interactionBy(const QSqlDatabase &db, const QString &column, const QString &value,
-                                         const QString &serviceSid = {})
-{
-    SqlQuery q(db, u"SELECT "_s + Rows::INTERACTION_COLUMNS + u" FROM interactions WHERE "_s + column + u" = :v"_s +
-                       (serviceSid.isEmpty() ? QString() : u" AND service_sid = :s"_s) + u" ORDER BY id LIMIT 1"_s);
-    q.bind(u":v"_s, value);
-    if (!serviceSid.isEmpty()) {
-        q.bind(u":s"_s, serviceSid);
-    }
-    q.exec();
-    if (!q.next()) {
-        return std::nullopt;
-    }
-    return Rows::interaction(q);
 }
 
 std::optional<Participant> partnerOf(const QList<Participant> &participants, const QString &participantSid)
@@ -267,10 +235,8 @@ std::optional<PhoneNumber> Router::numberFor(const QString &to, const QString &o
     }
     std::optional<PhoneNumber> number;
     for (const QString &key : std::as_const(keys)) {
-        SqlQuery q(db, u"SELECT "_s + Rows::PHONE_NUMBER_COLUMNS + u" FROM phone_numbers WHERE phone_number = :n"_s);
-        q.bind(u":n"_s, key).exec();
-        if (q.next()) {
-            number = Rows::phoneNumber(q);
+        number = NumbersTable::byPhoneNumber(db, key);
+        if (number) {
             break;
         }
     }
@@ -300,20 +266,13 @@ std::optional<Router::Target> Router::findTarget(bool isCall, const QString &fro
     }
     Target target;
     target.number = *number;
-    {
-        SqlQuery q(db, u"SELECT "_s + Rows::SERVICE_COLUMNS + u" FROM services WHERE sid = :s"_s);
-        q.bind(u":s"_s, number->serviceSid).exec();
-        if (!q.next()) {
-            throw StoreError(u"phone number %1 names a missing service"_s.arg(number->sid), false);
-        }
-        target.service = Rows::service(q);
+    const std::optional<Service> service = ServicesTable::bySid(db, number->serviceSid);
+    if (!service) {
+        throw StoreError(u"phone number %1 names a missing service"_s.arg(number->sid), false);
     }
-    {
-        SqlQuery q(db, u"SELECT "_s + Rows::ACCOUNT_COLUMNS + u" FROM accounts WHERE sid = :a"_s);
-        q.bind(u":a"_s, number->accountSid).exec();
-        if (q.next()) {
-            target.account = Rows::account(q);
-        }
+    target.service = *service;
+    if (std::optional<Account> account = AccountsTable::bySid(db, number->accountSid)) {
+        target.account = *account;
     }
     target.from = from;
     target.to = to;
@@ -388,7 +347,7 @@ void Router::route(bool isCall, InboundMessage message, InboundCall call, RouteD
         const Service &service = target->service;
 
         // A carrier retries a webhook it got no timely answer for; the same MessageSid/CallSid is routed once.
-        if (auto seen = interactionBy(db, u"inbound_resource_sid"_s, resourceSid, service.sid)) {
+        if (auto seen = InteractionsTable::byInboundResource(db, resourceSid, service.sid)) {
             result.outcome = RouteResult::Outcome::Duplicate;
             result.interaction = *seen;
             result.sessionSid = seen->sessionSid;
@@ -401,7 +360,7 @@ void Router::route(bool isCall, InboundMessage message, InboundCall call, RouteD
                 }
                 const bool blocked =
                     seen->outbound.resourceStatus == u"failed"_s && seen->outbound.resourceSid.isEmpty();
-                const QList<Participant> ps = participantsOf(db, seen->sessionSid);
+                const QList<Participant> ps = ParticipantsTable::ofSession(db, seen->sessionSid);
                 for (const Participant &q : ps) {
                     if (!blocked && q.sid == seen->outbound.participantSid) {
                         result.twiml = Twiml::dial({q.proxyIdentifier,
@@ -430,7 +389,7 @@ void Router::route(bool isCall, InboundMessage message, InboundCall call, RouteD
         }
         std::optional<Session> session;
         if (sender) {
-            session = sessionBySid(db, sender->sessionSid);
+            session = SessionsTable::bySid(db, sender->sessionSid);
         }
         if (!session) {
             return outOfSession(*target, isCall, OutOfSessionContext::Reason::NoSession, message, call, result, done);
@@ -449,7 +408,7 @@ void Router::route(bool isCall, InboundMessage message, InboundCall call, RouteD
         }
 
         // Step 3: the partner.
-        const QList<Participant> participants = participantsOf(db, session->sid);
+        const QList<Participant> participants = ParticipantsTable::ofSession(db, session->sid);
         const std::optional<Participant> partner = partnerOf(participants, sender->sid);
         if (!partner) {
             return outOfSession(*target, isCall, OutOfSessionContext::Reason::NoPartner, message, call, result, done);
@@ -591,7 +550,7 @@ void Router::route(bool isCall, InboundMessage message, InboundCall call, RouteD
         if (!recorded) {
             if (recorded.error().code == DUPLICATE_MARKER) {
                 result.outcome = RouteResult::Outcome::Duplicate;
-                if (auto seen = interactionBy(db, u"inbound_resource_sid"_s, resourceSid, service.sid)) {
+                if (auto seen = InteractionsTable::byInboundResource(db, resourceSid, service.sid)) {
                     result.interaction = *seen;
                 }
                 result.detail = u"message %1 was queued before: not forwarded again"_s.arg(resourceSid);
@@ -721,7 +680,7 @@ void Router::bridge(const Service &service, const Participant &partner, const In
                   {QString(), answer.outboundResourceSid, answer.outboundResourceStatus, QString(),
                    m_carrier.resourceUrl(u"Calls"_s, answer.outboundResourceSid)});
         try {
-            if (auto fresh = interactionBy(m_proxy.database().connection(), u"sid"_s, recorded.sid)) {
+            if (auto fresh = InteractionsTable::bySid(m_proxy.database().connection(), recorded.sid)) {
                 result.interaction = *fresh;
             }
         } catch (const StoreError &e) {
@@ -743,7 +702,7 @@ bool Router::releaseMessage(const OutboxItem &send, const InterceptDecision &dec
     result.debuggerCodes = decision.debuggerCodes;
     try {
         const QSqlDatabase db = m_proxy.database().connection();
-        const std::optional<Interaction> current = interactionBy(db, u"sid"_s, send.interactionSid);
+        const std::optional<Interaction> current = InteractionsTable::bySid(db, send.interactionSid);
         std::optional<Service> service;
         {
             SqlQuery q(db, u"SELECT "_s + Rows::SERVICE_COLUMNS + u" FROM services WHERE sid = :s"_s);
@@ -874,9 +833,9 @@ void Router::outOfSession(const Target &target, bool isCall, OutOfSessionContext
         }
     }
     if (context.inboundParticipant) {
-        context.previousSession = sessionBySid(db, context.inboundParticipant->sessionSid);
-        context.outboundParticipant =
-            partnerOf(participantsOf(db, context.inboundParticipant->sessionSid), context.inboundParticipant->sid);
+        context.previousSession = SessionsTable::bySid(db, context.inboundParticipant->sessionSid);
+        context.outboundParticipant = partnerOf(
+            ParticipantsTable::ofSession(db, context.inboundParticipant->sessionSid), context.inboundParticipant->sid);
     }
     if (reason != OutOfSessionContext::Reason::NoPartner && reason != OutOfSessionContext::Reason::Expired &&
         context.previousSession && context.previousSession->status == SessionStatus::CLOSED) {
@@ -1001,7 +960,7 @@ void Router::updateLeg(const QString &interactionSid, bool outbound, Interaction
 {
     std::optional<Interaction> before;
     try {
-        before = interactionBy(m_proxy.database().connection(), u"sid"_s, interactionSid);
+        before = InteractionsTable::bySid(m_proxy.database().connection(), interactionSid);
         if (before && !leg.resourceStatus.isEmpty()) {
             const QString now = outbound ? before->outbound.resourceStatus : before->inbound.resourceStatus;
             if (statusRank(leg.resourceStatus) < statusRank(now)) {
@@ -1115,7 +1074,7 @@ Result<Interaction> Router::applyStatus(const StatusReport &report)
         std::optional<Interaction> interaction;
         bool outbound = true;
         if (!report.interactionSid.isEmpty()) {
-            interaction = interactionBy(db, u"sid"_s, report.interactionSid);
+            interaction = InteractionsTable::bySid(db, report.interactionSid);
             if (interaction && !report.resourceSid.isEmpty()) {
                 if (report.resourceSid == interaction->inbound.resourceSid) {
                     outbound = false;
@@ -1126,9 +1085,9 @@ Result<Interaction> Router::applyStatus(const StatusReport &report)
                 }
             }
         } else if (!report.resourceSid.isEmpty()) {
-            interaction = interactionBy(db, u"outbound_resource_sid"_s, report.resourceSid);
+            interaction = InteractionsTable::byOutboundResource(db, report.resourceSid);
             if (!interaction) {
-                interaction = interactionBy(db, u"inbound_resource_sid"_s, report.resourceSid);
+                interaction = InteractionsTable::byInboundResource(db, report.resourceSid);
                 outbound = false;
             }
         }
@@ -1162,7 +1121,7 @@ Result<Interaction> Router::applyStatus(const StatusReport &report)
                                        << "leg" << status << "with carrier error" << report.errorCode.left(20);
         }
         updateLeg(interaction->sid, outbound, leg, data);
-        if (auto fresh = interactionBy(db, u"sid"_s, interaction->sid)) {
+        if (auto fresh = InteractionsTable::bySid(db, interaction->sid)) {
             return *fresh;
         }
         return *interaction;

@@ -11,10 +11,10 @@
 #include <QString>
 #include <QStringList>
 
-#include "callbacks/outbox.h"
 #include "core/result.h"
-#include "proxy/types.h"
 #include "routinghooks.h"
+#include "store/outbox.h"
+#include "store/records.h"
 #include "traffic.h"
 
 namespace Maskline {

@@ -11,7 +11,7 @@
 #include <QString>
 
 #include "core/result.h"
-#include "proxy/types.h"
+#include "store/records.h"
 #include "traffic.h"
 
 namespace Maskline {

@@ -4,12 +4,12 @@
 
 #include <QLoggingCategory>
 
-#include "callbacks/outbox.h"
 #include "core/redact.h"
 #include "debugger/debugger.h"
 #include "proxy/proxy.h"
-#include "proxy/rows.h"
 #include "store/database.h"
+#include "store/outbox.h"
+#include "store/rows.h"
 #include "store/sqlquery.h"
 #include "store/transaction.h"
 

@@ -6,7 +6,7 @@
 #include <QStringList>
 #include <QTimer>
 
-#include "proxy/types.h"
+#include "store/records.h"
 
 namespace Maskline {
 

@@ -11,7 +11,7 @@
 #include <QString>
 #include <QStringList>
 
-#include "proxy/types.h"
+#include "store/records.h"
 
 namespace Maskline {
 

@@ -5,7 +5,7 @@
 #include <QSqlDriver>
 #include <QTimer>
 
-#include "proxy/types.h"
+#include "store/records.h"
 
 namespace Maskline {
 

@@ -1,7 +1,7 @@
 #include "importwriter.h"
 
-#include "proxy/rows.h"
 #include "sqlquery.h"
+#include "store/rows.h"
 
 using namespace Qt::Literals::StringLiterals;
 

@@ -5,7 +5,7 @@
 #include <QSqlDatabase>
 #include <QString>
 
-#include "proxy/types.h"
+#include "store/records.h"
 
 namespace Maskline {
 

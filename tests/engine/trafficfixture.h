@@ -8,7 +8,6 @@
 
 #include <QTest>
 
-#include "callbacks/outbox.h"
 #include "carrier/carrier.h"
 #include "carrier/simulatorcarrier.h"
 #include "core/clock.h"
@@ -17,6 +16,7 @@
 #include "routing/router.h"
 #include "routing/scheduler.h"
 #include "store/database.h"
+#include "store/outbox.h"
 #include "store/sqlquery.h"
 
 namespace Maskline::Testing {

@@ -14,8 +14,8 @@
 #include <QTest>
 
 #include "callbackfixture.h"
-#include "carrier/webhooks.h"
 #include "fakecallbackserver.h"
+#include "http/carrierwebhooks.h"
 #include "http/httpserver.h"
 
 using namespace Maskline;

@@ -14,7 +14,7 @@
 #include "callbackfixture.h"
 #include "carrier/twiml.h"
 #include "fakecallbackserver.h"
-#include "proxy/rows.h"
+#include "store/rows.h"
 #include "testdb.h"
 
 using namespace Maskline;

@@ -1,6 +1,6 @@
 #include <QTest>
 
-#include "proxy/phonenumbers.h"
+#include "core/phonenumbers.h"
 
 using namespace Qt::StringLiterals;
 using namespace Maskline;

@@ -18,7 +18,6 @@
 #include <QTest>
 #include <QUrlQuery>
 
-#include "callbacks/outbox.h"
 #include "carrier/simulatorcarrier.h"
 #include "contractchecker.h"
 #include "core/clock.h"
@@ -32,6 +31,7 @@
 #include "proxy/proxy.h"
 #include "routing/router.h"
 #include "store/database.h"
+#include "store/outbox.h"
 #include "testdb.h"
 
 using namespace Maskline;

@@ -11,12 +11,12 @@
 #include <QTemporaryDir>
 #include <QTest>
 
-#include "callbacks/outbox.h"
 #include "carrier/simulatorcarrier.h"
 #include "carrier/twiml.h"
-#include "carrier/webhooks.h"
-#include "proxy/phonenumbers.h"
+#include "core/phonenumbers.h"
+#include "http/carrierwebhooks.h"
 #include "routing/keywords.h"
+#include "store/outbox.h"
 #include "store/transaction.h"
 #include "testdb.h"
 #include "trafficfixture.h"

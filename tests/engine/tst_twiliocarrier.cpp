@@ -9,10 +9,10 @@
 #include "carrier/signature.h"
 #include "carrier/twiliocarrier.h"
 #include "carrier/twiml.h"
-#include "carrier/webhookroute.h"
-#include "carrier/webhooks.h"
 #include "faketwilio.h"
+#include "http/carrierwebhooks.h"
 #include "http/formdata.h"
+#include "http/webhookroute.h"
 #include "trafficfixture.h"
 
 using namespace Maskline;

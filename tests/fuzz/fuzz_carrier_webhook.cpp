@@ -11,8 +11,8 @@
 #include <QTemporaryDir>
 
 #include "../engine/trafficfixture.h"
-#include "carrier/webhooks.h"
 #include "fuzzcheck.h"
+#include "http/carrierwebhooks.h"
 #include "http/formdata.h"
 
 using namespace Maskline;

@@ -8,9 +8,9 @@
 #include "debugger/debugger.h"
 #include "enginehost.h"
 #include "proxy/proxy.h"
-#include "proxy/types.h"
 #include "store/changefeed.h"
 #include "store/database.h"
+#include "store/records.h"
 
 using namespace Maskline;
 using namespace Qt::Literals::StringLiterals;

@@ -2,7 +2,7 @@
 
 #include <functional>
 
-#include "http/httpmessage.h"
+#include "httpmessage.h"
 
 namespace Maskline {
 

@@ -1,8 +1,8 @@
 #include "rows.h"
 
-#include "channeladdress.h"
+#include "core/channeladdress.h"
 #include "core/clock.h"
-#include "store/sqlquery.h"
+#include "sqlquery.h"
 
 using namespace Qt::StringLiterals;
 

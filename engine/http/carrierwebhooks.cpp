@@ -1,4 +1,4 @@
-#include "webhooks.h"
+#include "carrierwebhooks.h"
 
 #include <memory>
 #include <optional>
@@ -8,12 +8,12 @@
 #include <QJsonObject>
 #include <QLoggingCategory>
 
-#include "carrier.h"
+#include "carrier/carrier.h"
+#include "carrier/signature.h"
+#include "carrier/twiml.h"
 #include "core/redact.h"
 #include "core/sid.h"
 #include "routing/router.h"
-#include "signature.h"
-#include "twiml.h"
 
 Q_LOGGING_CATEGORY(lcWebhooks, "maskline.carrier.webhooks", QtInfoMsg)
 

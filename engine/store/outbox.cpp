@@ -8,10 +8,10 @@
 #include <QPointer>
 
 #include "core/redact.h"
-#include "proxy/rows.h"
-#include "store/database.h"
-#include "store/sqlquery.h"
-#include "store/transaction.h"
+#include "database.h"
+#include "rows.h"
+#include "sqlquery.h"
+#include "transaction.h"
 
 Q_LOGGING_CATEGORY(lcOutbox, "maskline.callbacks.outbox", QtInfoMsg)
 

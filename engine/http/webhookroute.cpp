@@ -1,7 +1,7 @@
 #include "webhookroute.h"
 
+#include "carrierwebhooks.h"
 #include "core/apierror.h"
-#include "webhooks.h"
 
 using namespace Qt::Literals::StringLiterals;
 

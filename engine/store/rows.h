@@ -4,7 +4,7 @@
 #include <QString>
 #include <QVariant>
 
-#include "types.h"
+#include "records.h"
 
 namespace Maskline {
 

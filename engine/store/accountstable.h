@@ -1,0 +1,19 @@
+#pragma once
+
+#include <optional>
+
+#include <QList>
+#include <QSqlDatabase>
+#include <QString>
+
+#include "records.h"
+
+namespace Maskline {
+
+// The `accounts` table: every statement that reads or writes it lives here (one owner per table).
+namespace AccountsTable {
+
+std::optional<Account> bySid(const QSqlDatabase &db, const QString &sid);
+
+} // namespace AccountsTable
+} // namespace Maskline

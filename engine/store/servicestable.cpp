@@ -1,0 +1,30 @@
+#include "servicestable.h"
+
+#include "rows.h"
+#include "sqlquery.h"
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace Maskline::ServicesTable {
+
+std::optional<Service> bySid(const QSqlDatabase &db, const QString &sid)
+{
+    SqlQuery q(db, u"SELECT "_s + Rows::SERVICE_COLUMNS + u" FROM services WHERE sid = :sid"_s);
+    q.bind(u":sid"_s, sid).exec();
+    if (!q.next()) {
+        return std::nullopt;
+    }
+    return Rows::service(q);
+}
+
+std::optional<Service> inAccount(const QSqlDatabase &db, const QString &accountSid, const QString &sid)
+{
+    SqlQuery q(db, u"SELECT "_s + Rows::SERVICE_COLUMNS + u" FROM services WHERE sid = :sid AND account_sid = :a"_s);
+    q.bind(u":sid"_s, sid).bind(u":a"_s, accountSid).exec();
+    if (!q.next()) {
+        return std::nullopt;
+    }
+    return Rows::service(q);
+}
+
+} // namespace Maskline::ServicesTable
