@@ -13,6 +13,7 @@
 
 #include "core/sid.h"
 #include "proxy/proxy.h"
+#include "store/accountstable.h"
 #include "store/database.h"
 #include "store/importwriter.h"
 #include "store/sqlquery.h"
@@ -581,10 +582,7 @@ int runAccountCommand(const QCommandLineParser &parser, const QStringList &args,
         const QString sid = args.at(3);
         const QString token = Sid::generateToken();
         try {
-            SqlQuery update(db.connection(),
-                            u"UPDATE accounts SET auth_token = :token, date_updated = :now WHERE sid = :sid"_s);
-            update.bind(u":token"_s, token).bind(u":now"_s, clock.nowMs()).bind(u":sid"_s, sid).exec();
-            if (update.numRowsAffected() != 1) {
+            if (!AccountsTable::setAuthToken(db.connection(), sid, token, clock.nowMs())) {
                 err << "maskline-server: no account " << sid << " in this store\n";
                 return 1;
             }

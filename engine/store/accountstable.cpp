@@ -17,4 +17,12 @@ std::optional<Account> bySid(const QSqlDatabase &db, const QString &sid)
     return Rows::account(q);
 }
 
+// --- app ---
+bool setAuthToken(const QSqlDatabase &db, const QString &sid, const QString &token, qint64 nowMs)
+{
+    SqlQuery update(db, u"UPDATE accounts SET auth_token = :token, date_updated = :now WHERE sid = :sid"_s);
+    update.bind(u":token"_s, token).bind(u":now"_s, nowMs).bind(u":sid"_s, sid).exec();
+    return update.numRowsAffected() == 1;
+}
+
 } // namespace Maskline::AccountsTable

@@ -15,5 +15,9 @@ namespace AccountsTable {
 
 std::optional<Account> bySid(const QSqlDatabase &db, const QString &sid);
 
+// --- app ---
+// Gives the account a new auth token; false when there is no such account.
+bool setAuthToken(const QSqlDatabase &db, const QString &sid, const QString &token, qint64 nowMs);
+
 } // namespace AccountsTable
 } // namespace Maskline
