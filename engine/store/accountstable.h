@@ -15,5 +15,14 @@ namespace AccountsTable {
 
 std::optional<Account> bySid(const QSqlDatabase &db, const QString &sid);
 
+// --- proxy ---
+// Every account, oldest first.
+QList<Account> all(const QSqlDatabase &db);
+// Inserts an account with its auth token; its settings start at the columns' defaults.
+void insert(const QSqlDatabase &db, const QString &sid, const QString &authToken, const QString &friendlyName,
+            qint64 nowMs);
+// Writes the settings of `a` (allow_participant_conflict, the SMS STOP flags, friendly name) to the row with a.sid.
+void updateSettings(const QSqlDatabase &db, const Account &a, qint64 nowMs);
+
 } // namespace AccountsTable
 } // namespace Maskline
