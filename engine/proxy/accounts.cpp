@@ -6,8 +6,8 @@
 
 #include "core/sid.h"
 #include "proxy_p.h"
+#include "store/accountstable.h"
 #include "store/apikeys.h"
-#include "store/rows.h"
 
 using namespace Qt::Literals::StringLiterals;
 
@@ -59,16 +59,6 @@ ApiError keyNotFound(const QString &accountSid, const QString &sid)
     return ApiError::notFound(u"/2010-04-01/Accounts/%1/Keys/%2.json"_s.arg(accountSid, sid));
 }
 
-std::optional<Account> findAccount(const QSqlDatabase &db, const QString &sid)
-{
-    SqlQuery q(db, u"SELECT "_s + Rows::ACCOUNT_COLUMNS + u" FROM accounts WHERE sid = :sid"_s);
-    q.bind(u":sid"_s, sid).exec();
-    if (!q.next()) {
-        return std::nullopt;
-    }
-    return Rows::account(q);
-}
-
 } // namespace
 
 Result<Account> Proxy::createAccount(const QString &sid, const QString &authToken, const QString &friendlyName)
@@ -84,19 +74,12 @@ Result<Account> Proxy::createAccount(const QString &sid, const QString &authToke
             return ApiError::invalidParameter(u"AuthToken"_s, u"an auth token needs at least 16 characters"_s);
         }
         ProxyTxn txn(*this);
-        if (findAccount(txn.db(), newSid.toLower())) {
+        if (AccountsTable::bySid(txn.db(), newSid.toLower())) {
             return ApiError::make(20409, 409, u"Account %1 already exists"_s.arg(newSid));
         }
         const qint64 now = m_clock.nowMs();
-        SqlQuery(txn.db(), u"INSERT INTO accounts (sid, auth_token, friendly_name, date_created, date_updated) "
-                           u"VALUES (:sid, :token, :name, :now, :now2)"_s)
-            .bind(u":sid"_s, newSid)
-            .bind(u":token"_s, token)
-            .bind(u":name"_s, nullIfEmpty(friendlyName))
-            .bind(u":now"_s, now)
-            .bind(u":now2"_s, now)
-            .exec();
-        auto account = findAccount(txn.db(), newSid);
+        AccountsTable::insert(txn.db(), newSid, token, friendlyName, now);
+        auto account = AccountsTable::bySid(txn.db(), newSid);
         txn.changed(Change::Kind::Account, Change::Op::Added, newSid);
         txn.commit();
         return *account;
@@ -105,21 +88,13 @@ Result<Account> Proxy::createAccount(const QString &sid, const QString &authToke
 
 Result<QList<Account>> Proxy::listAccounts()
 {
-    return guarded([&]() -> Result<QList<Account>> {
-        SqlQuery q(m_db.connection(), u"SELECT "_s + Rows::ACCOUNT_COLUMNS + u" FROM accounts ORDER BY id"_s);
-        q.exec();
-        QList<Account> accounts;
-        while (q.next()) {
-            accounts.append(Rows::account(q));
-        }
-        return accounts;
-    });
+    return guarded([&]() -> Result<QList<Account>> { return AccountsTable::all(m_db.connection()); });
 }
 
 Result<Account> Proxy::fetchAccount(const QString &sid)
 {
     return guarded([&]() -> Result<Account> {
-        auto account = findAccount(m_db.connection(), sid);
+        auto account = AccountsTable::bySid(m_db.connection(), sid);
         if (!account) {
             return ApiError::notFound(u"/Accounts/"_s + sid);
         }
@@ -140,7 +115,7 @@ std::optional<Account> Proxy::cachedAccount(const QString &sid)
             return it->account;
         }
     }
-    auto account = findAccount(m_db.connection(), sid);
+    auto account = AccountsTable::bySid(m_db.connection(), sid);
     const QMutexLocker locker(&m_accountsMutex);
     if (account) {
         if (m_accounts.size() > 10000) {
@@ -226,7 +201,7 @@ Result<Account> Proxy::updateAccountSettings(const QString &sid, const AccountSe
     forgetAccounts(); // credentials and settings are read again after this change
     return guarded([&]() -> Result<Account> {
         ProxyTxn txn(*this);
-        auto account = findAccount(txn.db(), sid);
+        auto account = AccountsTable::bySid(txn.db(), sid);
         if (!account) {
             return ApiError::notFound(u"/Accounts/"_s + sid);
         }
@@ -243,18 +218,10 @@ Result<Account> Proxy::updateAccountSettings(const QString &sid, const AccountSe
         if (settings.friendlyName) {
             a.friendlyName = *settings.friendlyName;
         }
-        SqlQuery(txn.db(), u"UPDATE accounts SET allow_participant_conflict = :apc, respect_sms_stop_filter = :rss, "
-                           u"sms_stop_filtering = :ssf, friendly_name = :name, date_updated = :now WHERE sid = :sid"_s)
-            .bind(u":apc"_s, int(a.allowParticipantConflict))
-            .bind(u":rss"_s, int(a.respectSmsStopFilter))
-            .bind(u":ssf"_s, int(a.smsStopFiltering))
-            .bind(u":name"_s, nullIfEmpty(a.friendlyName))
-            .bind(u":now"_s, m_clock.nowMs())
-            .bind(u":sid"_s, sid)
-            .exec();
+        AccountsTable::updateSettings(txn.db(), a, m_clock.nowMs());
         txn.changed(Change::Kind::Account, Change::Op::Updated, sid);
         txn.commit();
-        return *findAccount(m_db.connection(), sid);
+        return *AccountsTable::bySid(m_db.connection(), sid);
     });
 }
 
@@ -289,7 +256,7 @@ Result<NewApiKey> Proxy::createApiKey(const QString &accountSid, const QString &
     }
     return guarded([&]() -> Result<NewApiKey> {
         ProxyTxn txn(*this);
-        if (!findAccount(txn.db(), accountSid)) {
+        if (!AccountsTable::bySid(txn.db(), accountSid)) {
             return ApiError::notFound(u"/2010-04-01/Accounts/%1.json"_s.arg(accountSid));
         }
         NewApiKey created;

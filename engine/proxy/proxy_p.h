@@ -1,8 +1,12 @@
 #pragma once
 
-// Private helpers shared by the Proxy domain's translation units.
+// Private helpers shared by the Proxy domain's translation units: proxy.cpp (construction and these helpers),
+// accounts.cpp, services.cpp, numbers.cpp, sessions.cpp, participants.cpp and interactions.cpp, one resource family
+// each. Every statement they run is a function of a table module in store/.
 
+#include <QDateTime>
 #include <QLoggingCategory>
+#include <QSet>
 
 #include "core/redact.h"
 #include "proxy.h"
@@ -62,4 +66,42 @@ auto guarded(Fn &&fn) -> decltype(fn())
 // Constant-time equality of two secrets (length is not leaked either: both are hashed first).
 bool secretsEqual(const QString &a, const QString &b);
 
+namespace ProxyInternal {
+
+ApiError notFound(const QString &path);
+QString servicePath(const QString &serviceSid);
+QString sessionPath(const QString &serviceSid, const QString &sessionSid);
+
+Status validateUniqueName(const QString &param, const QString &name);
+Status validateTtl(const QString &param, qint64 ttl);
+
+// The internal expiry deadline: date_expiry when set, else `ttl` seconds after the last activity.
+QDateTime deadline(const QDateTime &dateExpiry, qint64 ttl, const QDateTime &lastActivity);
+
+// When a participant gives up its routing key (close, delete), a participant that lost the key to it under
+// allow_participant_conflict gets it back: the most recent one still in an active session.
+void restoreRoutes(const QSqlDatabase &db, const QList<Participant> &released, ProxyTxn &txn);
+
+// in_use is the number of active sessions holding the number. It moves with each change to one session, by the
+// difference between the numbers that session held before and after the change, inside the same transaction, so it
+// stays exact without recounting every participant on the number (a cost that grew with the number of sessions).
+// Proxy::recountInUse() checks it against a full recount. Constructing it locks the session's row (PostgreSQL).
+class InUseDelta final
+{
+    Q_DISABLE_COPY_MOVE(InUseDelta)
+
+public:
+    InUseDelta(const QSqlDatabase &db, const QString &sessionSid);
+    ~InUseDelta() = default;
+
+    // Applies the difference; returns the numbers whose in_use changed.
+    QSet<QString> apply();
+
+private:
+    QSqlDatabase m_db;
+    QString m_sessionSid;
+    QSet<QString> m_before;
+};
+
+} // namespace ProxyInternal
 } // namespace Maskline

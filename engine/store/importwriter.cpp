@@ -1,5 +1,7 @@
 #include "importwriter.h"
 
+#include "interactionstable.h"
+#include "servicestable.h"
 #include "sqlquery.h"
 #include "store/rows.h"
 
@@ -79,7 +81,7 @@ void ImportWriter::putAccount(const Account &a, bool replace)
 
 void ImportWriter::putService(const Service &s, bool replace)
 {
-    Rows::writeService(m_db, s, replace);
+    ServicesTable::write(m_db, s, replace);
 }
 
 void ImportWriter::putPhoneNumber(const PhoneNumber &n, bool replace)
@@ -197,7 +199,7 @@ void ImportWriter::putParticipant(const Participant &p, bool sessionActive, bool
 
 void ImportWriter::putInteraction(const Interaction &i, bool replace)
 {
-    Rows::writeInteraction(m_db, i, replace);
+    InteractionsTable::write(m_db, i, replace);
 }
 
 } // namespace Maskline

@@ -1,5 +1,6 @@
 #include "interactionstable.h"
 
+#include "listpage.h"
 #include "rows.h"
 #include "sqlquery.h"
 
@@ -47,6 +48,95 @@ std::optional<Interaction> byOutboundResource(const QSqlDatabase &db, const QStr
                                               const QString &serviceSid)
 {
     return byResource(db, u"outbound_resource_sid"_s, resourceSid, serviceSid);
+}
+
+// --- proxy ---
+
+void write(const QSqlDatabase &db, const Interaction &i, bool replace)
+{
+    const QString sql =
+        replace ? u"UPDATE interactions SET account_sid = :a, service_sid = :s, session_sid = :ks, "
+                  u"participant_sid = :p, type = :t, data = :d, inbound_participant_sid = :ip, "
+                  u"inbound_resource_sid = :ir, inbound_resource_status = :is, inbound_resource_type = :it, "
+                  u"inbound_resource_url = :iu, outbound_participant_sid = :op, outbound_resource_sid = :or, "
+                  u"outbound_resource_status = :os, outbound_resource_type = :ot, outbound_resource_url = :ou, "
+                  u"date_created = :c, date_updated = :u WHERE sid = :sid"_s
+                : u"INSERT INTO interactions (sid, account_sid, service_sid, session_sid, participant_sid, type, "
+                  u"data, inbound_participant_sid, inbound_resource_sid, inbound_resource_status, "
+                  u"inbound_resource_type, inbound_resource_url, outbound_participant_sid, outbound_resource_sid, "
+                  u"outbound_resource_status, outbound_resource_type, outbound_resource_url, date_created, "
+                  u"date_updated) VALUES (:sid, :a, :s, :ks, :p, :t, :d, :ip, :ir, :is, :it, :iu, :op, :or, :os, "
+                  u":ot, :ou, :c, :u)"_s;
+    SqlQuery(db, sql)
+        .bind(u":sid"_s, i.sid)
+        .bind(u":a"_s, i.accountSid)
+        .bind(u":s"_s, i.serviceSid)
+        .bind(u":ks"_s, i.sessionSid)
+        .bind(u":p"_s, nullIfEmpty(i.participantSid))
+        .bind(u":t"_s, i.type.isEmpty() ? u"unknown"_s : i.type)
+        .bind(u":d"_s, nullIfEmpty(i.data))
+        .bind(u":ip"_s, nullIfEmpty(i.inbound.participantSid))
+        .bind(u":ir"_s, nullIfEmpty(i.inbound.resourceSid))
+        .bind(u":is"_s, nullIfEmpty(i.inbound.resourceStatus))
+        .bind(u":it"_s, nullIfEmpty(i.inbound.resourceType))
+        .bind(u":iu"_s, nullIfEmpty(i.inbound.resourceUrl))
+        .bind(u":op"_s, nullIfEmpty(i.outbound.participantSid))
+        .bind(u":or"_s, nullIfEmpty(i.outbound.resourceSid))
+        .bind(u":os"_s, nullIfEmpty(i.outbound.resourceStatus))
+        .bind(u":ot"_s, nullIfEmpty(i.outbound.resourceType))
+        .bind(u":ou"_s, nullIfEmpty(i.outbound.resourceUrl))
+        .bind(u":c"_s, Rows::fromTime(i.dateCreated))
+        .bind(u":u"_s, Rows::fromTime(i.dateUpdated))
+        .exec();
+}
+
+void remove(const QSqlDatabase &db, const QString &sid)
+{
+    SqlQuery(db, u"DELETE FROM interactions WHERE sid = :sid"_s).bind(u":sid"_s, sid).exec();
+}
+
+Page<Interaction> page(const QSqlDatabase &db, const QString &sessionSid, const PageRequest &request, int maxPageSize,
+                       const QString &participantSid)
+{
+    if (participantSid.isEmpty()) {
+        return listPage<Interaction>(db, Rows::INTERACTION_COLUMNS, u"interactions"_s, u"session_sid = :s"_s,
+                                     {{u":s"_s, sessionSid}}, request, maxPageSize, &Rows::interaction);
+    }
+    return listPage<Interaction>(
+        db, Rows::INTERACTION_COLUMNS, u"interactions"_s, u"session_sid = :s AND participant_sid = :p"_s,
+        {{u":s"_s, sessionSid}, {u":p"_s, participantSid}}, request, maxPageSize, &Rows::interaction);
+}
+
+void updateLeg(const QSqlDatabase &db, const QString &sid, bool outbound, const InteractionLeg &leg,
+               const QString &data, qint64 nowMs)
+{
+    const QString prefix = outbound ? u"outbound"_s : u"inbound"_s;
+    QList<std::pair<QString, QString>> sets;
+    if (!leg.resourceSid.isEmpty()) {
+        sets.append({prefix + u"_resource_sid"_s, leg.resourceSid});
+    }
+    if (!leg.resourceStatus.isEmpty()) {
+        sets.append({prefix + u"_resource_status"_s, leg.resourceStatus});
+    }
+    if (!leg.resourceType.isEmpty()) {
+        sets.append({prefix + u"_resource_type"_s, leg.resourceType});
+    }
+    if (!leg.resourceUrl.isEmpty()) {
+        sets.append({prefix + u"_resource_url"_s, leg.resourceUrl});
+    }
+    if (!data.isEmpty()) {
+        sets.append({u"data"_s, data});
+    }
+    QString sql = u"UPDATE interactions SET date_updated = :u"_s;
+    for (qsizetype n = 0; n < sets.size(); ++n) {
+        sql += u", "_s + sets.at(n).first + u" = :v"_s + QString::number(n);
+    }
+    SqlQuery q(db, sql + u" WHERE sid = :sid"_s);
+    q.bind(u":u"_s, nowMs).bind(u":sid"_s, sid);
+    for (qsizetype n = 0; n < sets.size(); ++n) {
+        q.bind(u":v"_s + QString::number(n), sets.at(n).second);
+    }
+    q.exec();
 }
 
 } // namespace Maskline::InteractionsTable

@@ -21,5 +21,19 @@ std::optional<Interaction> byInboundResource(const QSqlDatabase &db, const QStri
 std::optional<Interaction> byOutboundResource(const QSqlDatabase &db, const QString &resourceSid,
                                               const QString &serviceSid = {});
 
+// --- proxy ---
+// The one writer of a whole interaction row (the domain records new ones, the importer copies or replaces them):
+// every column of `i`, its SID, account, Service and Session included; INSERT, or with `replace` an UPDATE of the
+// row with i.sid.
+void write(const QSqlDatabase &db, const Interaction &i, bool replace = false);
+void remove(const QSqlDatabase &db, const QString &sid);
+// The session's interactions, or with `participantSid` only the MessageInteractions addressed to that participant.
+Page<Interaction> page(const QSqlDatabase &db, const QString &sessionSid, const PageRequest &request, int maxPageSize,
+                       const QString &participantSid = {});
+// Sets the non-empty resource fields of `leg` (sid, status, type, url; not the participant) on the inbound or
+// outbound leg, and `data` when non-empty, in one update.
+void updateLeg(const QSqlDatabase &db, const QString &sid, bool outbound, const InteractionLeg &leg,
+               const QString &data, qint64 nowMs);
+
 } // namespace InteractionsTable
 } // namespace Maskline

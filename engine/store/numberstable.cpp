@@ -1,5 +1,6 @@
 #include "numberstable.h"
 
+#include "listpage.h"
 #include "rows.h"
 #include "sqlquery.h"
 
@@ -25,6 +26,160 @@ std::optional<PhoneNumber> byPhoneNumber(const QSqlDatabase &db, const QString &
         return std::nullopt;
     }
     return Rows::phoneNumber(q);
+}
+
+// --- proxy ---
+
+void insert(const QSqlDatabase &db, const PhoneNumber &n)
+{
+    const NumberWebhooks &prev = n.previousWebhooks;
+    SqlQuery(db, u"INSERT INTO phone_numbers (sid, account_sid, service_sid, phone_number, friendly_name, iso_country, "
+                 u"cap_voice, cap_sms, cap_mms, cap_fax, is_reserved, in_use, date_created, date_updated, "
+                 u"carrier_managed, prev_sms_url, prev_sms_method, prev_voice_url, prev_voice_method) VALUES "
+                 u"(:sid, :a, :s, :n, :fn, :iso, :v, :sms, :mms, :fax, :r, 0, :c, :u, :cm, :psu, :psm, :pvu, :pvm)"_s)
+        .bind(u":sid"_s, n.sid)
+        .bind(u":a"_s, n.accountSid)
+        .bind(u":s"_s, n.serviceSid)
+        .bind(u":n"_s, n.phoneNumber)
+        .bind(u":fn"_s, n.friendlyName)
+        .bind(u":iso"_s, nullIfEmpty(n.isoCountry))
+        .bind(u":v"_s, int(n.capabilities.voice))
+        .bind(u":sms"_s, int(n.capabilities.sms))
+        .bind(u":mms"_s, int(n.capabilities.mms))
+        .bind(u":fax"_s, int(n.capabilities.fax))
+        .bind(u":r"_s, int(n.isReserved))
+        .bind(u":c"_s, Rows::fromTime(n.dateCreated))
+        .bind(u":u"_s, Rows::fromTime(n.dateUpdated))
+        .bind(u":cm"_s, int(n.carrierManaged))
+        .bind(u":psu"_s, nullIfEmpty(prev.smsUrl))
+        .bind(u":psm"_s, nullIfEmpty(prev.smsMethod))
+        .bind(u":pvu"_s, nullIfEmpty(prev.voiceUrl))
+        .bind(u":pvm"_s, nullIfEmpty(prev.voiceMethod))
+        .exec();
+}
+
+int countInPool(const QSqlDatabase &db, const QString &serviceSid, bool reserved)
+{
+    SqlQuery q(db, u"SELECT COUNT(*) FROM phone_numbers WHERE service_sid = :s AND is_reserved = :r"_s);
+    q.bind(u":s"_s, serviceSid).bind(u":r"_s, int(reserved)).exec();
+    return q.next() ? q.value(0).toInt() : 0;
+}
+
+QList<PhoneNumber> carrierManagedInPool(const QSqlDatabase &db, const QString &serviceSid)
+{
+    QList<PhoneNumber> numbers;
+    for (const int reserved : {0, 1}) { // phone_numbers_selectable: (service_sid, is_reserved, carrier_managed)
+        SqlQuery q(db, u"SELECT "_s + Rows::PHONE_NUMBER_COLUMNS +
+                           u" FROM phone_numbers WHERE service_sid = :s AND is_reserved = :r AND "
+                           u"carrier_managed = 1 ORDER BY id"_s);
+        q.bind(u":s"_s, serviceSid).bind(u":r"_s, reserved).exec();
+        while (q.next()) {
+            numbers.append(Rows::phoneNumber(q));
+        }
+    }
+    return numbers;
+}
+
+QList<PhoneNumber> inPool(const QSqlDatabase &db, const QString &serviceSid, bool reserved, bool firstOnly)
+{
+    SqlQuery q(db, u"SELECT "_s + Rows::PHONE_NUMBER_COLUMNS +
+                       u" FROM phone_numbers WHERE service_sid = :s AND is_reserved = :r"_s +
+                       (firstOnly ? u" LIMIT 1"_s : QString()));
+    q.bind(u":s"_s, serviceSid).bind(u":r"_s, int(reserved)).exec();
+    QList<PhoneNumber> numbers;
+    while (q.next()) {
+        numbers.append(Rows::phoneNumber(q));
+    }
+    return numbers;
+}
+
+void setReserved(const QSqlDatabase &db, const QString &sid, bool reserved, qint64 nowMs)
+{
+    SqlQuery(db, u"UPDATE phone_numbers SET is_reserved = :r, date_updated = :u WHERE sid = :sid"_s)
+        .bind(u":r"_s, int(reserved))
+        .bind(u":u"_s, nowMs)
+        .bind(u":sid"_s, sid)
+        .exec();
+}
+
+void setCapabilities(const QSqlDatabase &db, const QString &sid, const Capabilities &c, qint64 nowMs)
+{
+    SqlQuery(db, u"UPDATE phone_numbers SET cap_voice = :v, cap_sms = :sms, cap_mms = :mms, "
+                 u"cap_fax = :fax, date_updated = :u WHERE sid = :sid"_s)
+        .bind(u":v"_s, int(c.voice))
+        .bind(u":sms"_s, int(c.sms))
+        .bind(u":mms"_s, int(c.mms))
+        .bind(u":fax"_s, int(c.fax))
+        .bind(u":u"_s, nowMs)
+        .bind(u":sid"_s, sid)
+        .exec();
+}
+
+void remove(const QSqlDatabase &db, const QString &sid)
+{
+    SqlQuery(db, u"DELETE FROM phone_numbers WHERE sid = :sid"_s).bind(u":sid"_s, sid).exec();
+}
+
+Page<PhoneNumber> page(const QSqlDatabase &db, const QString &serviceSid, const PageRequest &request, int maxPageSize)
+{
+    return listPage<PhoneNumber>(db, Rows::PHONE_NUMBER_COLUMNS, u"phone_numbers"_s, u"service_sid = :s"_s,
+                                 {{u":s"_s, serviceSid}}, request, maxPageSize, &Rows::phoneNumber);
+}
+
+QSet<QString> heldBySession(const QSqlDatabase &db, const QString &sessionSid)
+{
+    SqlQuery q(db, u"SELECT DISTINCT p.proxy_identifier_sid FROM participants p JOIN sessions s ON s.sid = "
+                   u"p.session_sid WHERE p.session_sid = :s AND p.date_deleted IS NULL AND "
+                   u"p.proxy_identifier_sid IS NOT NULL AND s.status IN "_s +
+                       Rows::ACTIVE_SESSION_STATUSES);
+    q.bind(u":s"_s, sessionSid).exec();
+    QSet<QString> numbers;
+    while (q.next()) {
+        numbers.insert(q.value(0).toString());
+    }
+    return numbers;
+}
+
+void addToInUse(const QSqlDatabase &db, const QString &sid, int by)
+{
+    SqlQuery(db, u"UPDATE phone_numbers SET in_use = in_use + :by WHERE sid = :sid"_s)
+        .bind(u":by"_s, by)
+        .bind(u":sid"_s, sid)
+        .exec();
+}
+
+void setInUse(const QSqlDatabase &db, const QString &sid, qint64 inUse)
+{
+    SqlQuery(db, u"UPDATE phone_numbers SET in_use = :n WHERE sid = :sid"_s)
+        .bind(u":n"_s, inUse)
+        .bind(u":sid"_s, sid)
+        .exec();
+}
+
+QHash<QString, qint64> activeSessionsPerNumber(const QSqlDatabase &db)
+{
+    SqlQuery q(db, u"SELECT p.proxy_identifier_sid, COUNT(DISTINCT p.session_sid) FROM sessions s JOIN "
+                   u"participants p ON p.session_sid = s.sid WHERE s.status IN "_s +
+                       Rows::ACTIVE_SESSION_STATUSES +
+                       u" AND p.date_deleted IS NULL AND p.proxy_identifier_sid IS NOT NULL "
+                       u"GROUP BY p.proxy_identifier_sid"_s);
+    q.exec();
+    QHash<QString, qint64> counted;
+    while (q.next()) {
+        counted.insert(q.value(0).toString(), q.value(1).toLongLong());
+    }
+    return counted;
+}
+
+QList<std::pair<QString, qint64>> inUseNotZero(const QSqlDatabase &db)
+{
+    SqlQuery q(db, u"SELECT sid, in_use FROM phone_numbers WHERE in_use <> 0"_s);
+    q.exec();
+    QList<std::pair<QString, qint64>> numbers;
+    while (q.next()) {
+        numbers.append({q.value(0).toString(), q.value(1).toLongLong()});
+    }
+    return numbers;
 }
 
 } // namespace Maskline::NumbersTable

@@ -1,8 +1,11 @@
 #pragma once
 
 #include <optional>
+#include <utility>
 
+#include <QHash>
 #include <QList>
+#include <QSet>
 #include <QSqlDatabase>
 #include <QString>
 
@@ -15,6 +18,33 @@ namespace NumbersTable {
 
 std::optional<PhoneNumber> bySid(const QSqlDatabase &db, const QString &sid);
 std::optional<PhoneNumber> byPhoneNumber(const QSqlDatabase &db, const QString &e164);
+
+// --- proxy ---
+// Adds a number to a pool: every column of `n` but in_use, which starts at 0.
+void insert(const QSqlDatabase &db, const PhoneNumber &n);
+// How many reserved / unreserved numbers the Service's pool has.
+int countInPool(const QSqlDatabase &db, const QString &serviceSid, bool reserved);
+// The Service's carrier-managed numbers, unreserved first, each group in id order.
+QList<PhoneNumber> carrierManagedInPool(const QSqlDatabase &db, const QString &serviceSid);
+// The Service's reserved or unreserved numbers (with `firstOnly`, at most one), read by phone_numbers_selectable.
+QList<PhoneNumber> inPool(const QSqlDatabase &db, const QString &serviceSid, bool reserved, bool firstOnly);
+void setReserved(const QSqlDatabase &db, const QString &sid, bool reserved, qint64 nowMs);
+void setCapabilities(const QSqlDatabase &db, const QString &sid, const Capabilities &c, qint64 nowMs);
+void remove(const QSqlDatabase &db, const QString &sid);
+Page<PhoneNumber> page(const QSqlDatabase &db, const QString &serviceSid, const PageRequest &request, int maxPageSize);
+
+// in_use is the number of active sessions holding the number, moved by each change to a session (the domain's
+// InUseDelta) and checked against a recount at start-up.
+// The SIDs of the pool numbers an active session holds (those of its participants not deleted); none once it is
+// closed. Joins participants and sessions; it answers with phone-number SIDs, so it lives here.
+QSet<QString> heldBySession(const QSqlDatabase &db, const QString &sessionSid);
+void addToInUse(const QSqlDatabase &db, const QString &sid, int by);
+void setInUse(const QSqlDatabase &db, const QString &sid, qint64 inUse);
+// The recount: active sessions per number SID, over every participant not deleted. Joins sessions and participants;
+// it answers with phone-number SIDs, so it lives here.
+QHash<QString, qint64> activeSessionsPerNumber(const QSqlDatabase &db);
+// SID and stored in_use of every number whose in_use is not 0, in the store's order.
+QList<std::pair<QString, qint64>> inUseNotZero(const QSqlDatabase &db);
 
 } // namespace NumbersTable
 } // namespace Maskline

@@ -171,73 +171,8 @@ Interaction interaction(const SqlQuery &q)
     return i;
 }
 
-// The one writer of a service row: the domain creates them, the importer copies or replaces them.
-void writeService(const QSqlDatabase &db, const Service &s, bool replace)
-{
-    const QString sql =
-        replace ? u"UPDATE services SET account_sid = :a, unique_name = :n, chat_instance_sid = :chat, "
-                  u"callback_url = :cb, intercept_callback_url = :icb, out_of_session_callback_url = :ocb, "
-                  u"default_ttl = :ttl, geo_match_level = :geo, number_selection_behavior = :nsb, "
-                  u"mx_insert_one = :mx, ar_insert_nine = :ar, date_created = :c, date_updated = :u WHERE sid = :sid"_s
-                : u"INSERT INTO services (sid, account_sid, unique_name, chat_instance_sid, callback_url, "
-                  u"intercept_callback_url, out_of_session_callback_url, default_ttl, geo_match_level, "
-                  u"number_selection_behavior, mx_insert_one, ar_insert_nine, date_created, date_updated) VALUES "
-                  u"(:sid, :a, :n, :chat, :cb, :icb, :ocb, :ttl, :geo, :nsb, :mx, :ar, :c, :u)"_s;
-    SqlQuery(db, sql)
-        .bind(u":sid"_s, s.sid)
-        .bind(u":a"_s, s.accountSid)
-        .bind(u":n"_s, s.uniqueName)
-        .bind(u":chat"_s, nullIfEmpty(s.chatInstanceSid))
-        .bind(u":cb"_s, nullIfEmpty(s.callbackUrl))
-        .bind(u":icb"_s, nullIfEmpty(s.interceptCallbackUrl))
-        .bind(u":ocb"_s, nullIfEmpty(s.outOfSessionCallbackUrl))
-        .bind(u":ttl"_s, s.defaultTtl)
-        .bind(u":geo"_s, s.geoMatchLevel)
-        .bind(u":nsb"_s, s.numberSelectionBehavior)
-        .bind(u":mx"_s, int(s.mxInsertOne))
-        .bind(u":ar"_s, int(s.arInsertNine))
-        .bind(u":c"_s, fromTime(s.dateCreated))
-        .bind(u":u"_s, fromTime(s.dateUpdated))
-        .exec();
-}
+// --- proxy ---
 
-// The one writer of an interaction row: the domain records new ones, the importer copies or replaces them.
-void writeInteraction(const QSqlDatabase &db, const Interaction &i, bool replace)
-{
-    const QString sql =
-        replace ? u"UPDATE interactions SET account_sid = :a, service_sid = :s, session_sid = :ks, "
-                  u"participant_sid = :p, type = :t, data = :d, inbound_participant_sid = :ip, "
-                  u"inbound_resource_sid = :ir, inbound_resource_status = :is, inbound_resource_type = :it, "
-                  u"inbound_resource_url = :iu, outbound_participant_sid = :op, outbound_resource_sid = :or, "
-                  u"outbound_resource_status = :os, outbound_resource_type = :ot, outbound_resource_url = :ou, "
-                  u"date_created = :c, date_updated = :u WHERE sid = :sid"_s
-                : u"INSERT INTO interactions (sid, account_sid, service_sid, session_sid, participant_sid, type, "
-                  u"data, inbound_participant_sid, inbound_resource_sid, inbound_resource_status, "
-                  u"inbound_resource_type, inbound_resource_url, outbound_participant_sid, outbound_resource_sid, "
-                  u"outbound_resource_status, outbound_resource_type, outbound_resource_url, date_created, "
-                  u"date_updated) VALUES (:sid, :a, :s, :ks, :p, :t, :d, :ip, :ir, :is, :it, :iu, :op, :or, :os, "
-                  u":ot, :ou, :c, :u)"_s;
-    SqlQuery(db, sql)
-        .bind(u":sid"_s, i.sid)
-        .bind(u":a"_s, i.accountSid)
-        .bind(u":s"_s, i.serviceSid)
-        .bind(u":ks"_s, i.sessionSid)
-        .bind(u":p"_s, nullIfEmpty(i.participantSid))
-        .bind(u":t"_s, i.type.isEmpty() ? u"unknown"_s : i.type)
-        .bind(u":d"_s, nullIfEmpty(i.data))
-        .bind(u":ip"_s, nullIfEmpty(i.inbound.participantSid))
-        .bind(u":ir"_s, nullIfEmpty(i.inbound.resourceSid))
-        .bind(u":is"_s, nullIfEmpty(i.inbound.resourceStatus))
-        .bind(u":it"_s, nullIfEmpty(i.inbound.resourceType))
-        .bind(u":iu"_s, nullIfEmpty(i.inbound.resourceUrl))
-        .bind(u":op"_s, nullIfEmpty(i.outbound.participantSid))
-        .bind(u":or"_s, nullIfEmpty(i.outbound.resourceSid))
-        .bind(u":os"_s, nullIfEmpty(i.outbound.resourceStatus))
-        .bind(u":ot"_s, nullIfEmpty(i.outbound.resourceType))
-        .bind(u":ou"_s, nullIfEmpty(i.outbound.resourceUrl))
-        .bind(u":c"_s, fromTime(i.dateCreated))
-        .bind(u":u"_s, fromTime(i.dateUpdated))
-        .exec();
-}
+const QString ACTIVE_SESSION_STATUSES = QStringLiteral("('open', 'in-progress')");
 
 } // namespace Maskline::Rows

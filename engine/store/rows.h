@@ -28,17 +28,13 @@ Session session(const SqlQuery &q);
 Participant participant(const SqlQuery &q);
 Interaction interaction(const SqlQuery &q);
 
-// Writes every column of `s` (its SID and account included): INSERT, or with `replace` an UPDATE of the row with
-// s.sid. Throws StoreError.
-void writeService(const QSqlDatabase &db, const Service &s, bool replace = false);
-
-// Writes every column of `i` (its SID, account, Service and Session included): INSERT, or with `replace` an UPDATE of
-// the row with i.sid. Throws StoreError.
-void writeInteraction(const QSqlDatabase &db, const Interaction &i, bool replace = false);
-
 // Times are stored as ms since the epoch; NULL <-> invalid QDateTime.
 QVariant fromTime(const QDateTime &t);
 QDateTime toTime(const QVariant &v);
+
+// --- proxy ---
+// The statuses of an active session as an SQL list, for `status IN …`: ('open', 'in-progress').
+extern const QString ACTIVE_SESSION_STATUSES;
 
 } // namespace Rows
 } // namespace Maskline
