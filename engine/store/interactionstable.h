@@ -21,5 +21,16 @@ std::optional<Interaction> byInboundResource(const QSqlDatabase &db, const QStri
 std::optional<Interaction> byOutboundResource(const QSqlDatabase &db, const QString &resourceSid,
                                               const QString &serviceSid = {});
 
+// --- routing ---
+// Rank of a resource status along its lifecycle (queued < sending < sent < delivered …, message and call statuses
+// alike, reference §3.5); -1 when unknown. A leg's status is only replaced by one of the same or a higher rank.
+int legStatusRank(const QString &status);
+// Advances the inbound or outbound leg: sets the non-empty resource fields of `leg` (sid, type, url; not the
+// participant), `data` when non-empty, and date_updated = nowMs, in one UPDATE; the status only when its rank is at
+// least the rank of the status stored at that moment (compared in the UPDATE itself, so a late "sent" never
+// overwrites "delivered", whatever another node committed since). False when no interaction has that SID.
+bool advanceLeg(const QSqlDatabase &db, const QString &sid, bool outbound, const InteractionLeg &leg,
+                const QString &data, qint64 nowMs);
+
 } // namespace InteractionsTable
 } // namespace Maskline
