@@ -1,5 +1,6 @@
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <utility>
 
@@ -19,10 +20,18 @@
 
 namespace Maskline {
 
+class CallRouting;
 class Carrier;
 class Debugger;
+class InboundPipeline;
+class LegAdvancer;
+class OutboundSends;
+class OutOfSessionHandler;
 class Proxy;
+class SimulatorInjection;
+class StatusIngest;
 struct DebuggerEvent;
+struct RoutingContext;
 
 // A status callback from the carrier (reference §8.2, §8.4): a message's MessageStatus or a call leg's CallStatus.
 struct StatusReport
@@ -64,8 +73,8 @@ public:
            QObject *parent = nullptr);
     ~Router() override;
 
-    Carrier &carrier() const { return m_carrier; }
-    Outbox &outbox() const { return m_outbox; }
+    Carrier &carrier() const;
+    Outbox &outbox() const;
     // Not owned; nullptr restores the defaults (no callbacks).
     void setHooks(RoutingHooks *hooks);
 
@@ -118,36 +127,16 @@ Q_SIGNALS:
     void routed(const Maskline::RouteResult &result);
 
 private:
-    struct Target;
-    void route(bool isCall, InboundMessage message, InboundCall call, RouteDone done, QList<int> priorCodes = {});
-    std::optional<PhoneNumber> numberFor(const QString &to, const QString &onlyAccount);
-    std::optional<Target> findTarget(bool isCall, const QString &from, const QString &to, const QString &onlyAccount,
-                                     RouteResult &result);
-    void outOfSession(const Target &target, bool isCall, OutOfSessionContext::Reason reason,
-                      const InboundMessage &message, const InboundCall &call, RouteResult result,
-                      const RouteDone &done);
-    void outOfSessionWithoutHandler(const OutOfSessionContext &context, RouteResult &result);
-    void bridge(const Service &service, const Participant &partner, const InboundCall &call,
-                const Interaction &recorded, RouteResult result, const RouteDone &done);
-    void decideCall(const Service &service, const Participant &partner, const InboundCall &call,
-                    const Interaction &recorded, const InterceptDecision &decision, RouteResult result);
-    void raise(RouteResult &result, DebuggerEvent event);
-    QString statusCallbackUrl(const QString &base, const QString &interactionSid) const;
-    void deliverMessage(const OutboxItem &item, Outbox::Complete complete);
-    void gaveUpMessage(const OutboxItem &item, const QString &error, bool exhausted);
-    void updateLeg(const QString &interactionSid, bool outbound, InteractionLeg leg, const QString &data = {});
-    RouteResult finish(RouteResult result);
-
-    Proxy &m_proxy;
-    Carrier &m_carrier;
-    Outbox &m_outbox;
-    Debugger *m_debugger;
-    RouterConfig m_config;
-    RoutingHooks m_defaultHooks;
-    RoutingHooks *m_hooks;
-    // Calls waiting for their intercept decision, by interaction SID: a carrier retry of the same CallSid waits for
-    // the same answer instead of being bridged past the intercept.
-    QHash<QString, QList<RouteDone>> m_waitingCalls;
+    // The units routing is made of (see docs/architecture.md, "Routing pipeline"); the Router wires them and is the
+    // one entry point the rest of the engine calls.
+    std::unique_ptr<RoutingContext> m_context;
+    std::unique_ptr<LegAdvancer> m_legs;
+    std::unique_ptr<CallRouting> m_calls;
+    std::unique_ptr<OutOfSessionHandler> m_outOfSession;
+    std::unique_ptr<InboundPipeline> m_inbound;
+    std::unique_ptr<StatusIngest> m_status;
+    std::unique_ptr<OutboundSends> m_outbound;
+    std::unique_ptr<SimulatorInjection> m_injection;
 };
 
 } // namespace Maskline

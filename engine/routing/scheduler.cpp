@@ -8,8 +8,9 @@
 #include "debugger/debugger.h"
 #include "proxy/proxy.h"
 #include "store/database.h"
+#include "store/nodes.h"
 #include "store/outbox.h"
-#include "store/rows.h"
+#include "store/sessionstable.h"
 #include "store/sqlquery.h"
 #include "store/transaction.h"
 
@@ -74,28 +75,14 @@ QStringList Scheduler::runExpiry()
     try {
         for (;;) {
             const QSqlDatabase db = database.connection();
-            // On PostgreSQL every node sweeps: the due sessions are claimed with FOR UPDATE SKIP LOCKED in one
+            // On PostgreSQL every node sweeps: the due sessions are claimed (row-locked, skipped by the others) in one
             // transaction with their closes, so each is closed by exactly one node and a node never waits for
             // another's batch. On SQLite this engine is the only one.
             std::optional<Transaction> claim;
             if (shared) {
                 claim.emplace(db);
             }
-            QList<Session> due;
-            {
-                SqlQuery q(db, u"SELECT "_s + Rows::SESSION_COLUMNS +
-                                   u" FROM sessions WHERE expires_at IS NOT NULL AND expires_at <= :now AND status IN "
-                                   u"(:open, :busy) ORDER BY expires_at, id LIMIT :limit"_s +
-                                   (shared ? u" FOR UPDATE SKIP LOCKED"_s : QString()));
-                q.bind(u":now"_s, now.toMSecsSinceEpoch())
-                    .bind(u":open"_s, SessionStatus::OPEN)
-                    .bind(u":busy"_s, SessionStatus::IN_PROGRESS)
-                    .bind(u":limit"_s, batch)
-                    .exec();
-                while (q.next()) {
-                    due.append(Rows::session(q));
-                }
-            }
+            const QList<Session> due = SessionsTable::dueForExpiry(db, now.toMSecsSinceEpoch(), batch, shared);
             int progress = 0;
             QStringList closedNow;
             for (const Session &s : std::as_const(due)) {
@@ -133,10 +120,8 @@ bool Scheduler::lockRetention(bool lock)
         return true;
     }
     try {
-        SqlQuery q(database.connection(),
-                   lock ? u"SELECT pg_try_advisory_lock(:k)"_s : u"SELECT pg_advisory_unlock(:k)"_s);
-        q.bind(u":k"_s, RETENTION_LOCK_KEY).exec();
-        return q.next() && q.value(0).toBool();
+        const QSqlDatabase db = database.connection();
+        return lock ? AdvisoryLock::tryLock(db, RETENTION_LOCK_KEY) : AdvisoryLock::unlock(db, RETENTION_LOCK_KEY);
     } catch (const StoreError &e) {
         qCWarning(lcScheduler).noquote() << "retention lock:" << redactText(e.message());
         return false;

@@ -1,5 +1,7 @@
 #include "interactionstable.h"
 
+#include <QHash>
+
 #include "listpage.h"
 #include "rows.h"
 #include "sqlquery.h"
@@ -107,15 +109,45 @@ Page<Interaction> page(const QSqlDatabase &db, const QString &sessionSid, const 
         {{u":s"_s, sessionSid}, {u":p"_s, participantSid}}, request, maxPageSize, &Rows::interaction);
 }
 
-void updateLeg(const QSqlDatabase &db, const QString &sid, bool outbound, const InteractionLeg &leg,
-               const QString &data, qint64 nowMs)
+// --- routing ---
+
+namespace {
+
+// One lifecycle order for message and call statuses: a status is only replaced by one at the same or a later stage,
+// so callbacks arriving out of order cannot move a leg back.
+const QList<std::pair<QString, int>> &statusRanks()
+{
+    static const QList<std::pair<QString, int>> ranks{
+        {u"accepted"_s, 0},  {u"scheduled"_s, 0},   {u"queued"_s, 1},    {u"initiated"_s, 1},
+        {u"sending"_s, 2},   {u"ringing"_s, 2},     {u"receiving"_s, 2}, {u"sent"_s, 3},
+        {u"answered"_s, 3},  {u"in-progress"_s, 3}, {u"received"_s, 4},  {u"delivery-unknown"_s, 4},
+        {u"delivered"_s, 5}, {u"undelivered"_s, 5}, {u"failed"_s, 5},    {u"canceled"_s, 5},
+        {u"completed"_s, 5}, {u"busy"_s, 5},        {u"no-answer"_s, 5},
+    };
+    return ranks;
+}
+
+// The same ranks as an SQL expression over a status column (the names are this file's constants, not input).
+QString rankSql(const QString &column)
+{
+    QString sql = u"(CASE "_s + column;
+    for (const auto &[status, rank] : statusRanks()) {
+        sql += u" WHEN '"_s + status + u"' THEN "_s + QString::number(rank);
+    }
+    return sql + u" ELSE -1 END)"_s;
+}
+
+// Sets the non-empty fields of `leg` and `data`; the status unconditionally, or with `forwardOnly` only when its rank
+// is at least the stored one's (compared in the UPDATE, against the row as this transaction sees it).
+bool writeLeg(const QSqlDatabase &db, const QString &sid, bool outbound, const InteractionLeg &leg, const QString &data,
+              qint64 nowMs, bool forwardOnly)
 {
     const QString prefix = outbound ? u"outbound"_s : u"inbound"_s;
     QList<std::pair<QString, QString>> sets;
     if (!leg.resourceSid.isEmpty()) {
         sets.append({prefix + u"_resource_sid"_s, leg.resourceSid});
     }
-    if (!leg.resourceStatus.isEmpty()) {
+    if (!leg.resourceStatus.isEmpty() && !forwardOnly) {
         sets.append({prefix + u"_resource_status"_s, leg.resourceStatus});
     }
     if (!leg.resourceType.isEmpty()) {
@@ -131,12 +163,48 @@ void updateLeg(const QSqlDatabase &db, const QString &sid, bool outbound, const 
     for (qsizetype n = 0; n < sets.size(); ++n) {
         sql += u", "_s + sets.at(n).first + u" = :v"_s + QString::number(n);
     }
+    const bool guardedStatus = !leg.resourceStatus.isEmpty() && forwardOnly;
+    if (guardedStatus) {
+        const QString column = prefix + u"_resource_status"_s;
+        sql += u", "_s + column + u" = CASE WHEN "_s + rankSql(column) + u" <= :rank THEN :status ELSE "_s + column +
+               u" END"_s;
+    }
     SqlQuery q(db, sql + u" WHERE sid = :sid"_s);
     q.bind(u":u"_s, nowMs).bind(u":sid"_s, sid);
     for (qsizetype n = 0; n < sets.size(); ++n) {
         q.bind(u":v"_s + QString::number(n), sets.at(n).second);
     }
+    if (guardedStatus) {
+        q.bind(u":rank"_s, legStatusRank(leg.resourceStatus)).bind(u":status"_s, leg.resourceStatus);
+    }
     q.exec();
+    return q.numRowsAffected() > 0;
+}
+
+} // namespace
+
+int legStatusRank(const QString &status)
+{
+    static const QHash<QString, int> ranks = [] {
+        QHash<QString, int> byName;
+        for (const auto &[name, rank] : statusRanks()) {
+            byName.insert(name, rank);
+        }
+        return byName;
+    }();
+    return ranks.value(status, -1);
+}
+
+void updateLeg(const QSqlDatabase &db, const QString &sid, bool outbound, const InteractionLeg &leg,
+               const QString &data, qint64 nowMs)
+{
+    writeLeg(db, sid, outbound, leg, data, nowMs, false);
+}
+
+bool advanceLeg(const QSqlDatabase &db, const QString &sid, bool outbound, const InteractionLeg &leg,
+                const QString &data, qint64 nowMs)
+{
+    return writeLeg(db, sid, outbound, leg, data, nowMs, true);
 }
 
 } // namespace Maskline::InteractionsTable

@@ -31,9 +31,20 @@ void remove(const QSqlDatabase &db, const QString &sid);
 Page<Interaction> page(const QSqlDatabase &db, const QString &sessionSid, const PageRequest &request, int maxPageSize,
                        const QString &participantSid = {});
 // Sets the non-empty resource fields of `leg` (sid, status, type, url; not the participant) on the inbound or
-// outbound leg, and `data` when non-empty, in one update.
+// outbound leg, and `data` when non-empty, in one update — the status as given, even an earlier one (the domain's
+// explicit set; traffic advances legs with advanceLeg below).
 void updateLeg(const QSqlDatabase &db, const QString &sid, bool outbound, const InteractionLeg &leg,
                const QString &data, qint64 nowMs);
+// --- routing ---
+// Rank of a resource status along its lifecycle (queued < sending < sent < delivered …, message and call statuses
+// alike, reference §3.5); -1 when unknown. A leg's status is only replaced by one of the same or a higher rank.
+int legStatusRank(const QString &status);
+// Advances the inbound or outbound leg: sets the non-empty resource fields of `leg` (sid, type, url; not the
+// participant), `data` when non-empty, and date_updated = nowMs, in one UPDATE; the status only when its rank is at
+// least the rank of the status stored at that moment (compared in the UPDATE itself, so a late "sent" never
+// overwrites "delivered", whatever another node committed since). False when no interaction has that SID.
+bool advanceLeg(const QSqlDatabase &db, const QString &sid, bool outbound, const InteractionLeg &leg,
+                const QString &data, qint64 nowMs);
 
 } // namespace InteractionsTable
 } // namespace Maskline

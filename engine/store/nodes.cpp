@@ -60,4 +60,24 @@ void NodeRegistry::leave()
     SqlQuery(m_db.connection(), u"DELETE FROM engine_nodes WHERE node_id = :id"_s).bind(u":id"_s, m_nodeId).exec();
 }
 
+// --- routing ---
+
+namespace AdvisoryLock {
+
+bool tryLock(const QSqlDatabase &db, qint64 key)
+{
+    SqlQuery q(db, u"SELECT pg_try_advisory_lock(:k)"_s);
+    q.bind(u":k"_s, key).exec();
+    return q.next() && q.value(0).toBool();
+}
+
+bool unlock(const QSqlDatabase &db, qint64 key)
+{
+    SqlQuery q(db, u"SELECT pg_advisory_unlock(:k)"_s);
+    q.bind(u":k"_s, key).exec();
+    return q.next() && q.value(0).toBool();
+}
+
+} // namespace AdvisoryLock
+
 } // namespace Maskline

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QSqlDatabase>
 #include <QString>
 
 namespace Maskline {
@@ -33,5 +34,15 @@ private:
     QString m_nodeId;
     QString m_listenUrl;
 };
+
+// --- routing ---
+// PostgreSQL session-level advisory locks, for work one node at a time does for the whole cluster (the retention
+// sweep). Throw StoreError.
+namespace AdvisoryLock {
+// True when this connection took the lock; false when another node holds it.
+bool tryLock(const QSqlDatabase &db, qint64 key);
+// True when this connection held the lock and released it.
+bool unlock(const QSqlDatabase &db, qint64 key);
+} // namespace AdvisoryLock
 
 } // namespace Maskline

@@ -131,4 +131,34 @@ Page<Participant> page(const QSqlDatabase &db, const QString &sessionSid, const 
                                  {{u":s"_s, sessionSid}}, request, maxPageSize, &Rows::participant);
 }
 
+// --- routing ---
+bool hasRoutable(const QSqlDatabase &db, const QString &serviceSid, const QString &identifier,
+                 const QString &proxyIdentifier)
+{
+    SqlQuery q(db, u"SELECT 1 FROM participants WHERE service_sid = :s AND identifier = :i AND proxy_identifier = :p "
+                   u"AND routable = 1"_s);
+    q.bind(u":s"_s, serviceSid).bind(u":i"_s, identifier).bind(u":p"_s, proxyIdentifier).exec();
+    return q.next();
+}
+
+std::optional<Participant> latestBy(const QSqlDatabase &db, const QString &serviceSid, const QString &identifier,
+                                    const QString &proxyIdentifier)
+{
+    SqlQuery q(db, u"SELECT "_s + Rows::PARTICIPANT_COLUMNS +
+                       u" FROM participants WHERE service_sid = :s AND identifier = :i AND proxy_identifier = :p "
+                       u"ORDER BY id DESC LIMIT 1"_s);
+    q.bind(u":s"_s, serviceSid).bind(u":i"_s, identifier).bind(u":p"_s, proxyIdentifier).exec();
+    if (!q.next()) {
+        return std::nullopt;
+    }
+    return Rows::participant(q);
+}
+
+bool isRoutable(const QSqlDatabase &db, const QString &sid)
+{
+    SqlQuery q(db, u"SELECT routable FROM participants WHERE sid = :p"_s);
+    q.bind(u":p"_s, sid).exec();
+    return q.next() && q.value(0).toInt() != 0;
+}
+
 } // namespace Maskline::ParticipantsTable

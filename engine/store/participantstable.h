@@ -45,5 +45,15 @@ void insert(const QSqlDatabase &db, const Participant &p);
 void markDeleted(const QSqlDatabase &db, const QString &sid, qint64 nowMs);
 Page<Participant> page(const QSqlDatabase &db, const QString &sessionSid, const PageRequest &request, int maxPageSize);
 
+// --- routing ---
+// True when routeHolder would find one (without reading the row).
+bool hasRoutable(const QSqlDatabase &db, const QString &serviceSid, const QString &identifier,
+                 const QString &proxyIdentifier);
+// The most recent participant, active or not, with that identifier on that proxy number: the sender's last session.
+std::optional<Participant> latestBy(const QSqlDatabase &db, const QString &serviceSid, const QString &identifier,
+                                    const QString &proxyIdentifier);
+// True while the participant still routes; false when its session closed or it is gone.
+bool isRoutable(const QSqlDatabase &db, const QString &sid);
+
 } // namespace ParticipantsTable
 } // namespace Maskline

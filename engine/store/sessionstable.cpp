@@ -146,4 +146,24 @@ Page<Session> page(const QSqlDatabase &db, const QString &serviceSid, const Page
                              request, maxPageSize, &Rows::session);
 }
 
+// --- routing ---
+
+QList<Session> dueForExpiry(const QSqlDatabase &db, qint64 nowMs, int limit, bool claim)
+{
+    SqlQuery q(db, u"SELECT "_s + Rows::SESSION_COLUMNS +
+                       u" FROM sessions WHERE expires_at IS NOT NULL AND expires_at <= :now AND status IN "
+                       u"(:open, :busy) ORDER BY expires_at, id LIMIT :limit"_s +
+                       (claim ? u" FOR UPDATE SKIP LOCKED"_s : QString()));
+    q.bind(u":now"_s, nowMs)
+        .bind(u":open"_s, SessionStatus::OPEN)
+        .bind(u":busy"_s, SessionStatus::IN_PROGRESS)
+        .bind(u":limit"_s, limit)
+        .exec();
+    QList<Session> due;
+    while (q.next()) {
+        due.append(Rows::session(q));
+    }
+    return due;
+}
+
 } // namespace Maskline::SessionsTable

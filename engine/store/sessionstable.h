@@ -41,5 +41,10 @@ void remove(const QSqlDatabase &db, const QString &sid);
 QList<std::pair<QString, QString>> closedBefore(const QSqlDatabase &db, qint64 endedBeforeMs, int limit);
 Page<Session> page(const QSqlDatabase &db, const QString &serviceSid, const PageRequest &request, int maxPageSize);
 
+// --- routing ---
+// Active sessions whose deadline (expires_at) is at or before nowMs, the earliest first, at most `limit`. With `claim`
+// (PostgreSQL) the rows are locked FOR UPDATE SKIP LOCKED in the caller's transaction, so other nodes skip them.
+QList<Session> dueForExpiry(const QSqlDatabase &db, qint64 nowMs, int limit, bool claim);
+
 } // namespace SessionsTable
 } // namespace Maskline

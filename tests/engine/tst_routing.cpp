@@ -16,6 +16,9 @@
 #include "core/phonenumbers.h"
 #include "http/carrierwebhooks.h"
 #include "routing/keywords.h"
+#include "routing/legs.h"
+#include "routing/routingcontext.h"
+#include "store/interactionstable.h"
 #include "store/outbox.h"
 #include "store/transaction.h"
 #include "testdb.h"
@@ -57,6 +60,19 @@ public:
     CallAnswer bridgeCall(const CallBridge &) override { return {}; }
     QString resourceUrl(const QString &, const QString &, const QString &) const override { return {}; }
     QString messagesEndpoint() const override { return u"scripted:messages"_s; }
+};
+
+// Records the statuses each leg change saw, before and after, in its transaction.
+class LegHooks final : public RoutingHooks
+{
+public:
+    QList<std::pair<QString, QString>> outboundBeforeAfter;
+
+    Status interactionUpdated(const QSqlDatabase &, const Interaction &before, const Interaction &after) override
+    {
+        outboundBeforeAfter.append({before.outbound.resourceStatus, after.outbound.resourceStatus});
+        return Ok{};
+    }
 };
 
 class RecordingHooks final : public RoutingHooks
@@ -725,6 +741,70 @@ private Q_SLOTS:
         report.interactionSid = u"KI00000000000000000000000000000000"_s;
         report.messageStatus = u"sent"_s;
         QCOMPARE(f().router->applyStatus(report).error().code, 20404);
+    }
+
+    // The one owner of "advance a leg": a late "sent" after "delivered" does not move the leg back, even when the
+    // "delivered" was committed (by another node) after the caller last read the interaction; the rank is compared
+    // with the row the writing transaction sees, and the hook sees that row as "before".
+    void lateSentAfterDeliveredDoesNotMoveTheLegBack()
+    {
+        standardParty();
+        const RouteResult r = f().router->routeMessage(f().sms(A, POOL, u"hi"_s));
+        QCOMPARE(r.interaction.outbound.resourceStatus, u"queued"_s); // what a stale reader last saw
+        LegHooks hooks;
+        RoutingContext context(nullptr, *f().proxy, *f().carrier, *f().outbox, nullptr, {}, {});
+        context.hooks = &hooks;
+        LegAdvancer legs(context);
+        // Another node's "delivered" lands, bypassing this node's advancer.
+        QVERIFY(f().proxy->updateInteractionLegStatus(r.interaction.sid, true, u"delivered"_s).ok());
+
+        InteractionLeg late;
+        late.resourceStatus = u"sent"_s;
+        late.resourceSid = u"SMbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"_s;
+        auto advanced = legs.advance(r.interaction.sid, true, late);
+        QVERIFY(advanced.ok());
+        QCOMPARE(advanced->outbound.resourceStatus, u"delivered"_s);
+        QCOMPARE(advanced->outbound.resourceSid, late.resourceSid); // the other fields are still recorded
+        QCOMPARE(hooks.outboundBeforeAfter.size(), 1);
+        QCOMPARE(hooks.outboundBeforeAfter.at(0), std::make_pair(u"delivered"_s, u"delivered"_s));
+        const auto stored = InteractionsTable::bySid(f().db->connection(), r.interaction.sid);
+        QVERIFY(stored);
+        QCOMPARE(stored->outbound.resourceStatus, u"delivered"_s);
+
+        // A later stage still moves it on; the inbound leg follows the same rule.
+        InteractionLeg failed;
+        failed.resourceStatus = u"failed"_s; // same rank as delivered: a final status may replace another
+        QCOMPARE(legs.advance(r.interaction.sid, true, failed)->outbound.resourceStatus, u"failed"_s);
+        InteractionLeg inboundLate;
+        inboundLate.resourceStatus = u"queued"_s;
+        QCOMPARE(legs.advance(r.interaction.sid, false, inboundLate)->inbound.resourceStatus, u"received"_s);
+        QCOMPARE(legs.advance(u"KI00000000000000000000000000000000"_s, true, failed).error().code, 20404);
+    }
+
+    // The rank compared in SQL is the lifecycle Router::statusRank states, for every pair of statuses (and one the
+    // store holds that Maskline does not know, which any known status replaces).
+    void legRankInSqlMatchesTheLifecycle()
+    {
+        standardParty();
+        const RouteResult r = f().router->routeMessage(f().sms(A, POOL, u"hi"_s));
+        const QString sid = r.interaction.sid;
+        const QStringList statuses{u"accepted"_s,  u"scheduled"_s,   u"queued"_s,    u"initiated"_s,
+                                   u"sending"_s,   u"ringing"_s,     u"receiving"_s, u"sent"_s,
+                                   u"answered"_s,  u"in-progress"_s, u"received"_s,  u"delivery-unknown"_s,
+                                   u"delivered"_s, u"undelivered"_s, u"failed"_s,    u"canceled"_s,
+                                   u"completed"_s, u"busy"_s,        u"no-answer"_s, u"bogus"_s};
+        const QSqlDatabase db = f().db->connection();
+        for (const QString &stored : statuses) {
+            for (const QString &incoming : statuses) {
+                QVERIFY(f().proxy->updateInteractionLegStatus(sid, true, stored).ok());
+                InteractionLeg leg;
+                leg.resourceStatus = incoming;
+                QVERIFY(InteractionsTable::advanceLeg(db, sid, true, leg, {}, f().clock->nowMs()));
+                const QString expected = Router::statusRank(incoming) >= Router::statusRank(stored) ? incoming : stored;
+                QCOMPARE(InteractionsTable::bySid(db, sid)->outbound.resourceStatus, expected);
+            }
+        }
+        QVERIFY(!InteractionsTable::advanceLeg(db, u"KI00000000000000000000000000000000"_s, true, {}, {}, 0));
     }
 
     void callLegStatusesAndDuration()
