@@ -17,4 +17,13 @@ std::optional<Account> bySid(const QSqlDatabase &db, const QString &sid)
     return Rows::account(q);
 }
 
+// --- front ---
+
+QString authToken(const QSqlDatabase &db, const QString &sid)
+{
+    SqlQuery q(db, u"SELECT auth_token FROM accounts WHERE sid = :a"_s);
+    q.bind(u":a"_s, sid).exec();
+    return q.next() ? q.value(0).toString() : QString();
+}
+
 } // namespace Maskline::AccountsTable

@@ -15,5 +15,10 @@ namespace AccountsTable {
 
 std::optional<Account> bySid(const QSqlDatabase &db, const QString &sid);
 
+// --- front ---
+
+// The account's auth token (the key callbacks are signed with); empty when there is no such account.
+QString authToken(const QSqlDatabase &db, const QString &sid);
+
 } // namespace AccountsTable
 } // namespace Maskline

@@ -17,5 +17,12 @@ std::optional<Session> bySid(const QSqlDatabase &db, const QString &sid);
 std::optional<Session> inService(const QSqlDatabase &db, const QString &accountSid, const QString &serviceSid,
                                  const QString &sid);
 
+// --- front ---
+
+// Sessions open or in progress, in all (a pass over the table: callers cache it, /metrics takes it once a minute).
+std::optional<qint64> countActive(const QSqlDatabase &db);
+// The same per Service SID (one pair per Service with any), in one grouped pass.
+QList<std::pair<QString, qint64>> countActiveByService(const QSqlDatabase &db);
+
 } // namespace SessionsTable
 } // namespace Maskline
