@@ -4,30 +4,12 @@
 #include <QList>
 
 #include "carrier.h"
+#include "store/simulatortraffictable.h"
 
 namespace Maskline {
 
 class Clock;
 class Database;
-
-// One message or call the simulator carried, as the console shows it (table simulator_traffic).
-struct SimulatorRecord
-{
-    qint64 id = 0;
-    QString sid;       // SM… / CA…
-    QString kind;      // message | call
-    QString direction; // inbound (injected, to a pool number) | outbound (sent by the engine to a participant)
-    QString from;
-    QString to;
-    QString body;
-    QStringList mediaUrls;
-    QString status; // received / in-progress (inbound), delivered / completed (outbound)
-    QString accountSid;
-    QString serviceSid;
-    QString sessionSid;
-    QString interactionSid;
-    QDateTime dateCreated;
-};
 
 // The built-in carrier for trying Maskline without a Twilio account: nothing leaves the machine. Outbound messages
 // and calls are recorded as delivered / completed at once; inbound traffic is injected through Router::injectSms /

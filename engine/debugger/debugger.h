@@ -10,49 +10,12 @@
 
 #include "core/clock.h"
 #include "core/result.h"
+#include "store/debuggereventstable.h"
 #include "store/records.h"
 
 namespace Maskline {
 
 class Database;
-class SqlQuery;
-
-// One debugger event (an 80xxx warning or error), shaped after Twilio's Monitor Alert.
-struct DebuggerEvent
-{
-    qint64 id = 0;
-    QString sid; // NO…
-    QString accountSid;
-    QString serviceSid;
-    QString sessionSid;
-    QString participantSid;
-    QString interactionSid;
-    QString resourceSid; // the SID the event is mainly about
-    int code = 0;
-    QString logLevel; // "error" | "warning", from the catalogue
-    QString message;
-    QString requestMethod;
-    QString requestUrl;
-    QString requestVariables; // form-encoded or JSON text of what caused it
-    QString responseBody;
-    QDateTime dateCreated;
-};
-
-// The debugger_events row as every reader selects it (the engine's REST list, the console's log model).
-namespace DebuggerRows {
-extern const QString COLUMNS;
-DebuggerEvent read(const SqlQuery &q);
-} // namespace DebuggerRows
-
-struct DebuggerFilter
-{
-    QString accountSid;
-    QString logLevel;
-    int code = 0;
-    QString resourceSid; // matches any SID the event names
-    QDateTime startDate;
-    QDateTime endDate;
-};
 
 // Records 80xxx events where they happen, on the calling thread's connection, and lists them newest first.
 class Debugger final : public QObject
@@ -111,5 +74,3 @@ private:
 };
 
 } // namespace Maskline
-
-Q_DECLARE_METATYPE(Maskline::DebuggerEvent)

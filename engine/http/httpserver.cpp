@@ -1,12 +1,11 @@
 #include "httpserver.h"
 
-#include "callbacks/callbacks.h"
 #include "core/apierror.h"
 #include "core/clock.h"
 #include "core/redact.h"
 #include "core/sid.h"
 #include "debugger/debugger.h"
-#include "http/webhookroute.h"
+#include "httpserver_p.h"
 #include "keysapi.h"
 #include "metrics.h"
 #include "numberprovisioning.h"
@@ -14,14 +13,9 @@
 #include "ratelimiter.h"
 #include "requestguard.h"
 #include "restapi.h"
-#include "routing/router.h"
-#include "store/database.h"
-#include "store/sqlquery.h"
-#include "store/transaction.h"
-#include "store/writebatch.h"
 
-// QAbstractHttpServer, not QHttpServer: this file does its own routing (one table, 405 for a known path with another
-// method, typed SID arguments), so QHttpServer's router templates are neither needed nor compiled.
+// QAbstractHttpServer, not QHttpServer: the server does its own routing (one table, 405 for a known path with another
+// method, typed SID arguments; httproutes.cpp), so QHttpServer's router templates are neither needed nor compiled.
 #include <exception>
 #include <memory>
 #include <optional>
@@ -31,14 +25,9 @@
 #include <QElapsedTimer>
 #include <QFile>
 #include <QHttpServerRequest>
-#include <QJsonArray>
-#include <QJsonObject>
 #include <QLoggingCategory>
-#include <QMap>
 #include <QPointer>
 #include <QRegularExpression>
-#include <QSqlError>
-#include <QSqlQuery>
 #include <QSslCertificate>
 #include <QSslKey>
 #include <QTcpSocket>
@@ -47,9 +36,9 @@
 
 namespace Maskline {
 
-namespace {
-
 Q_LOGGING_CATEGORY(lcHttp, "maskline.http", QtInfoMsg)
+
+namespace {
 
 const QString UNMATCHED = QStringLiteral("unmatched");
 
@@ -175,31 +164,7 @@ HttpServer::HttpServer(Proxy &proxy, Debugger *debugger, const Clock &clock, Htt
     while (m_config.publicUrl.endsWith(u'/')) {
         m_config.publicUrl.chop(1);
     }
-    m_routes = routeTable();
-    for (const Route &route : std::as_const(m_routes)) {
-        CompiledRoute compiled;
-        QStringList labelParts;
-        const QStringList parts = route.pattern.split(u'/');
-        for (const QString &part : parts) {
-            Segment segment;
-            const qsizetype close = part.indexOf(u'}');
-            if (part.startsWith(u'{') && close > 0) {
-                const QString inner = part.mid(1, close - 1);
-                const qsizetype colon = inner.indexOf(u':');
-                segment.isArg = true;
-                segment.literal = colon < 0 ? inner : inner.left(colon);
-                segment.sidPrefix = colon < 0 ? QString() : inner.mid(colon + 1);
-                segment.suffix = part.mid(close + 1);
-                labelParts.append(u'{' + segment.literal + u'}' + segment.suffix);
-            } else {
-                segment.literal = part;
-                labelParts.append(part);
-            }
-            compiled.segments.append(segment);
-        }
-        compiled.label = labelParts.join(u'/');
-        m_compiled.append(compiled);
-    }
+    compileRoutes();
     m_backend = new HttpBackend(*this);
 }
 
@@ -308,8 +273,6 @@ private:
 
 } // namespace
 
-// THE route table. One line per operation; {Name:KS} arguments only match SIDs with that prefix. Later issues add
-// their routes here (carrier webhooks as Access::Public, checking their own signatures).
 void HttpServer::setCarrier(CarrierWebhooks *webhooks, Router *router)
 {
     m_webhooks = webhooks;
@@ -319,106 +282,6 @@ void HttpServer::setCarrier(CarrierWebhooks *webhooks, Router *router)
 void HttpServer::setCarrierNumbers(CarrierNumbers *numbers)
 {
     m_provisioning->setCarrierNumbers(numbers);
-}
-
-QList<HttpServer::Route> HttpServer::routeTable()
-{
-    using M = HttpMethod;
-    const auto api = [this](HttpMethod method, const char16_t *pattern, HttpReply (RestApi::*fn)(const HttpRequest &)) {
-        return Route{method,
-                     QString::fromUtf16(pattern),
-                     Access::Account,
-                     [this, fn](const HttpRequest &r) { return (m_api.get()->*fn)(r); },
-                     {}};
-    };
-    const auto keys = [this](HttpMethod method, const char16_t *pattern,
-                             HttpReply (KeysApi::*fn)(const HttpRequest &)) {
-        return Route{method,
-                     QString::fromUtf16(pattern),
-                     Access::Account,
-                     [this, fn](const HttpRequest &r) { return (m_keys.get()->*fn)(r); },
-                     {}};
-    };
-    const auto open = [this](HttpMethod method, const char16_t *pattern,
-                             HttpReply (HttpServer::*fn)(const HttpRequest &)) {
-        return Route{method,
-                     QString::fromUtf16(pattern),
-                     Access::Public,
-                     [this, fn](const HttpRequest &r) { return (this->*fn)(r); },
-                     {}};
-    };
-    // Carrier webhooks (engine/carrier/webhooks.h): Twilio's check X-Twilio-Signature themselves; the simulator's
-    // take an account's HTTP Basic credentials.
-    const auto carrier = [this](HttpMethod method, const char16_t *pattern, Access access) {
-        return Route{method, QString::fromUtf16(pattern), access, {}, [this](const HttpRequest &r, Respond respond) {
-                         WebhookRoute::handle(m_webhooks, r, std::move(respond));
-                     }};
-    };
-    // Pool changes that may wait on the carrier's number inventory (NumberProvisioning): deferred, so a lookup never
-    // holds the write batch or the requests behind it.
-    const auto pool = [this](HttpMethod method, const char16_t *pattern,
-                             void (NumberProvisioning::*fn)(const HttpRequest &, NumberProvisioning::Respond)) {
-        return Route{method,
-                     QString::fromUtf16(pattern),
-                     Access::Account,
-                     {},
-                     [this, fn](const HttpRequest &r, Respond respond) {
-                         (m_provisioning.get()->*fn)(r, std::move(respond));
-                     }};
-    };
-    // clang-format off
-    return {
-        api(M::Get,    u"/v1/Services",                                                 &RestApi::listServices),
-        api(M::Post,   u"/v1/Services",                                                 &RestApi::createService),
-        api(M::Get,    u"/v1/Services/{Sid}",                                           &RestApi::fetchService),
-        api(M::Post,   u"/v1/Services/{Sid:KS}",                                        &RestApi::updateService),
-        pool(M::Delete, u"/v1/Services/{Sid:KS}",                                       &NumberProvisioning::deleteService),
-
-        api(M::Get,    u"/v1/Services/{ServiceSid:KS}/PhoneNumbers",                    &RestApi::listPhoneNumbers),
-        pool(M::Post,  u"/v1/Services/{ServiceSid:KS}/PhoneNumbers",                    &NumberProvisioning::createPhoneNumber),
-        api(M::Get,    u"/v1/Services/{ServiceSid:KS}/PhoneNumbers/{Sid:PN}",           &RestApi::fetchPhoneNumber),
-        api(M::Post,   u"/v1/Services/{ServiceSid:KS}/PhoneNumbers/{Sid:PN}",           &RestApi::updatePhoneNumber),
-        pool(M::Delete, u"/v1/Services/{ServiceSid:KS}/PhoneNumbers/{Sid:PN}",          &NumberProvisioning::deletePhoneNumber),
-
-        api(M::Get,    u"/v1/Services/{ServiceSid:KS}/Sessions",                        &RestApi::listSessions),
-        api(M::Post,   u"/v1/Services/{ServiceSid:KS}/Sessions",                        &RestApi::createSession),
-        api(M::Get,    u"/v1/Services/{ServiceSid:KS}/Sessions/{Sid}",                  &RestApi::fetchSession),
-        api(M::Post,   u"/v1/Services/{ServiceSid:KS}/Sessions/{Sid:KC}",               &RestApi::updateSession),
-        api(M::Delete, u"/v1/Services/{ServiceSid:KS}/Sessions/{Sid:KC}",               &RestApi::deleteSession),
-
-        api(M::Get,    u"/v1/Services/{ServiceSid:KS}/Sessions/{SessionSid:KC}/Participants",          &RestApi::listParticipants),
-        api(M::Post,   u"/v1/Services/{ServiceSid:KS}/Sessions/{SessionSid:KC}/Participants",          &RestApi::createParticipant),
-        api(M::Get,    u"/v1/Services/{ServiceSid:KS}/Sessions/{SessionSid:KC}/Participants/{Sid:KP}", &RestApi::fetchParticipant),
-        api(M::Delete, u"/v1/Services/{ServiceSid:KS}/Sessions/{SessionSid:KC}/Participants/{Sid:KP}", &RestApi::deleteParticipant),
-
-        api(M::Get,    u"/v1/Services/{ServiceSid:KS}/Sessions/{SessionSid:KC}/Interactions",          &RestApi::listInteractions),
-        api(M::Get,    u"/v1/Services/{ServiceSid:KS}/Sessions/{SessionSid:KC}/Interactions/{Sid:KI}", &RestApi::fetchInteraction),
-        api(M::Delete, u"/v1/Services/{ServiceSid:KS}/Sessions/{SessionSid:KC}/Interactions/{Sid:KI}", &RestApi::deleteInteraction),
-
-        api(M::Get,    u"/v1/Services/{ServiceSid:KS}/Sessions/{SessionSid:KC}/Participants/{ParticipantSid:KP}/MessageInteractions",          &RestApi::listMessageInteractions),
-        api(M::Post,   u"/v1/Services/{ServiceSid:KS}/Sessions/{SessionSid:KC}/Participants/{ParticipantSid:KP}/MessageInteractions",          &RestApi::createMessageInteraction),
-        api(M::Get,    u"/v1/Services/{ServiceSid:KS}/Sessions/{SessionSid:KC}/Participants/{ParticipantSid:KP}/MessageInteractions/{Sid:KI}", &RestApi::fetchMessageInteraction),
-
-        api(M::Get,    u"/v1/Debugger/Events",                                          &RestApi::listDebuggerEvents),
-
-        // Twilio's API keys (2010-04-01), so clients authenticating with SK…:secret can be set up against Maskline.
-        keys(M::Get,    u"/2010-04-01/Accounts/{AccountSid:AC}/Keys.json",              &KeysApi::list),
-        keys(M::Post,   u"/2010-04-01/Accounts/{AccountSid:AC}/Keys.json",              &KeysApi::create),
-        keys(M::Get,    u"/2010-04-01/Accounts/{AccountSid:AC}/Keys/{Sid:SK}.json",     &KeysApi::fetch),
-        keys(M::Post,   u"/2010-04-01/Accounts/{AccountSid:AC}/Keys/{Sid:SK}.json",     &KeysApi::update),
-        keys(M::Delete, u"/2010-04-01/Accounts/{AccountSid:AC}/Keys/{Sid:SK}.json",     &KeysApi::remove),
-
-        carrier(M::Post, u"/carrier/twilio/sms",                                        Access::Public),
-        carrier(M::Post, u"/carrier/twilio/voice",                                      Access::Public),
-        carrier(M::Post, u"/carrier/twilio/status",                                     Access::Public),
-        carrier(M::Post, u"/carrier/simulator/sms",                                     Access::Account),
-        carrier(M::Post, u"/carrier/simulator/voice",                                   Access::Account),
-
-        open(M::Get,   u"/healthz",                                                     &HttpServer::healthz),
-        open(M::Get,   u"/readyz",                                                      &HttpServer::readyz),
-        open(M::Get,   u"/metrics",                                                     &HttpServer::metricsPage),
-    };
-    // clang-format on
 }
 
 bool HttpServer::listen()
@@ -556,71 +419,6 @@ QString HttpServer::publicBase(const HttpRequest &request) const
     return baseUrl();
 }
 
-HttpServer::Match HttpServer::match(HttpMethod requested, const QString &encodedPath) const
-{
-    // HEAD is GET without the body (RFC 9110 9.3.2): it runs the GET route; the transport leaves the body out.
-    const HttpMethod method = requested == HttpMethod::Head ? HttpMethod::Get : requested;
-    Match result;
-    const QStringList parts = encodedPath.split(u'/');
-    for (qsizetype i = 0; i < m_routes.size(); ++i) {
-        const CompiledRoute &compiled = m_compiled.at(i);
-        if (compiled.segments.size() != parts.size()) {
-            continue;
-        }
-        QStringList args;
-        bool shapeFits = true;
-        bool typesFit = true;
-        for (qsizetype s = 0; s < parts.size() && shapeFits; ++s) {
-            const Segment &segment = compiled.segments.at(s);
-            if (!segment.isArg) {
-                shapeFits = parts.at(s) == segment.literal;
-                continue;
-            }
-            QStringView encoded(parts.at(s));
-            if (!segment.suffix.isEmpty()) {
-                if (!encoded.endsWith(segment.suffix)) {
-                    shapeFits = false;
-                    continue;
-                }
-                encoded.chop(segment.suffix.size());
-            }
-            const QString value = FormData::decodeComponent(encoded.toUtf8(), false);
-            if (value.isEmpty()) {
-                shapeFits = false;
-                continue;
-            }
-            if (!segment.sidPrefix.isEmpty() && !Sid::isValid(value, segment.sidPrefix)) {
-                typesFit = false;
-            }
-            args.append(value);
-        }
-        if (!shapeFits) {
-            continue;
-        }
-        result.pathKnown = true;
-        const Route &route = m_routes.at(i);
-        const QString name = methodName(route.method);
-        if (!result.allowed.contains(name)) {
-            result.allowed.append(name);
-            if (route.method == HttpMethod::Get) {
-                result.allowed.append(methodName(HttpMethod::Head));
-            }
-        }
-        if (route.method != method) {
-            continue;
-        }
-        if (result.label.isEmpty()) {
-            result.label = compiled.label;
-        }
-        if (typesFit && !result.route) {
-            result.route = &route;
-            result.label = compiled.label;
-            result.args = args;
-        }
-    }
-    return result;
-}
-
 Result<Account> HttpServer::authenticate(HttpRequest &request)
 {
     const QByteArray header = request.header("authorization").trimmed();
@@ -655,133 +453,6 @@ HttpReply HttpServer::handle(HttpRequest request)
         return **answer;
     }
     return HttpReply::error(ApiError::make(20503, 503, QStringLiteral("The reply to this request is deferred")));
-}
-
-namespace {
-
-// The replies of one write batch, held until its commit and then released in the order the requests came. A reply
-// given after the release (a deferred handler answering later) goes out at once.
-class HeldReplies final
-{
-public:
-    qsizetype add(HttpServer::Respond respond)
-    {
-        m_slots.append({std::move(respond), std::nullopt, false});
-        return m_slots.size() - 1;
-    }
-
-    void answer(qsizetype slot, HttpReply reply)
-    {
-        if (m_released) {
-            m_slots[slot].respond(std::move(reply));
-            return;
-        }
-        m_slots[slot].reply = std::move(reply);
-    }
-
-    // The request's own savepoint could not be released: its work is undone, so it must not be acknowledged.
-    void undo(qsizetype slot) { m_slots[slot].undone = true; }
-
-    void release(bool committed)
-    {
-        m_released = true;
-        for (Slot &slot : m_slots) {
-            if (!slot.reply) {
-                continue; // deferred: answers later, straight through
-            }
-            if (!committed || slot.undone) {
-                slot.respond(HttpReply::error(
-                    ApiError::make(20503, 503,
-                                   QStringLiteral("The store could not commit this request; nothing was changed. Retry "
-                                                  "the request."))));
-            } else {
-                slot.respond(*std::exchange(slot.reply, std::nullopt));
-            }
-        }
-    }
-
-private:
-    struct Slot
-    {
-        HttpServer::Respond respond;
-        std::optional<HttpReply> reply;
-        bool undone;
-    };
-    QList<Slot> m_slots;
-    bool m_released = false;
-};
-
-} // namespace
-
-void HttpServer::submit(HttpRequest request, Respond respond)
-{
-    if (m_pending.isEmpty() && (request.method == HttpMethod::Get || request.method == HttpMethod::Head)) {
-        // A read with no write waiting before it has nothing to wait for: it sees everything acknowledged so far.
-        handle(std::move(request), std::move(respond));
-        return;
-    }
-    m_pending.append({std::move(request), std::move(respond)});
-    if (!m_batchScheduled) {
-        m_batchScheduled = true;
-        // After the event loop has delivered everything that arrived together: those requests form the batch.
-        QMetaObject::invokeMethod(this, &HttpServer::runBatch, Qt::QueuedConnection);
-    }
-}
-
-void HttpServer::flushBatch()
-{
-    runBatch();
-}
-
-void HttpServer::runBatch()
-{
-    m_batchScheduled = false;
-    Database &store = m_proxy.database();
-    while (!m_pending.isEmpty()) {
-        const qsizetype count = std::min<qsizetype>(m_pending.size(), std::max(1, m_config.maxBatch));
-        QList<Pending> batch = m_pending.first(count);
-        m_pending.remove(0, count);
-
-        auto held = std::make_shared<HeldReplies>();
-        std::optional<WriteBatch> writes;
-        try {
-            writes.emplace(store);
-        } catch (const StoreError &e) {
-            // Without a batch each request runs in transactions of its own, as it would alone.
-            qCWarning(lcHttp).noquote() << "cannot open a write batch:" << e.message();
-        }
-        for (Pending &pending : batch) {
-            const qsizetype slot = held->add(std::move(pending.respond));
-            std::optional<Transaction> own; // one request's work, undone alone if it cannot be kept
-            if (writes) {
-                try {
-                    own.emplace(store.connection());
-                } catch (const StoreError &e) {
-                    qCWarning(lcHttp).noquote() << "cannot open a request savepoint:" << e.message();
-                }
-            }
-            handle(std::move(pending.request), [held, slot](HttpReply reply) { held->answer(slot, std::move(reply)); });
-            if (own) {
-                try {
-                    own->commit();
-                } catch (const StoreError &e) {
-                    qCWarning(lcHttp).noquote() << "a request's work could not be kept:" << e.message();
-                    held->undo(slot);
-                }
-            }
-        }
-        bool committed = true;
-        if (writes) {
-            try {
-                writes->commit();
-            } catch (const StoreError &e) {
-                qCCritical(lcHttp).noquote()
-                    << "a write batch of" << count << "requests failed to commit:" << e.message();
-                committed = false;
-            }
-        }
-        held->release(committed);
-    }
 }
 
 void HttpServer::handle(HttpRequest request, Respond respond)
@@ -899,179 +570,6 @@ void HttpServer::dispatch(HttpRequest &request, QString &routeLabel, const Respo
         return;
     }
     respond(found.route->handler(request));
-}
-
-HttpReply HttpServer::healthz(const HttpRequest &)
-{
-    return HttpReply::json(200, QJsonObject{{QStringLiteral("status"), QStringLiteral("ok")}});
-}
-
-// Readiness: what a load balancer needs to know before it sends traffic here. Each check is cheap (no table scans):
-// the engine's own store connection answers a trivial query; on SQLite the write lock can be taken within a short
-// wait (held elsewhere, every write here would stall); the oldest due outbox item has not waited longer than
-// HttpConfig::readyMaxOutboxLagSeconds (an index seek on outbox_due). Any failure: 503 with the reasons.
-HttpReply HttpServer::readyz(const HttpRequest &)
-{
-    QStringList reasons;
-    Database &store = m_proxy.database();
-    try {
-        const QSqlDatabase db = store.connection();
-        QSqlQuery query(db);
-        if (!query.exec(QStringLiteral("SELECT 1")) || !query.next()) {
-            reasons.append(QStringLiteral("store: the trivial query failed: ") + query.lastError().text());
-        } else if (store.config().isSqlite()) {
-            int previousTimeout = 5000;
-            if (query.exec(QStringLiteral("PRAGMA busy_timeout")) && query.next()) {
-                previousTimeout = query.value(0).toInt();
-            }
-            query.exec(QStringLiteral("PRAGMA busy_timeout = 250"));
-            // A write statement takes the write lock even when it changes no row; the savepoint makes this work
-            // inside a write batch too, and rolling back to it leaves nothing behind.
-            const bool began = query.exec(QStringLiteral("SAVEPOINT maskline_readyz"));
-            const bool wrote = began && query.exec(QStringLiteral("UPDATE accounts SET sid = sid WHERE 0 = 1"));
-            const QString why = query.lastError().text();
-            if (began) {
-                query.exec(QStringLiteral("ROLLBACK TO maskline_readyz"));
-                query.exec(QStringLiteral("RELEASE maskline_readyz"));
-            }
-            query.exec(QStringLiteral("PRAGMA busy_timeout = %1").arg(previousTimeout));
-            if (!wrote) {
-                reasons.append(QStringLiteral("store: not writable: ") + why);
-            }
-        }
-        if (reasons.isEmpty()) {
-            SqlQuery due(db, QStringLiteral("SELECT MIN(next_attempt_at) FROM outbox WHERE state = :pending AND "
-                                            "next_attempt_at <= :now"));
-            const qint64 now = m_clock.nowMs();
-            due.bind(QStringLiteral(":pending"), QStringLiteral("pending")).bind(QStringLiteral(":now"), now).exec();
-            if (due.next() && !due.value(0).isNull()) {
-                const qint64 lagSeconds = (now - due.value(0).toLongLong()) / 1000;
-                if (lagSeconds > m_config.readyMaxOutboxLagSeconds) {
-                    reasons.append(QStringLiteral("outbox: due work has waited %1 s (limit %2 s)")
-                                       .arg(lagSeconds)
-                                       .arg(m_config.readyMaxOutboxLagSeconds));
-                }
-            }
-        }
-    } catch (const std::exception &e) {
-        reasons.append(QStringLiteral("store: ") + redactText(QString::fromUtf8(e.what())));
-    }
-    if (!reasons.isEmpty()) {
-        qCWarning(lcHttp).noquote() << "not ready:" << reasons.first();
-        return HttpReply::json(503, QJsonObject{{QStringLiteral("status"), QStringLiteral("unavailable")},
-                                                {QStringLiteral("reasons"), QJsonArray::fromStringList(reasons)}})
-            .withHeader(QByteArrayLiteral("Retry-After"), QByteArrayLiteral("5"));
-    }
-    return HttpReply::json(200, QJsonObject{{QStringLiteral("status"), QStringLiteral("ready")}});
-}
-
-HttpReply HttpServer::metricsPage(const HttpRequest &)
-{
-    Metrics::Gauges gauges;
-    try {
-        const QSqlDatabase db = m_proxy.database().connection();
-        const qint64 now = m_clock.nowMs();
-        // Per kind: a capped count of what waits and the oldest due item, both index range scans on outbox_due
-        // that stop early; the cost follows the backlog, never the table's history.
-        for (const QString &kind : {Router::SEND_MESSAGE_KIND, Callbacks::STATUS_KIND, Callbacks::INTERCEPT_KIND,
-                                    Callbacks::OUT_OF_SESSION_KIND}) {
-            Metrics::OutboxKind k;
-            k.kind = kind;
-            SqlQuery pending(db, QStringLiteral("SELECT COUNT(*) FROM (SELECT 1 FROM outbox WHERE state = :pending AND "
-                                                "kind = :kind LIMIT 10000) AS waiting"));
-            pending.bind(QStringLiteral(":pending"), QStringLiteral("pending"))
-                .bind(QStringLiteral(":kind"), kind)
-                .exec();
-            if (pending.next()) {
-                k.pending = pending.value(0).toLongLong();
-            }
-            SqlQuery oldest(db, QStringLiteral("SELECT next_attempt_at FROM outbox WHERE state = :pending AND "
-                                               "next_attempt_at <= :now AND kind = :kind ORDER BY next_attempt_at "
-                                               "LIMIT 1"));
-            oldest.bind(QStringLiteral(":pending"), QStringLiteral("pending"))
-                .bind(QStringLiteral(":now"), now)
-                .bind(QStringLiteral(":kind"), kind)
-                .exec();
-            if (oldest.next()) {
-                k.oldestDueSeconds = double(now - oldest.value(0).toLongLong()) / 1000.0;
-            }
-            gauges.outbox.append(k);
-        }
-        // Sessions and pool use need a pass over their tables (~80 ms at 1M sessions): taken at most once a minute
-        // and served from memory in between, so scraping never holds up the API for long.
-        constexpr qint64 STORE_GAUGES_MAX_AGE_MS = 60 * 1000;
-        if (m_storeGauges.takenAtMs == 0 || now - m_storeGauges.takenAtMs >= STORE_GAUGES_MAX_AGE_MS) {
-            m_storeGauges.takenAtMs = now;
-            SqlQuery sessions(db,
-                              QStringLiteral("SELECT COUNT(*) FROM sessions WHERE status = :open OR status = :busy"));
-            sessions.bind(QStringLiteral(":open"), SessionStatus::OPEN)
-                .bind(QStringLiteral(":busy"), SessionStatus::IN_PROGRESS)
-                .exec();
-            if (sessions.next()) {
-                m_storeGauges.sessionsOpen = sessions.value(0).toLongLong();
-            }
-            SqlQuery pool(
-                db, QStringLiteral("SELECT "
-                                   "COALESCE(SUM(CASE WHEN in_use > 0 THEN 1 ELSE 0 END), 0), "
-                                   "COALESCE(SUM(CASE WHEN in_use = 0 AND is_reserved = :no THEN 1 ELSE 0 END), 0), "
-                                   "COALESCE(SUM(CASE WHEN in_use = 0 AND is_reserved = :yes THEN 1 ELSE 0 END), 0) "
-                                   "FROM phone_numbers"));
-            // Integers: is_reserved is SMALLINT on PostgreSQL, which refuses to compare it with a boolean.
-            pool.bind(QStringLiteral(":no"), 0).bind(QStringLiteral(":yes"), 1).exec();
-            if (pool.next()) {
-                m_storeGauges.poolInUse = pool.value(0).toLongLong();
-                m_storeGauges.poolIdle = pool.value(1).toLongLong();
-                m_storeGauges.poolReserved = pool.value(2).toLongLong();
-            }
-            // The same per Service, in the same passes (grouped), for at most MAX_SERVICE_SERIES Services so that a
-            // store with thousands of Services does not turn /metrics into a megabyte.
-            constexpr int MAX_SERVICE_SERIES = 500;
-            QMap<QString, Metrics::Gauges::PerService> perService;
-            SqlQuery services(db,
-                              QStringLiteral("SELECT sid FROM services ORDER BY sid LIMIT %1").arg(MAX_SERVICE_SERIES));
-            services.exec();
-            while (services.next()) {
-                const QString sid = services.value(0).toString();
-                perService[sid].serviceSid = sid;
-            }
-            SqlQuery sessionsBy(db, QStringLiteral("SELECT service_sid, COUNT(*) FROM sessions WHERE status = :open OR "
-                                                   "status = :busy GROUP BY service_sid"));
-            sessionsBy.bind(QStringLiteral(":open"), SessionStatus::OPEN)
-                .bind(QStringLiteral(":busy"), SessionStatus::IN_PROGRESS)
-                .exec();
-            while (sessionsBy.next()) {
-                const auto it = perService.find(sessionsBy.value(0).toString());
-                if (it != perService.end()) {
-                    it->sessionsOpen = sessionsBy.value(1).toLongLong();
-                }
-            }
-            SqlQuery poolBy(
-                db, QStringLiteral("SELECT service_sid, "
-                                   "COALESCE(SUM(CASE WHEN in_use > 0 THEN 1 ELSE 0 END), 0), "
-                                   "COALESCE(SUM(CASE WHEN in_use = 0 AND is_reserved = :no THEN 1 ELSE 0 END), 0), "
-                                   "COALESCE(SUM(CASE WHEN in_use = 0 AND is_reserved = :yes THEN 1 ELSE 0 END), 0) "
-                                   "FROM phone_numbers GROUP BY service_sid"));
-            poolBy.bind(QStringLiteral(":no"), 0).bind(QStringLiteral(":yes"), 1).exec();
-            while (poolBy.next()) {
-                const auto it = perService.find(poolBy.value(0).toString());
-                if (it != perService.end()) {
-                    it->poolInUse = poolBy.value(1).toLongLong();
-                    it->poolIdle = poolBy.value(2).toLongLong();
-                    it->poolReserved = poolBy.value(3).toLongLong();
-                }
-            }
-            m_storeGauges.services = perService.values();
-        }
-    } catch (const std::exception &e) {
-        qCWarning(lcHttp).noquote() << "metrics: store gauges unavailable:" << redactText(QString::fromUtf8(e.what()));
-    }
-    gauges.sessionsOpen = m_storeGauges.sessionsOpen;
-    gauges.poolInUse = m_storeGauges.poolInUse;
-    gauges.poolIdle = m_storeGauges.poolIdle;
-    gauges.poolReserved = m_storeGauges.poolReserved;
-    gauges.services = m_storeGauges.services;
-    return HttpReply::text(200, QByteArrayLiteral("text/plain; version=0.0.4; charset=utf-8"),
-                           m_metrics->render(gauges));
 }
 
 } // namespace Maskline

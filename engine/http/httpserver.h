@@ -44,7 +44,7 @@ struct HttpConfig
 };
 
 // The engine's HTTP front door: the Proxy v1 REST API, carrier webhooks, health and metrics, from ONE route table
-// (httpserver.cpp, HttpServer::routeTable). Requests are handled on this object's thread, one at a time. Most
+// (httproutes.cpp, HttpServer::routeTable). Requests are handled on this object's thread, one at a time. Most
 // handlers answer synchronously; a deferred one (a call's webhook waiting for an out-of-session or intercept
 // callback) answers later through its Respond, while the thread serves other requests. Replies on one connection
 // always leave in the order the requests came (pipelining). Order of checks: body limit (at the socket, before
@@ -146,7 +146,9 @@ private:
         QStringList allowed;    // methods of the routes with this path shape
     };
 
+    // httproutes.cpp: the table, compiled into m_compiled once, and matching against it.
     QList<Route> routeTable();
+    void compileRoutes();
     Match match(HttpMethod method, const QString &encodedPath) const;
     void dispatch(HttpRequest &request, QString &routeLabel, const Respond &respond);
     // Sets request.apiKeySid when the credentials were an API key's.

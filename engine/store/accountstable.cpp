@@ -64,4 +64,13 @@ void updateSettings(const QSqlDatabase &db, const Account &a, qint64 nowMs)
         .exec();
 }
 
+// --- front ---
+
+QString authToken(const QSqlDatabase &db, const QString &sid)
+{
+    SqlQuery q(db, u"SELECT auth_token FROM accounts WHERE sid = :a"_s);
+    q.bind(u":a"_s, sid).exec();
+    return q.next() ? q.value(0).toString() : QString();
+}
+
 } // namespace Maskline::AccountsTable

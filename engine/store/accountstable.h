@@ -27,5 +27,10 @@ void insert(const QSqlDatabase &db, const QString &sid, const QString &authToken
 // Writes the settings of `a` (allow_participant_conflict, the SMS STOP flags, friendly name) to the row with a.sid.
 void updateSettings(const QSqlDatabase &db, const Account &a, qint64 nowMs);
 
+// --- front ---
+
+// The account's auth token (the key callbacks are signed with); empty when there is no such account.
+QString authToken(const QSqlDatabase &db, const QString &sid);
+
 } // namespace AccountsTable
 } // namespace Maskline

@@ -182,4 +182,45 @@ QList<std::pair<QString, qint64>> inUseNotZero(const QSqlDatabase &db)
     return numbers;
 }
 
+// --- front ---
+
+std::optional<PoolUse> poolUse(const QSqlDatabase &db)
+{
+    SqlQuery pool(db, QStringLiteral("SELECT "
+                                     "COALESCE(SUM(CASE WHEN in_use > 0 THEN 1 ELSE 0 END), 0), "
+                                     "COALESCE(SUM(CASE WHEN in_use = 0 AND is_reserved = :no THEN 1 ELSE 0 END), 0), "
+                                     "COALESCE(SUM(CASE WHEN in_use = 0 AND is_reserved = :yes THEN 1 ELSE 0 END), 0) "
+                                     "FROM phone_numbers"));
+    // Integers: is_reserved is SMALLINT on PostgreSQL, which refuses to compare it with a boolean.
+    pool.bind(QStringLiteral(":no"), 0).bind(QStringLiteral(":yes"), 1).exec();
+    if (!pool.next()) {
+        return std::nullopt;
+    }
+    PoolUse use;
+    use.inUse = pool.value(0).toLongLong();
+    use.idle = pool.value(1).toLongLong();
+    use.reserved = pool.value(2).toLongLong();
+    return use;
+}
+
+QList<std::pair<QString, PoolUse>> poolUseByService(const QSqlDatabase &db)
+{
+    SqlQuery poolBy(db,
+                    QStringLiteral("SELECT service_sid, "
+                                   "COALESCE(SUM(CASE WHEN in_use > 0 THEN 1 ELSE 0 END), 0), "
+                                   "COALESCE(SUM(CASE WHEN in_use = 0 AND is_reserved = :no THEN 1 ELSE 0 END), 0), "
+                                   "COALESCE(SUM(CASE WHEN in_use = 0 AND is_reserved = :yes THEN 1 ELSE 0 END), 0) "
+                                   "FROM phone_numbers GROUP BY service_sid"));
+    poolBy.bind(QStringLiteral(":no"), 0).bind(QStringLiteral(":yes"), 1).exec();
+    QList<std::pair<QString, PoolUse>> uses;
+    while (poolBy.next()) {
+        PoolUse use;
+        use.inUse = poolBy.value(1).toLongLong();
+        use.idle = poolBy.value(2).toLongLong();
+        use.reserved = poolBy.value(3).toLongLong();
+        uses.append({poolBy.value(0).toString(), use});
+    }
+    return uses;
+}
+
 } // namespace Maskline::NumbersTable

@@ -46,5 +46,19 @@ QHash<QString, qint64> activeSessionsPerNumber(const QSqlDatabase &db);
 // SID and stored in_use of every number whose in_use is not 0, in the store's order.
 QList<std::pair<QString, qint64>> inUseNotZero(const QSqlDatabase &db);
 
+// --- front ---
+
+// How a pool's numbers are used: held by at least one active session, idle and unreserved, idle and reserved.
+struct PoolUse
+{
+    qint64 inUse = 0;
+    qint64 idle = 0;
+    qint64 reserved = 0;
+};
+// Over every pool (a pass over the table: callers cache it, /metrics takes it once a minute).
+std::optional<PoolUse> poolUse(const QSqlDatabase &db);
+// The same per Service SID (one pair per Service with numbers), in one grouped pass.
+QList<std::pair<QString, PoolUse>> poolUseByService(const QSqlDatabase &db);
+
 } // namespace NumbersTable
 } // namespace Maskline

@@ -146,6 +146,16 @@ public:
     QList<OutboxItem> items(const QString &kind = {});
     // Deletes finished (done / failed) items last updated before `before`; returns how many.
     int purgeFinished(const QDateTime &before);
+
+    // For /readyz and /metrics (index range scans on outbox_due; throw StoreError). When the oldest item due at
+    // `nowMs` became due (ms since the epoch), if any item is.
+    static std::optional<qint64> oldestDueAt(const QSqlDatabase &db, qint64 nowMs);
+    struct Backlog
+    {
+        qint64 pending = 0;                  // items of the kind waiting for an attempt, counted up to 10000
+        std::optional<qint64> oldestDueAtMs; // when the oldest of them due at nowMs became due
+    };
+    static Backlog backlog(const QSqlDatabase &db, const QString &kind, qint64 nowMs);
     // Records the outcomes of finished attempts now (they are otherwise recorded together, a moment after they
     // arrive: one commit for many). find() and items() do it first, so they always see every outcome.
     void flushFinished();

@@ -110,4 +110,27 @@ Page<Service> page(const QSqlDatabase &db, const QString &accountSid, const Page
                              request, maxPageSize, &Rows::service);
 }
 
+// --- front ---
+
+QString callbackUrl(const QSqlDatabase &db, const QString &sid)
+{
+    SqlQuery q(db, u"SELECT callback_url FROM services WHERE sid = :s"_s);
+    q.bind(u":s"_s, sid).exec();
+    if (!q.next() || q.value(0).isNull()) {
+        return {};
+    }
+    return q.value(0).toString();
+}
+
+QList<QString> firstSids(const QSqlDatabase &db, int limit)
+{
+    SqlQuery services(db, QStringLiteral("SELECT sid FROM services ORDER BY sid LIMIT %1").arg(limit));
+    services.exec();
+    QList<QString> sids;
+    while (services.next()) {
+        sids.append(services.value(0).toString());
+    }
+    return sids;
+}
+
 } // namespace Maskline::ServicesTable

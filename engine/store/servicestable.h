@@ -30,5 +30,12 @@ void update(const QSqlDatabase &db, const Service &s, qint64 nowMs);
 void remove(const QSqlDatabase &db, const QString &sid);
 Page<Service> page(const QSqlDatabase &db, const QString &accountSid, const PageRequest &request, int maxPageSize);
 
+// --- front ---
+
+// The Service's status callback URL; empty when it has none or there is no such Service.
+QString callbackUrl(const QSqlDatabase &db, const QString &sid);
+// The first `limit` Service SIDs in SID order (the Services /metrics gives series of).
+QList<QString> firstSids(const QSqlDatabase &db, int limit);
+
 } // namespace ServicesTable
 } // namespace Maskline

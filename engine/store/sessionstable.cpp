@@ -166,4 +166,32 @@ QList<Session> dueForExpiry(const QSqlDatabase &db, qint64 nowMs, int limit, boo
     return due;
 }
 
+// --- front ---
+
+std::optional<qint64> countActive(const QSqlDatabase &db)
+{
+    SqlQuery sessions(db, QStringLiteral("SELECT COUNT(*) FROM sessions WHERE status = :open OR status = :busy"));
+    sessions.bind(QStringLiteral(":open"), SessionStatus::OPEN)
+        .bind(QStringLiteral(":busy"), SessionStatus::IN_PROGRESS)
+        .exec();
+    if (!sessions.next()) {
+        return std::nullopt;
+    }
+    return sessions.value(0).toLongLong();
+}
+
+QList<std::pair<QString, qint64>> countActiveByService(const QSqlDatabase &db)
+{
+    SqlQuery sessionsBy(db, QStringLiteral("SELECT service_sid, COUNT(*) FROM sessions WHERE status = :open OR "
+                                           "status = :busy GROUP BY service_sid"));
+    sessionsBy.bind(QStringLiteral(":open"), SessionStatus::OPEN)
+        .bind(QStringLiteral(":busy"), SessionStatus::IN_PROGRESS)
+        .exec();
+    QList<std::pair<QString, qint64>> counts;
+    while (sessionsBy.next()) {
+        counts.append({sessionsBy.value(0).toString(), sessionsBy.value(1).toLongLong()});
+    }
+    return counts;
+}
+
 } // namespace Maskline::SessionsTable

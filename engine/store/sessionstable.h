@@ -46,5 +46,12 @@ Page<Session> page(const QSqlDatabase &db, const QString &serviceSid, const Page
 // (PostgreSQL) the rows are locked FOR UPDATE SKIP LOCKED in the caller's transaction, so other nodes skip them.
 QList<Session> dueForExpiry(const QSqlDatabase &db, qint64 nowMs, int limit, bool claim);
 
+// --- front ---
+
+// Sessions open or in progress, in all (a pass over the table: callers cache it, /metrics takes it once a minute).
+std::optional<qint64> countActive(const QSqlDatabase &db);
+// The same per Service SID (one pair per Service with any), in one grouped pass.
+QList<std::pair<QString, qint64>> countActiveByService(const QSqlDatabase &db);
+
 } // namespace SessionsTable
 } // namespace Maskline

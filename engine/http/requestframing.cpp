@@ -1,0 +1,499 @@
+#include "requestguard.h"
+
+// The framing half of ConnectionGuard: the byte-level state machine over heads and bodies (feed) and the checks on a
+// complete head (startRequest), with the limits they enforce. The connection's lifecycle (adoption, draining, the
+// refusal and half-close) is in requestguard.cpp.
+
+#include <algorithm>
+#include <optional>
+#include <utility>
+
+#include <QTcpSocket>
+
+#include "core/apierror.h"
+#include "formdata.h"
+#include "httpmessage.h"
+
+namespace Maskline {
+
+namespace {
+
+constexpr qsizetype MAX_LINE = 4096;      // a chunk-size line
+constexpr int MAX_CHUNK_SIZE_DIGITS = 15; // 15 hex digits fit in a qint64
+constexpr int MAX_LENGTH_DIGITS = 18;     // 18 decimal digits fit in a qint64
+
+// Position just past the blank line ending a header block ("\r\n\r\n" or a bare "\n\n"), or -1.
+qsizetype headerEnd(const QByteArray &buf, qsizetype from)
+{
+    for (qsizetype i = std::max<qsizetype>(from, 0); i < buf.size(); ++i) {
+        if (buf.at(i) != '\n') {
+            continue;
+        }
+        if (i + 1 < buf.size() && buf.at(i + 1) == '\n') {
+            return i + 2;
+        }
+        if (i + 2 < buf.size() && buf.at(i + 1) == '\r' && buf.at(i + 2) == '\n') {
+            return i + 3;
+        }
+    }
+    return -1;
+}
+
+ApiError tooLarge(qint64 limit)
+{
+    return ApiError::make(20413, 413,
+                          QStringLiteral("Request body too large: the limit is %1 bytes").arg(QString::number(limit)));
+}
+
+ApiError badRequest(const QString &why)
+{
+    return ApiError::make(20400, 400, why);
+}
+
+ApiError headerTooLarge(const QString &why)
+{
+    return ApiError::make(20431, 431, why);
+}
+
+ApiError targetTooLong(qint64 limit)
+{
+    return ApiError::make(20414, 414,
+                          QStringLiteral("Request-target too long: the limit is %1 bytes").arg(QString::number(limit)));
+}
+
+// RFC 9110 §5.6.2 tchar.
+bool isTokenChar(char c)
+{
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) {
+        return true;
+    }
+    switch (c) {
+    case '!':
+    case '#':
+    case '$':
+    case '%':
+    case '&':
+    case '\'':
+    case '*':
+    case '+':
+    case '-':
+    case '.':
+    case '^':
+    case '_':
+    case '`':
+    case '|':
+    case '~':
+        return true;
+    default:
+        return false;
+    }
+}
+
+bool isToken(QByteArrayView s)
+{
+    return !s.isEmpty() && std::all_of(s.begin(), s.end(), isTokenChar);
+}
+
+bool isDigits(QByteArrayView s)
+{
+    return !s.isEmpty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// Whether every '%' starts a "%" HEXDIG HEXDIG escape (RFC 3986 §2.1).
+bool escapesWellFormed(QByteArrayView s)
+{
+    for (qsizetype i = 0; i < s.size(); ++i) {
+        if (s[i] == '%') {
+            if (i + 2 >= s.size() || FormData::hexValue(s[i + 1]) < 0 || FormData::hexValue(s[i + 2]) < 0) {
+                return false;
+            }
+            i += 2;
+        }
+    }
+    return true;
+}
+
+// QUrl (which QHttpServer parses the request-target with) quietly turns a malformed escape into "%25…", so the
+// REST API would never see it: refuse it here. Under /v1 a bad query parameter is named, as the REST API names any
+// invalid parameter (80701); anywhere else it is a malformed request-target.
+std::optional<ApiError> checkEscapes(QByteArrayView target)
+{
+    const qsizetype question = target.indexOf('?');
+    const QByteArrayView path = question < 0 ? target : target.first(question);
+    if (!escapesWellFormed(path)) {
+        return ApiError::make(20400, 400, QStringLiteral("Malformed percent escape in the request path"));
+    }
+    if (question < 0) {
+        return std::nullopt;
+    }
+    const bool v1 = path == "/v1" || path.startsWith("/v1/");
+    const QByteArrayView query = target.sliced(question + 1);
+    for (qsizetype start = 0; start <= query.size();) {
+        qsizetype end = query.indexOf('&', start);
+        if (end < 0) {
+            end = query.size();
+        }
+        const QByteArrayView pair = query.sliced(start, end - start);
+        if (!escapesWellFormed(pair)) {
+            if (!v1) {
+                return ApiError::make(20400, 400, QStringLiteral("Malformed percent escape in the query string"));
+            }
+            const qsizetype eq = pair.indexOf('=');
+            const QString name = FormData::decodeComponent(eq < 0 ? pair : pair.first(eq));
+            return ApiError::invalidParameter(
+                Params::printable(name),
+                QStringLiteral("has a malformed percent escape (expected %XX with two hex digits)"));
+        }
+        start = end + 1;
+    }
+    return std::nullopt;
+}
+
+// Trims optional whitespace (SP / HTAB only, RFC 9110 §5.6.3) at both ends.
+QByteArrayView trimOws(QByteArrayView v)
+{
+    while (!v.isEmpty() && (v.front() == ' ' || v.front() == '\t')) {
+        v = v.sliced(1);
+    }
+    while (!v.isEmpty() && (v.back() == ' ' || v.back() == '\t')) {
+        v.chop(1);
+    }
+    return v;
+}
+
+// A line without its terminator: "\n", or "\r\n". A CR anywhere else is a bare CR.
+QByteArrayView withoutEol(QByteArrayView line)
+{
+    if (line.endsWith('\n')) {
+        line.chop(1);
+    }
+    if (line.endsWith('\r')) {
+        line.chop(1);
+    }
+    return line;
+}
+
+} // namespace
+
+// --- ConnectionGuard: framing ---------------------------------------------------------------------------------------
+
+qsizetype ConnectionGuard::takeLine(const QByteArray &data, qsizetype from, bool &complete)
+{
+    const qsizetype nl = data.indexOf('\n', from);
+    const qsizetype end = nl < 0 ? data.size() : nl + 1;
+    m_line.append(data.constData() + from, end - from);
+    complete = nl >= 0;
+    return end - from;
+}
+
+void ConnectionGuard::feed(const QByteArray &data)
+{
+    const qint64 base = m_examined;
+    m_examined += data.size();
+    const qint64 limit = m_server->limits().maxBodyBytes;
+    qsizetype i = 0;
+    const auto at = [&](qsizetype pos) {
+        return base + pos;
+    };
+    while (i < data.size() && m_state != State::Draining && !m_pendingRefusal) {
+        switch (m_state) {
+        case State::Head: {
+            if (m_head.isEmpty() && (data.at(i) == '\r' || data.at(i) == '\n')) {
+                ++i; // empty lines before a request line are allowed (RFC 9112 §2.2); they belong to the next request
+                break;
+            }
+            const qsizetype before = m_head.size();
+            m_head.append(data.constData() + i, data.size() - i);
+            const qsizetype end = headerEnd(m_head, before - 2);
+            const auto &limits = m_server->limits();
+            if (end < 0) {
+                i = data.size();
+                // Refuse an oversized head while it is still arriving, not when (if ever) it ends.
+                const qsizetype firstLine = m_head.indexOf('\n');
+                if (firstLine < 0 && m_head.size() > limits.maxTargetBytes + 64) {
+                    refuse(targetTooLong(limits.maxTargetBytes));
+                } else if (firstLine >= 0 && m_head.size() - firstLine > limits.maxHeaderBytes + 4) {
+                    refuse(headerTooLarge(QStringLiteral("Request header block too large: the limit is %1 bytes")
+                                              .arg(QString::number(limits.maxHeaderBytes))));
+                }
+                break;
+            }
+            i += end - before;
+            const QByteArray head = m_head.left(end);
+            m_head.clear();
+            if (!startRequest(head)) {
+                return;
+            }
+            if (m_state == State::Head) {
+                m_requestStart = at(i); // no body: the next request starts here
+            }
+            break;
+        }
+        case State::Body: {
+            const qint64 n = std::min<qint64>(m_remaining, data.size() - i);
+            i += n;
+            m_remaining -= n;
+            if (m_remaining == 0) {
+                m_state = State::Head;
+                m_requestStart = at(i);
+            }
+            break;
+        }
+        case State::ChunkSize: {
+            bool complete = false;
+            i += takeLine(data, i, complete);
+            if (!complete) {
+                if (m_line.size() > MAX_LINE) {
+                    refuse(badRequest(QStringLiteral("Malformed chunked body: chunk-size line too long")));
+                }
+                break;
+            }
+            // chunk-size [ ";" chunk-ext ] CRLF, the size in hex without sign, prefix or whitespace; a bare LF or CR
+            // would be read differently by QHttpServer's chunk reader.
+            const QByteArray line = std::exchange(m_line, {});
+            if (!line.endsWith("\r\n")) {
+                refuse(badRequest(QStringLiteral("Malformed chunked body: chunk-size line not ended by CRLF")));
+                return;
+            }
+            QByteArrayView sizeText = QByteArrayView(line).chopped(2);
+            const qsizetype semicolon = sizeText.indexOf(';');
+            if (semicolon >= 0) {
+                const QByteArrayView ext = sizeText.sliced(semicolon);
+                if (std::any_of(ext.begin(), ext.end(), [](char c) { return c == '\r' || c == '\0'; })) {
+                    refuse(badRequest(QStringLiteral("Malformed chunked body: bad chunk extension")));
+                    return;
+                }
+                sizeText = sizeText.first(semicolon);
+            }
+            if (sizeText.isEmpty() || sizeText.size() > MAX_CHUNK_SIZE_DIGITS ||
+                !std::all_of(sizeText.begin(), sizeText.end(), [](char c) { return FormData::hexValue(c) >= 0; })) {
+                refuse(badRequest(QStringLiteral("Malformed chunked body: bad chunk size")));
+                return;
+            }
+            qint64 size = 0;
+            for (const char c : sizeText) {
+                size = size * 16 + FormData::hexValue(c);
+            }
+            if (size == 0) {
+                m_state = State::LastChunkEnd;
+                break;
+            }
+            if (size > limit - m_bodyBytes) {
+                refuse(tooLarge(limit));
+                return;
+            }
+            m_bodyBytes += size;
+            m_remaining = size;
+            m_state = State::ChunkData;
+            break;
+        }
+        case State::ChunkData: {
+            const qint64 n = std::min<qint64>(m_remaining, data.size() - i);
+            i += n;
+            m_remaining -= n;
+            if (m_remaining == 0) {
+                m_state = State::ChunkDataEnd;
+            }
+            break;
+        }
+        case State::ChunkDataEnd:
+        case State::LastChunkEnd: {
+            // Exactly CRLF after each chunk's data and after the last chunk: no trailer fields, which QHttpServer
+            // would read as the start of the next request.
+            m_line.append(data.at(i));
+            ++i;
+            if (m_line.size() < 2) {
+                break;
+            }
+            const bool crlf = m_line == "\r\n";
+            m_line.clear();
+            if (!crlf) {
+                refuse(badRequest(m_state == State::LastChunkEnd
+                                      ? QStringLiteral("Malformed chunked body: trailer fields are not accepted")
+                                      : QStringLiteral("Malformed chunked body: chunk data not followed by CRLF")));
+                return;
+            }
+            if (m_state == State::ChunkDataEnd) {
+                m_state = State::ChunkSize;
+            } else {
+                m_state = State::Head; // the request is complete
+                m_requestStart = at(i);
+            }
+            break;
+        }
+        case State::Draining:
+            break;
+        }
+    }
+}
+
+bool ConnectionGuard::startRequest(const QByteArray &head)
+{
+    const auto &limits = m_server->limits();
+    // Bare CR and NUL anywhere in the head: parsers disagree on both (RFC 9112 §2.2).
+    for (qsizetype n = 0; n < head.size(); ++n) {
+        const char c = head.at(n);
+        if (c == '\0') {
+            m_method = head.left(std::min<qsizetype>(head.indexOf(' '), 16));
+            refuse(badRequest(QStringLiteral("NUL byte in the request head")));
+            return false;
+        }
+        if (c == '\r' && (n + 1 >= head.size() || head.at(n + 1) != '\n')) {
+            m_method = head.left(std::min<qsizetype>(head.indexOf(' '), 16));
+            refuse(badRequest(QStringLiteral("Bare CR in the request head")));
+            return false;
+        }
+    }
+    QList<QByteArrayView> lines;
+    for (qsizetype from = 0; from < head.size();) {
+        const qsizetype nl = head.indexOf('\n', from);
+        lines.append(withoutEol(QByteArrayView(head).sliced(from, nl - from + 1)));
+        from = nl + 1;
+    }
+    // The last "line" is the empty one ending the head.
+    if (!lines.isEmpty() && lines.constLast().isEmpty()) {
+        lines.removeLast();
+    }
+
+    // request-line = method SP request-target SP HTTP-version, single spaces (RFC 9112 §3).
+    const QByteArrayView requestLine = lines.value(0);
+    const QList<QByteArray> parts = requestLine.toByteArray().split(' ');
+    m_method = parts.value(0).left(16);
+    // QHttpServer 6.4 answers a request its parser rejects by going silent on the connection; answer it here instead.
+    if (parts.size() >= 2 && parts.at(1).size() > limits.maxTargetBytes) {
+        refuse(targetTooLong(limits.maxTargetBytes));
+        return false;
+    }
+    if (parts.size() != 3 || !isToken(parts.at(0)) || parts.at(1).isEmpty() ||
+        (parts.at(2) != "HTTP/1.1" && parts.at(2) != "HTTP/1.0")) {
+        refuse(badRequest(QStringLiteral("Malformed HTTP request line")));
+        return false;
+    }
+    const QByteArray &target = parts.at(1);
+    if (std::any_of(target.begin(), target.end(), [](char c) { return uchar(c) <= 0x20 || uchar(c) >= 0x7f; })) {
+        refuse(badRequest(QStringLiteral("Invalid character in the request-target")));
+        return false;
+    }
+    if (const std::optional<ApiError> bad = checkEscapes(target)) {
+        refuse(*bad);
+        return false;
+    }
+    static const QList<QByteArray> knownMethods = {"GET",  "POST",    "DELETE", "PUT",    "PATCH",
+                                                   "HEAD", "OPTIONS", "TRACE",  "CONNECT"};
+    if (!knownMethods.contains(m_method)) {
+        refuse(ApiError::methodNotAllowed());
+        return false;
+    }
+    const bool http11 = parts.at(2) == "HTTP/1.1";
+
+    if (lines.size() - 1 > limits.maxHeaderFields) {
+        refuse(headerTooLarge(
+            QStringLiteral("Too many header fields: the limit is %1").arg(QString::number(limits.maxHeaderFields))));
+        return false;
+    }
+    const qsizetype fieldBytes = head.size() - (head.indexOf('\n') + 1);
+    if (fieldBytes > limits.maxHeaderBytes + 4) {
+        refuse(headerTooLarge(QStringLiteral("Request header block too large: the limit is %1 bytes")
+                                  .arg(QString::number(limits.maxHeaderBytes))));
+        return false;
+    }
+
+    int transferEncodings = 0;
+    int contentLengths = 0;
+    int hosts = 0;
+    int authorizations = 0;
+    bool chunked = false;
+    bool expectContinue = false;
+    qint64 contentLength = 0;
+    for (qsizetype n = 1; n < lines.size(); ++n) {
+        const QByteArrayView line = lines.at(n);
+        if (line.front() == ' ' || line.front() == '\t') {
+            refuse(badRequest(QStringLiteral("Folded header line (obs-fold) is not accepted")));
+            return false;
+        }
+        const qsizetype colon = line.indexOf(':');
+        if (colon < 0) {
+            refuse(badRequest(QStringLiteral("Header line without a colon")));
+            return false;
+        }
+        // field-name is a token, directly followed by the colon (RFC 9112 §5.1: no whitespace before it).
+        const QByteArrayView rawName = line.first(colon);
+        if (!isToken(rawName)) {
+            refuse(badRequest(QStringLiteral("Invalid header field name")));
+            return false;
+        }
+        const QByteArrayView value = trimOws(line.sliced(colon + 1));
+        // field-value: VCHAR, obs-text, SP and HTAB; no other control character.
+        if (std::any_of(value.begin(), value.end(),
+                        [](char c) { return (uchar(c) < 0x20 && c != '\t') || uchar(c) == 0x7f; })) {
+            refuse(badRequest(QStringLiteral("Control character in a header value")));
+            return false;
+        }
+        const QByteArray name = rawName.toByteArray().toLower();
+        if (name == "transfer-encoding") {
+            ++transferEncodings;
+            chunked = value.compare("chunked", Qt::CaseInsensitive) == 0;
+            if (!chunked) {
+                // Anything but exactly one final "chunked" (identity, gzip, "chunked, chunked", a list) is framing
+                // the two parsers may read differently (RFC 9112 §6.1).
+                refuse(badRequest(QStringLiteral("Unsupported Transfer-Encoding: only chunked is accepted")));
+                return false;
+            }
+        } else if (name == "content-length") {
+            ++contentLengths;
+            if (!isDigits(value) || value.size() > MAX_LENGTH_DIGITS) {
+                refuse(badRequest(QStringLiteral("Invalid Content-Length")));
+                return false;
+            }
+            contentLength = value.toLongLong();
+        } else if (name == "host") {
+            ++hosts;
+        } else if (name == "authorization") {
+            ++authorizations;
+        } else if (name == "expect") {
+            expectContinue = value.compare("100-continue", Qt::CaseInsensitive) == 0;
+        }
+    }
+
+    if (transferEncodings > 1 || contentLengths > 1) {
+        refuse(badRequest(QStringLiteral("Repeated Transfer-Encoding or Content-Length header")));
+        return false;
+    }
+    if (chunked && contentLengths > 0) {
+        // Both framings at once is how requests get smuggled past proxies (RFC 9112 §6.1): refuse.
+        refuse(badRequest(QStringLiteral("Both Content-Length and Transfer-Encoding given")));
+        return false;
+    }
+    if (chunked && !http11) {
+        refuse(badRequest(QStringLiteral("Transfer-Encoding in an HTTP/1.0 request")));
+        return false;
+    }
+    if ((http11 && hosts != 1) || hosts > 1) {
+        refuse(badRequest(hosts == 0 ? QStringLiteral("Missing Host header") : QStringLiteral("Repeated Host header")));
+        return false;
+    }
+    if (authorizations > 1) {
+        refuse(badRequest(QStringLiteral("Repeated Authorization header")));
+        return false;
+    }
+    const qint64 limit = limits.maxBodyBytes;
+    if (!chunked && contentLength > limit) {
+        refuse(tooLarge(limit));
+        return false;
+    }
+    if (expectContinue && http11 && (chunked || contentLength > 0)) {
+        m_socket->write("HTTP/1.1 100 Continue\r\n\r\n");
+    }
+    m_bodyBytes = 0;
+    if (chunked) {
+        m_state = State::ChunkSize;
+    } else if (contentLength > 0) {
+        m_remaining = contentLength;
+        m_state = State::Body;
+    } else {
+        m_state = State::Head;
+    }
+    return true;
+}
+
+} // namespace Maskline
