@@ -19,7 +19,7 @@ namespace {
 // Services created before this date insert Mexico's mobile '1' (changelog 2020-11-11).
 const QDateTime MEXICO_ONE_CUTOFF(QDate(2020, 10, 5), QTime(0, 0), Qt::UTC);
 const QStringList GEO_MATCH_LEVELS{u"country"_s, u"area-code"_s, u"extended-area-code"_s, u"overlay"_s, u"radius"_s};
-const QStringList SELECTION_BEHAVIORS{u"prefer-sticky"_s, u"avoid-sticky"_s};
+const QStringList NUMBER_CHOICE_BEHAVIORS{u"prefer-sticky"_s, u"avoid-sticky"_s};
 
 Status validateCallbackUrl(const QString &param, const QString &url, const QStringList &ownBases, bool publicOnly)
 {
@@ -87,9 +87,9 @@ Status Proxy::validateService(const QSqlDatabase &db, const Service &s)
     if (!GEO_MATCH_LEVELS.contains(s.geoMatchLevel)) {
         return ApiError::invalidParameter(u"GeoMatchLevel"_s, u"must be one of %1"_s.arg(GEO_MATCH_LEVELS.join(u", ")));
     }
-    if (!SELECTION_BEHAVIORS.contains(s.numberSelectionBehavior)) {
+    if (!NUMBER_CHOICE_BEHAVIORS.contains(s.numberSelectionBehavior)) {
         return ApiError::invalidParameter(u"NumberSelectionBehavior"_s,
-                                          u"must be one of %1"_s.arg(SELECTION_BEHAVIORS.join(u", ")));
+                                          u"must be one of %1"_s.arg(NUMBER_CHOICE_BEHAVIORS.join(u", ")));
     }
     if (!s.chatInstanceSid.isEmpty() && !Sid::isValid(s.chatInstanceSid, u"IS")) {
         return ApiError::invalidParameter(u"ChatInstanceSid"_s, u"must be IS followed by 32 hex digits"_s);
