@@ -5,6 +5,7 @@
 #   setup-deps.sh          what building and running need (`make build`, `make run`, `make serve`, `make package`)
 #   setup-deps.sh test     that plus the test tools (`make test`)
 #   setup-deps.sh bench    that plus the benchmark tools (`make bench`)
+#   setup-deps.sh fuzz     that plus the test tools and clang's libFuzzer and sanitizer runtimes (`make fuzz`)
 set -euo pipefail
 
 # Building and running.
