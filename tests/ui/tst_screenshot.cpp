@@ -141,9 +141,9 @@ private Q_SLOTS:
         window.showTab(MainWindow::SessionsTab);
         QHeaderView *header = sessions->view()->horizontalHeader();
         const int section = SessionModel::UniqueNameColumn;
-        QTest::mouseClick(header->viewport(), Qt::LeftButton, {},
-                          QPoint(header->sectionViewportPosition(section) + header->sectionSize(section) / 2,
-                                 header->height() / 2));
+        QTest::mouseClick(
+            header->viewport(), Qt::LeftButton, {},
+            QPoint(header->sectionViewportPosition(section) + header->sectionSize(section) / 2, header->height() / 2));
         QCOMPARE(sessions->model()->sortColumn(), section);
         QCOMPARE(header->sortIndicatorSection(), section);
         QTRY_VERIFY(sessions->model()->isLoaded() && sessions->model()->rowCount() > 1);
