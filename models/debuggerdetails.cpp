@@ -6,7 +6,7 @@
 #include <QUrl>
 
 #include "formatting.h"
-#include "store/sqlquery.h"
+#include "store/consolequeries.h"
 
 using namespace Qt::Literals::StringLiterals;
 
@@ -150,45 +150,7 @@ QStringList numbersIn(const DebuggerEvent &event)
 
 Names lookUp(const QSqlDatabase &db, const QStringList &sids, const QStringList &numbers)
 {
-    Names names;
-    SqlQuery service(db, u"SELECT unique_name FROM services WHERE sid = :sid"_s);
-    SqlQuery session(db, u"SELECT unique_name FROM sessions WHERE sid = :sid"_s);
-    SqlQuery participant(db, u"SELECT identifier, friendly_name, session_sid FROM participants WHERE sid = :sid"_s);
-    SqlQuery number(db, u"SELECT phone_number, friendly_name FROM phone_numbers WHERE sid = :sid"_s);
-    SqlQuery pool(db, u"SELECT service_sid, sid FROM phone_numbers WHERE phone_number = :n"_s);
-    for (const QString &sid : sids) {
-        if (sid.startsWith(u"KS"_s)) {
-            service.bind(u":sid"_s, sid).exec();
-            if (service.next()) {
-                names.bySid.insert(sid, service.value(0).toString());
-            }
-        } else if (sid.startsWith(u"KC"_s)) {
-            session.bind(u":sid"_s, sid).exec();
-            if (session.next() && !session.value(0).toString().isEmpty()) {
-                names.bySid.insert(sid, session.value(0).toString());
-            }
-        } else if (sid.startsWith(u"KP"_s)) {
-            participant.bind(u":sid"_s, sid).exec();
-            if (participant.next()) {
-                const QString friendly = participant.value(1).toString();
-                const QString identifier = participant.value(0).toString();
-                names.bySid.insert(sid, friendly.isEmpty() ? identifier : friendly);
-                names.participantSession.insert(sid, participant.value(2).toString());
-            }
-        } else if (sid.startsWith(u"PN"_s)) {
-            number.bind(u":sid"_s, sid).exec();
-            if (number.next()) {
-                names.bySid.insert(sid, number.value(0).toString());
-            }
-        }
-    }
-    for (const QString &n : numbers) {
-        pool.bind(u":n"_s, n).exec();
-        if (pool.next()) {
-            names.poolNumbers.insert(n, {pool.value(0).toString(), pool.value(1).toString()});
-        }
-    }
-    return names;
+    return ConsoleQueries::names(db, sids, numbers);
 }
 
 QString decodeVariables(const QString &variables)

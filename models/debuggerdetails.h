@@ -6,6 +6,7 @@
 #include <QStringList>
 
 #include "debugger/debugger.h"
+#include "store/consolequeries.h"
 #include "storereader.h"
 
 namespace Maskline {
@@ -20,14 +21,7 @@ namespace DebuggerDetails {
 // number: the sessions it is in).
 inline constexpr QStringView SCHEME = u"maskline";
 
-struct Names
-{
-    QHash<QString, QString> bySid; // SID -> unique name / identifier / friendly name
-    // Phone number -> {service SID, PN SID} when the number is in a pool.
-    QHash<QString, std::pair<QString, QString>> poolNumbers;
-    // Participant SID -> its session SID (a participant named only in a request body).
-    QHash<QString, QString> participantSession;
-};
+using Names = ConsoleQueries::Names;
 
 // Every SID and E.164 number the event mentions: its SID fields, and those in the URL, body, message and response.
 QStringList sidsIn(const DebuggerEvent &event);

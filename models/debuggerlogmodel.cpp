@@ -5,9 +5,6 @@
 #include <QTimer>
 
 #include "formatting.h"
-#include "pagedsqlmodel.h"
-#include "store/rows.h"
-#include "store/sqlquery.h"
 
 using namespace Qt::Literals::StringLiterals;
 
@@ -26,94 +23,6 @@ QString csvField(const QString &s)
 }
 
 } // namespace
-
-// ---------------------------------------------------------------------------------------------------------------
-
-DebuggerLogFilter::Level DebuggerLogFilter::levelOf(const QString &logLevel)
-{
-    if (logLevel == u"error"_s) {
-        return Error;
-    }
-    if (logLevel == u"warning"_s) {
-        return Warning;
-    }
-    return Other;
-}
-
-bool DebuggerLogFilter::isEmpty() const
-{
-    return levels == AllLevels && code == 0 && sid.isEmpty() && text.isEmpty() && !from.isValid() && !to.isValid();
-}
-
-bool DebuggerLogFilter::matches(const DebuggerEvent &e) const
-{
-    if (!levels.testFlag(levelOf(e.logLevel))) {
-        return false;
-    }
-    if (code != 0 && e.code != code) {
-        return false;
-    }
-    if (!sid.isEmpty()) {
-        const QString s = sid.trimmed();
-        if (e.resourceSid != s && e.serviceSid != s && e.sessionSid != s && e.participantSid != s &&
-            e.interactionSid != s && e.sid != s) {
-            return false;
-        }
-    }
-    if (!text.isEmpty() && !e.message.contains(text, Qt::CaseInsensitive)) {
-        return false;
-    }
-    if (from.isValid() && e.dateCreated < from) {
-        return false;
-    }
-    if (to.isValid() && e.dateCreated >= to) {
-        return false;
-    }
-    return true;
-}
-
-SqlFilter DebuggerLogFilter::toSql() const
-{
-    SqlFilter f;
-    if (levels != AllLevels) {
-        QStringList parts;
-        if (levels.testFlag(Error)) {
-            parts.append(u"log_level = 'error'"_s);
-        }
-        if (levels.testFlag(Warning)) {
-            parts.append(u"log_level = 'warning'"_s);
-        }
-        if (levels.testFlag(Other)) {
-            parts.append(u"log_level NOT IN ('error', 'warning')"_s);
-        }
-        f.add(parts.isEmpty() ? u"0 = 1"_s : u"("_s + parts.join(u" OR "_s) + u")"_s);
-    }
-    if (code != 0) {
-        f.add(u"code = :code"_s, {{u":code"_s, code}});
-    }
-    if (!sid.isEmpty()) {
-        const QString s = sid.trimmed();
-        QList<std::pair<QString, QVariant>> binds;
-        for (int i = 1; i <= 6; ++i) {
-            binds.append({u":s%1"_s.arg(i), s});
-        }
-        f.add(u"(resource_sid = :s1 OR service_sid = :s2 OR session_sid = :s3 OR participant_sid = :s4 OR "
-              u"interaction_sid = :s5 OR sid = :s6)"_s,
-              binds);
-    }
-    if (!text.isEmpty()) {
-        QString escaped = text;
-        escaped.replace(u"\\"_s, u"\\\\"_s).replace(u"%"_s, u"\\%"_s).replace(u"_"_s, u"\\_"_s);
-        f.add(u"message LIKE :text ESCAPE '\\'"_s, {{u":text"_s, QString(u"%"_s + escaped + u"%"_s)}});
-    }
-    if (from.isValid()) {
-        f.add(u"date_created >= :from"_s, {{u":from"_s, from.toMSecsSinceEpoch()}});
-    }
-    if (to.isValid()) {
-        f.add(u"date_created < :to"_s, {{u":to"_s, to.toMSecsSinceEpoch()}});
-    }
-    return f;
-}
 
 // ---------------------------------------------------------------------------------------------------------------
 
@@ -144,25 +53,11 @@ void DebuggerLogModel::replay()
     }
     const quint64 gen = ++m_generation;
     m_replaying = true;
-    const SqlFilter f = m_historyFilter.toSql();
-    QString sql = u"SELECT "_s + DebuggerRows::COLUMNS + u" FROM debugger_events"_s;
-    if (!f.where.isEmpty()) {
-        sql += u" WHERE "_s + f.where;
-    }
-    sql += u" ORDER BY id DESC LIMIT :limit"_s;
     const int limit = std::min(m_historySize, m_capacity);
     m_ticket = m_reader->read(
         this,
-        [sql, f, limit](const QSqlDatabase &db) {
-            SqlQuery q(db, sql);
-            f.bindTo(q);
-            q.bind(u":limit"_s, limit);
-            q.exec();
-            QList<DebuggerEvent> events;
-            while (q.next()) {
-                events.prepend(DebuggerRows::read(q));
-            }
-            return events;
+        [filter = m_historyFilter, limit](const QSqlDatabase &db) {
+            return ConsoleQueries::debuggerHistory(db, filter, limit);
         },
         [this, gen](Result<QList<DebuggerEvent>> result) {
             if (gen != m_generation) {
@@ -401,6 +296,8 @@ DebuggerLogFilterModel::DebuggerLogFilterModel(DebuggerLogModel *log, QObject *p
     , m_log(log)
 {
     setSourceModel(log);
+    // Sorting is in memory here: the log is a bounded buffer, not a paged table. Ties keep the log's order.
+    setSortRole(UnderlyingDataRole);
 }
 
 void DebuggerLogFilterModel::setLevels(DebuggerLogFilter::Levels levels)

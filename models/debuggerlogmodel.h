@@ -7,37 +7,10 @@
 
 #include "debugger/debugger.h"
 #include "itemroles.h"
+#include "store/consolequeries.h"
 #include "storereader.h"
 
 namespace Maskline {
-
-struct SqlFilter;
-
-// What the debugger log shows; the same test runs in SQL (history) and in memory (the bounded buffer's live events).
-struct DebuggerLogFilter
-{
-    enum Level
-    {
-        Error = 0x1,
-        Warning = 0x2,
-        Other = 0x4,
-        AllLevels = Error | Warning | Other,
-    };
-    Q_DECLARE_FLAGS(Levels, Level)
-
-    Levels levels = AllLevels;
-    int code = 0;   // 0: any
-    QString sid;    // any SID the event names
-    QString text;   // in the message (case-insensitive)
-    QDateTime from; // inclusive
-    QDateTime to;   // exclusive
-
-    bool matches(const DebuggerEvent &e) const;
-    SqlFilter toSql() const;
-    bool isEmpty() const;
-    bool operator==(const DebuggerLogFilter &other) const = default;
-    static Level levelOf(const QString &logLevel);
-};
 
 // The debugger's events as a bounded ring buffer, oldest at the top and the live tail at the bottom (qBittorrent's
 // LogModel): it replays the newest history from the store first, then appends what the engine records, coalescing
@@ -145,5 +118,3 @@ private:
 };
 
 } // namespace Maskline
-
-Q_DECLARE_OPERATORS_FOR_FLAGS(Maskline::DebuggerLogFilter::Levels)

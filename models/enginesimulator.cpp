@@ -1,14 +1,10 @@
 #include "enginesimulator.h"
 
-#include <QJsonArray>
-#include <QJsonDocument>
-
 #include "carrier/simulatorcarrier.h"
 #include "engineclient.h"
 #include "enginehost.h"
 #include "routing/router.h"
-#include "store/rows.h"
-#include "store/sqlquery.h"
+#include "store/consolequeries.h"
 #include "storereader.h"
 
 using namespace Qt::Literals::StringLiterals;
@@ -171,47 +167,35 @@ void EngineSimulator::placeCall(const QString &from, const QString &to, QObject 
 
 void EngineSimulator::loadRecent(int limit)
 {
-    readRecords(u"direction = 'outbound'"_s, {}, limit);
+    readRecords({}, limit);
 }
 
 void EngineSimulator::handleCarrierTraffic(const QString &sid)
 {
-    readRecords(u"sid = :sid AND direction = 'outbound'"_s, {{u":sid"_s, sid}}, 1);
+    readRecords(sid, 1);
 }
 
-void EngineSimulator::readRecords(const QString &where, const QList<std::pair<QString, QVariant>> &binds, int limit)
+void EngineSimulator::readRecords(const QString &sid, int limit)
 {
     if (!m_reader) {
         return;
     }
-    const QString sql = u"SELECT kind, from_number, to_number, body, media_urls, status, sid, date_created FROM "
-                        u"simulator_traffic WHERE "_s +
-                        where + u" ORDER BY id DESC LIMIT :limit"_s;
     m_reader->read(
         this,
-        [sql, binds, limit](const QSqlDatabase &db) {
-            SqlQuery q(db, sql);
-            for (const auto &[name, value] : binds) {
-                q.bind(name, value);
-            }
-            q.bind(u":limit"_s, limit);
-            q.exec();
+        [sid, limit](const QSqlDatabase &db) {
             QList<SimulatedTraffic> rows;
-            while (q.next()) {
+            for (const ConsoleQueries::SimulatorRecord &r : ConsoleQueries::simulatorOutbound(db, sid, limit)) {
                 SimulatedTraffic t;
                 t.direction = SimulatedTraffic::Direction::Outbound;
-                t.kind =
-                    q.value(0).toString() == u"call"_s ? SimulatedTraffic::Kind::Call : SimulatedTraffic::Kind::Sms;
-                t.from = q.value(1).toString();
-                t.to = q.value(2).toString();
-                t.body = q.value(3).toString();
-                for (const QJsonValue &v : QJsonDocument::fromJson(q.value(4).toString().toUtf8()).array()) {
-                    t.media.append(v.toString());
-                }
-                t.status = q.value(5).toString();
-                t.sid = q.value(6).toString();
-                t.time = Rows::toTime(q.value(7));
-                rows.prepend(t);
+                t.kind = r.kind == u"call"_s ? SimulatedTraffic::Kind::Call : SimulatedTraffic::Kind::Sms;
+                t.from = r.from;
+                t.to = r.to;
+                t.body = r.body;
+                t.media = r.media;
+                t.status = r.status;
+                t.sid = r.sid;
+                t.time = r.time;
+                rows.append(t);
             }
             return rows;
         },

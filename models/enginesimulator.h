@@ -32,7 +32,8 @@ public:
 private:
     void handleEngineStarted();
     void handleCarrierTraffic(const QString &sid);
-    void readRecords(const QString &where, const QList<std::pair<QString, QVariant>> &binds, int limit);
+    // What the simulator carrier sent out: the newest `limit`, or with a SID only that one.
+    void readRecords(const QString &sid, int limit);
 
     QPointer<EngineClient> m_engine;
     StoreReader *m_reader;

@@ -13,14 +13,32 @@ using namespace Qt::Literals::StringLiterals;
 namespace Maskline {
 
 InteractionModel::InteractionModel(StoreReader *reader, QObject *parent)
-    : ChildSqlModel<InteractionItem>(reader, u"interactions"_s, Rows::INTERACTION_COLUMNS, &InteractionModel::readItem,
-                                     {Change::Kind::Interaction, Change::Kind::Session, u"session_sid"_s}, parent)
+    : ChildSqlModel<InteractionItem>(
+          reader,
+          {Change::Kind::Interaction, Change::Kind::Session,
+           [](const QSqlDatabase &db, const QString &session, const ConsoleQueries::Page &page) {
+               return items(ConsoleQueries::interactions(db, session, page));
+           },
+           [](const QSqlDatabase &db, const QString &session, const QStringList &sids) {
+               return items(ConsoleQueries::interactionsWithSids(db, session, sids));
+           }},
+          parent)
 {}
 
-InteractionItem InteractionModel::readItem(const SqlQuery &q)
+QList<InteractionItem> InteractionModel::items(const QList<Interaction> &interactions)
+{
+    QList<InteractionItem> list;
+    list.reserve(interactions.size());
+    for (const Interaction &i : interactions) {
+        list.append(item(i));
+    }
+    return list;
+}
+
+InteractionItem InteractionModel::item(const Interaction &interaction)
 {
     InteractionItem item;
-    static_cast<Interaction &>(item) = Rows::interaction(q);
+    static_cast<Interaction &>(item) = interaction;
     const QJsonObject data = QJsonDocument::fromJson(item.data.toUtf8()).object();
     item.body = data.value(u"body"_s).toString();
     if (data.contains(u"duration"_s)) {

@@ -43,7 +43,8 @@ public:
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
-    static InteractionItem readItem(const SqlQuery &q);
+    static InteractionItem item(const Interaction &interaction);
+    static QList<InteractionItem> items(const QList<Interaction> &interactions);
 
 private:
     QString nameOf(const QString &participantSid) const;

@@ -13,6 +13,7 @@ enum ItemRole
     UnderlyingDataRole,       // the column's raw value
     StatusRole,               // a status word ("open", "in-progress", "closed", "error", "warning", …)
     ParentSidRole,            // the SID of the parent resource (service for sessions, session for participants)
+    SortableRole,             // headerData: whether clicking the column's header sorts by it (bool)
     FIRST_MODEL_SPECIFIC_ROLE // a model's own roles start here
 };
 

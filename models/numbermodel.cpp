@@ -3,16 +3,39 @@
 #include <QBrush>
 #include <QPalette>
 
-#include "store/rows.h"
-
 using namespace Qt::Literals::StringLiterals;
 
 namespace Maskline {
 
 NumberModel::NumberModel(StoreReader *reader, QObject *parent)
-    : ChildSqlModel<PhoneNumber>(reader, u"phone_numbers"_s, Rows::PHONE_NUMBER_COLUMNS, &Rows::phoneNumber,
-                                 {Change::Kind::PhoneNumber, Change::Kind::Service, u"service_sid"_s}, parent)
+    : ChildSqlModel<PhoneNumber>(reader,
+                                 {Change::Kind::PhoneNumber, Change::Kind::Service, &ConsoleQueries::phoneNumbers,
+                                  &ConsoleQueries::phoneNumbersWithSids},
+                                 parent)
 {}
+
+std::optional<ConsoleQueries::SortField> NumberModel::sortFieldOf(int column) const
+{
+    using ConsoleQueries::SortField;
+    switch (Column(column)) {
+    case NumberColumn:
+        return SortField::PhoneNumber;
+    case CountryColumn:
+        return SortField::IsoCountry;
+    case ReservedColumn:
+        return SortField::IsReserved;
+    case InUseColumn:
+        return SortField::InUse;
+    case FriendlyNameColumn:
+        return SortField::FriendlyName;
+    case SidColumn:
+        return SortField::Sid;
+    case CapabilitiesColumn: // a list made from four flags: no one stored value to order by
+    case COLUMN_COUNT:
+        break;
+    }
+    return std::nullopt;
+}
 
 int NumberModel::columnCount(const QModelIndex &parent) const
 {
@@ -109,6 +132,9 @@ QVariant NumberModel::headerData(int section, Qt::Orientation orientation, int r
     }
     if (role == Qt::TextAlignmentRole) {
         return section == InUseColumn ? QVariant(Qt::AlignRight | Qt::AlignVCenter) : QVariant();
+    }
+    if (role == SortableRole || role == Qt::ToolTipRole) {
+        return sortHeaderData(section, role);
     }
     if (role != Qt::DisplayRole) {
         return {};

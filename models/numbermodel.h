@@ -4,7 +4,7 @@
 
 namespace Maskline {
 
-// One Service's pool of proxy numbers, newest first.
+// One Service's pool of proxy numbers, newest first or by a column (not by Capabilities, which is computed).
 class NumberModel final : public ChildSqlModel<PhoneNumber>
 {
     Q_OBJECT
@@ -33,6 +33,9 @@ public:
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
     static QString capabilitiesText(const Capabilities &c);
+
+protected:
+    std::optional<ConsoleQueries::SortField> sortFieldOf(int column) const override;
 };
 
 } // namespace Maskline

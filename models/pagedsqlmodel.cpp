@@ -6,20 +6,6 @@ using namespace Qt::Literals::StringLiterals;
 
 namespace Maskline {
 
-SqlFilter &SqlFilter::add(const QString &clause, const QList<std::pair<QString, QVariant>> &values)
-{
-    where = where.isEmpty() ? clause : where + u" AND "_s + clause;
-    binds.append(values);
-    return *this;
-}
-
-void SqlFilter::bindTo(SqlQuery &q) const
-{
-    for (const auto &[name, value] : binds) {
-        q.bind(name, value);
-    }
-}
-
 PagedSqlModelBase::PagedSqlModelBase(StoreReader *reader, QObject *parent)
     : QAbstractTableModel(parent)
     , m_reader(reader)
@@ -43,7 +29,39 @@ void PagedSqlModelBase::fetchMore(const QModelIndex &parent)
         return;
     }
     m_fetching = true;
-    requestPage(oldestId(), m_generation);
+    requestPage(lastKey(), m_generation);
+}
+
+void PagedSqlModelBase::sort(int column, Qt::SortOrder order)
+{
+    ConsoleQueries::Sort sort;
+    if (column >= 0) {
+        const std::optional<ConsoleQueries::SortField> field = sortFieldOf(column);
+        if (!field) {
+            return;
+        }
+        sort.field = *field;
+        sort.order = order;
+    } else {
+        column = -1;
+    }
+    m_sortColumn = column;
+    if (sort == m_sort) {
+        return;
+    }
+    m_sort = sort;
+    reload();
+}
+
+QVariant PagedSqlModelBase::sortHeaderData(int section, int role) const
+{
+    if (role == SortableRole) {
+        return isSortable(section);
+    }
+    if (role == Qt::ToolTipRole && !isSortable(section)) {
+        return tr("Computed from several stored values: this column cannot be sorted.");
+    }
+    return {};
 }
 
 void PagedSqlModelBase::track(const ReadTicketPtr &ticket)

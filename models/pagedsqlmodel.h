@@ -1,6 +1,7 @@
 #pragma once
 
 #include <algorithm>
+#include <functional>
 #include <optional>
 
 #include <QAbstractTableModel>
@@ -10,28 +11,19 @@
 #include <QSqlDatabase>
 
 #include "itemroles.h"
+#include "store/consolequeries.h"
 #include "store/records.h"
-#include "store/sqlquery.h"
 #include "storereader.h"
 
 namespace Maskline {
 
-// A SQL WHERE clause with its bound values. Values are always bound, never pasted into the text.
-struct SqlFilter
-{
-    QString where; // without the WHERE keyword; empty means every row
-    QList<std::pair<QString, QVariant>> binds;
-
-    SqlFilter &add(const QString &clause, const QList<std::pair<QString, QVariant>> &values = {});
-    void bindTo(SqlQuery &q) const;
-    bool operator==(const SqlFilter &other) const = default;
-};
-
 // The machinery of a large, lazily loaded table over the store (STYLE 12-13): rowCount is what was fetched so far,
-// canFetchMore/fetchMore ask the reader thread for the next fixed batch with the REST API's newest-first keyset cursor
-// (ORDER BY id DESC, id < :last), and the engine's change lists are applied incrementally — the changed SIDs of one
-// event-loop tick are re-read with one query and updated in place, inserted (in one beginInsertRows at the top) or
-// removed. Filters are SQL; nothing is filtered in memory.
+// canFetchMore/fetchMore ask the reader thread for the next fixed batch with a keyset cursor on (sort value, id) —
+// newest first by id unless a header click chose a column (sort()) — and the engine's change lists are applied
+// incrementally: the changed SIDs of one event-loop tick are re-read with one query and updated in place, moved to
+// their place in the sort (beginMoveRows, so a selection follows them), inserted (in one beginInsertRows at the top
+// when they all come first) or removed. Filters and sorts run in SQL (engine/store/consolequeries); nothing is
+// filtered or sorted in memory.
 class PagedSqlModelBase : public QAbstractTableModel
 {
     Q_OBJECT
@@ -45,6 +37,17 @@ public:
 
     bool canFetchMore(const QModelIndex &parent) const override;
     void fetchMore(const QModelIndex &parent) override;
+
+    // Orders by a column that has a stored sort field (sortFieldOf); -1 goes back to newest first. Anything else is
+    // ignored. A new order drops what is loaded and pages again from the first row of that order.
+    void sort(int column, Qt::SortOrder order = Qt::AscendingOrder) override;
+    int sortColumn() const { return m_sortColumn; }
+    Qt::SortOrder sortOrder() const { return m_sort.order; }
+    const ConsoleQueries::Sort &currentSort() const { return m_sort; }
+    bool isSortable(int column) const { return sortFieldOf(column).has_value(); }
+
+    // The row showing this SID, or -1.
+    virtual int rowOfSid(const QString &sid) const = 0;
 
     // Changes are gathered for this long (and at least until the event loop turns) before one re-read; a burst the
     // engine commits over a few milliseconds then lands as one insertion.
@@ -71,10 +74,19 @@ protected:
     virtual bool isActive() const { return true; }
     // What to re-read for one change; return false to reload everything.
     virtual bool collect(const Change &change, QSet<QString> &sids) = 0;
-    virtual void requestPage(std::optional<qint64> beforeId, quint64 generation) = 0;
+    // The stored field a column sorts by; none for computed columns (they are not sortable).
+    virtual std::optional<ConsoleQueries::SortField> sortFieldOf(int column) const
+    {
+        Q_UNUSED(column)
+        return std::nullopt;
+    }
+    virtual void requestPage(std::optional<ConsoleQueries::Key> after, quint64 generation) = 0;
     virtual void requestSids(const QStringList &sids, quint64 generation) = 0;
     virtual void clearRows() = 0;
-    virtual std::optional<qint64> oldestId() const = 0;
+    virtual std::optional<ConsoleQueries::Key> lastKey() const = 0;
+
+    // For headerData: whether the column sorts (SortableRole), and the tooltip of one that does not.
+    QVariant sortHeaderData(int section, int role) const;
 
     void pageArrived(quint64 generation, int count, bool hasMore);
     void readFailedFor(quint64 generation, const QString &message);
@@ -87,6 +99,8 @@ private:
     void flush();
 
     StoreReader *m_reader;
+    ConsoleQueries::Sort m_sort;
+    int m_sortColumn = -1;
     quint64 m_generation = 0;
     bool m_hasMore = false;
     bool m_fetching = false;
@@ -97,28 +111,39 @@ private:
     QString m_lastError;
 };
 
-// The typed half: rows of T (a resource struct with `id` and `sid`), read with one of the engine's row readers.
+// The typed half: rows of T (a resource struct with `id` and `sid`), kept in the current sort's order, read by the
+// queries a subclass names (pageQuery, sidsQuery) on the reader thread.
 template<typename T>
 class PagedSqlModel : public PagedSqlModelBase
 {
 public:
-    using RowReader = T (*)(const SqlQuery &);
+    using Query = std::function<QList<T>(const QSqlDatabase &)>;
 
-    PagedSqlModel(StoreReader *reader, QString table, QString columns, RowReader read, QObject *parent = nullptr)
+    explicit PagedSqlModel(StoreReader *reader, QObject *parent = nullptr)
         : PagedSqlModelBase(reader, parent)
-        , m_table(std::move(table))
-        , m_columns(std::move(columns))
-        , m_read(read)
     {}
 
     int rowCount(const QModelIndex &parent = {}) const override { return parent.isValid() ? 0 : int(m_rows.size()); }
 
     const T *rowAt(int row) const { return (row >= 0 && row < m_rows.size()) ? &m_rows.at(row) : nullptr; }
     const QList<T> &rows() const { return m_rows; }
-    int rowOfSid(const QString &sid) const
+    int rowOfSid(const QString &sid) const override
     {
-        const auto it = m_idOfSid.constFind(sid);
-        return it == m_idOfSid.cend() ? -1 : rowOfId(*it);
+        const auto it = m_keyOfSid.constFind(sid);
+        if (it == m_keyOfSid.cend()) {
+            return -1;
+        }
+        // Rows are kept in strict sort order (ties broken by id), so a binary search on the key finds any of them.
+        const int at = lowerBound(*it);
+        if (at < m_rows.size() && m_rows.at(at).sid == sid) {
+            return at;
+        }
+        for (int i = 0; i < m_rows.size(); ++i) {
+            if (m_rows.at(i).sid == sid) {
+                return i;
+            }
+        }
+        return -1;
     }
     QModelIndex indexOfSid(const QString &sid, int column = 0) const
     {
@@ -127,41 +152,28 @@ public:
     }
 
 protected:
-    // The WHERE clause of what this model shows.
-    virtual SqlFilter filter() const = 0;
+    // The rows of one page (page.limit is one more than a batch, to tell whether more follow), and the rows among
+    // `sids` that this model shows. Both run on the reader thread: capture copies, not `this`.
+    virtual Query pageQuery(const ConsoleQueries::Page &page) const = 0;
+    virtual Query sidsQuery(const QStringList &sids) const = 0;
 
-    void requestPage(std::optional<qint64> beforeId, quint64 gen) override
+    ConsoleQueries::Key keyOf(const T &row) const
     {
-        const SqlFilter f = filter();
-        QString sql = QStringLiteral("SELECT ") + m_columns + QStringLiteral(" FROM ") + m_table;
-        QStringList clauses;
-        if (!f.where.isEmpty()) {
-            clauses.append(QStringLiteral("(") + f.where + QStringLiteral(")"));
-        }
-        if (beforeId) {
-            clauses.append(QStringLiteral("id < :before"));
-        }
-        if (!clauses.isEmpty()) {
-            sql += QStringLiteral(" WHERE ") + clauses.join(QStringLiteral(" AND "));
-        }
-        sql += QStringLiteral(" ORDER BY id DESC LIMIT :limit");
-        const RowReader read = m_read;
+        ConsoleQueries::Key k;
+        k.value = ConsoleQueries::sortValue(row, currentSort().field);
+        k.id = row.id;
+        return k;
+    }
+
+    void requestPage(std::optional<ConsoleQueries::Key> after, quint64 gen) override
+    {
+        ConsoleQueries::Page page;
+        page.sort = currentSort();
+        page.after = std::move(after);
+        page.limit = BATCH_SIZE + 1;
+        const Query query = pageQuery(page);
         track(reader()->read(
-            this,
-            [sql, f, beforeId, read](const QSqlDatabase &db) {
-                SqlQuery q(db, sql);
-                f.bindTo(q);
-                if (beforeId) {
-                    q.bind(QStringLiteral(":before"), *beforeId);
-                }
-                q.bind(QStringLiteral(":limit"), BATCH_SIZE + 1);
-                q.exec();
-                QList<T> rows;
-                while (q.next()) {
-                    rows.append(read(q));
-                }
-                return rows;
-            },
+            this, [query](const QSqlDatabase &db) { return query(db); },
             [this, gen](Result<QList<T>> result) {
                 if (!result) {
                     readFailedFor(gen, result.error().message);
@@ -173,32 +185,9 @@ protected:
 
     void requestSids(const QStringList &sids, quint64 gen) override
     {
-        const SqlFilter f = filter();
-        QStringList names;
-        for (int i = 0; i < sids.size(); ++i) {
-            names.append(QStringLiteral(":sid%1").arg(i));
-        }
-        QString sql = QStringLiteral("SELECT ") + m_columns + QStringLiteral(" FROM ") + m_table +
-                      QStringLiteral(" WHERE sid IN (") + names.join(QStringLiteral(", ")) + QStringLiteral(")");
-        if (!f.where.isEmpty()) {
-            sql += QStringLiteral(" AND (") + f.where + QStringLiteral(")");
-        }
-        const RowReader read = m_read;
+        const Query query = sidsQuery(sids);
         track(reader()->read(
-            this,
-            [sql, f, sids, names, read](const QSqlDatabase &db) {
-                SqlQuery q(db, sql);
-                f.bindTo(q);
-                for (int i = 0; i < sids.size(); ++i) {
-                    q.bind(names.at(i), sids.at(i));
-                }
-                q.exec();
-                QList<T> rows;
-                while (q.next()) {
-                    rows.append(read(q));
-                }
-                return rows;
-            },
+            this, [query](const QSqlDatabase &db) { return query(db); },
             [this, gen, sids](Result<QList<T>> result) {
                 if (!result) {
                     readFailedFor(gen, result.error().message);
@@ -210,37 +199,56 @@ protected:
             }));
     }
 
-    std::optional<qint64> oldestId() const override
+    std::optional<ConsoleQueries::Key> lastKey() const override
     {
-        return m_rows.isEmpty() ? std::nullopt : std::optional<qint64>(m_rows.constLast().id);
+        return m_rows.isEmpty() ? std::nullopt : std::optional<ConsoleQueries::Key>(keyOf(m_rows.constLast()));
     }
 
     void clearRows() override
     {
         m_rows.clear();
-        m_idOfSid.clear();
+        m_keyOfSid.clear();
     }
 
     // Called after a row was replaced in place; models with caches hook in here.
     virtual void rowReplaced(int row) { Q_UNUSED(row) }
 
 private:
-    int rowOfId(qint64 id) const
+    bool before(const ConsoleQueries::Key &a, const ConsoleQueries::Key &b) const
     {
-        // Rows are kept in strictly descending id order, so a binary search finds any of them.
-        const auto it = std::lower_bound(m_rows.cbegin(), m_rows.cend(), id,
-                                         [](const T &row, qint64 value) { return row.id > value; });
-        if (it == m_rows.cend() || it->id != id) {
-            return -1;
-        }
+        return ConsoleQueries::compare(a, b, currentSort()) < 0;
+    }
+
+    // The first row that does not come before `key`.
+    int lowerBound(const ConsoleQueries::Key &key) const
+    {
+        const auto it =
+            std::lower_bound(m_rows.cbegin(), m_rows.cend(), key,
+                             [this](const T &row, const ConsoleQueries::Key &k) { return before(keyOf(row), k); });
         return int(it - m_rows.cbegin());
     }
 
-    int insertPosition(qint64 id) const
+    // Whether a row at `key` belongs in what is loaded: everything is loaded, or it comes before the last loaded row
+    // (later rows arrive with a later page, which starts after that row).
+    bool inLoadedRange(const ConsoleQueries::Key &key) const
     {
-        const auto it = std::lower_bound(m_rows.cbegin(), m_rows.cend(), id,
-                                         [](const T &row, qint64 value) { return row.id > value; });
-        return int(it - m_rows.cbegin());
+        return !hasMore() || m_rows.isEmpty() || !before(keyOf(m_rows.constLast()), key);
+    }
+
+    void insertRow(int at, T row, const ConsoleQueries::Key &key)
+    {
+        beginInsertRows({}, at, at);
+        m_keyOfSid.insert(row.sid, key);
+        m_rows.insert(at, std::move(row));
+        endInsertRows();
+    }
+
+    void removeRow(int at)
+    {
+        beginRemoveRows({}, at, at);
+        m_keyOfSid.remove(m_rows.at(at).sid);
+        m_rows.removeAt(at);
+        endRemoveRows();
     }
 
     void appendPage(quint64 gen, QList<T> rows)
@@ -252,25 +260,38 @@ private:
         if (more) {
             rows.resize(BATCH_SIZE);
         }
-        // A row inserted by a change while this page was on its way is not added twice.
+        // A row inserted by a change while this page was on its way is not added twice; a row that no longer
+        // follows the last one (a change moved things meanwhile) goes to its place instead of the end.
         QList<T> fresh;
+        QList<T> strays;
         fresh.reserve(rows.size());
-        const qint64 floor = m_rows.isEmpty() ? std::numeric_limits<qint64>::max() : m_rows.constLast().id;
+        std::optional<ConsoleQueries::Key> last = lastKey();
         for (T &row : rows) {
-            if (row.id < floor && !m_idOfSid.contains(row.sid)) {
-                fresh.append(std::move(row));
+            if (m_keyOfSid.contains(row.sid)) {
+                continue;
             }
+            const ConsoleQueries::Key key = keyOf(row);
+            if (last && !before(*last, key)) {
+                strays.append(std::move(row));
+                continue;
+            }
+            last = key;
+            fresh.append(std::move(row));
+        }
+        for (T &row : strays) {
+            const ConsoleQueries::Key key = keyOf(row);
+            insertRow(lowerBound(key), std::move(row), key);
         }
         if (!fresh.isEmpty()) {
             const int first = int(m_rows.size());
             beginInsertRows({}, first, first + int(fresh.size()) - 1);
             for (T &row : fresh) {
-                m_idOfSid.insert(row.sid, row.id);
+                m_keyOfSid.insert(row.sid, keyOf(row));
                 m_rows.append(std::move(row));
             }
             endInsertRows();
         }
-        pageArrived(gen, int(fresh.size()), more);
+        pageArrived(gen, int(fresh.size() + strays.size()), more);
     }
 
     void applyRows(const QStringList &asked, QList<T> found)
@@ -279,18 +300,45 @@ private:
         QList<T> inserts;
         for (T &row : found) {
             present.insert(row.sid);
+            const ConsoleQueries::Key key = keyOf(row);
             const int at = rowOfSid(row.sid);
-            if (at >= 0) {
+            if (at < 0) {
+                if (inLoadedRange(key)) {
+                    inserts.append(std::move(row));
+                }
+                continue;
+            }
+            if (!inLoadedRange(key)) {
+                // Its new sort value takes it past what is loaded: a later page brings it back.
+                removeRow(at);
+                continue;
+            }
+            const int last = int(m_rows.size()) - 1;
+            const bool afterPrevious = at == 0 || before(keyOf(m_rows.at(at - 1)), key);
+            const bool beforeNext = at == last || before(key, keyOf(m_rows.at(at + 1)));
+            if (afterPrevious && beforeNext) {
+                m_keyOfSid.insert(row.sid, key);
                 m_rows[at] = std::move(row);
                 rowReplaced(at);
                 Q_EMIT dataChanged(index(at, 0), index(at, columnCount() - 1));
                 continue;
             }
-            // Newer than the oldest loaded row (or everything is loaded): it belongs in the loaded range. Older rows
-            // arrive with a later page.
-            if (!hasMore() || m_rows.isEmpty() || row.id > m_rows.constLast().id) {
-                inserts.append(std::move(row));
+            // Its sort value changed: it moves to its new place (the row keeps its selection).
+            const int destination = lowerBound(key);
+            const int landing = destination > at ? destination - 1 : destination;
+            if (!beginMoveRows({}, at, at, {}, destination)) {
+                m_keyOfSid.insert(row.sid, key);
+                m_rows[at] = std::move(row);
+                rowReplaced(at);
+                Q_EMIT dataChanged(index(at, 0), index(at, columnCount() - 1));
+                continue;
             }
+            m_rows.move(at, landing);
+            m_keyOfSid.insert(row.sid, key);
+            m_rows[landing] = std::move(row);
+            endMoveRows();
+            rowReplaced(landing);
+            Q_EMIT dataChanged(index(landing, 0), index(landing, columnCount() - 1));
         }
         for (const QString &sid : asked) {
             if (present.contains(sid)) {
@@ -298,63 +346,62 @@ private:
             }
             const int at = rowOfSid(sid);
             if (at >= 0) {
-                beginRemoveRows({}, at, at);
-                m_idOfSid.remove(sid);
-                m_rows.removeAt(at);
-                endRemoveRows();
+                removeRow(at);
             }
         }
         if (inserts.isEmpty()) {
             return;
         }
-        std::sort(inserts.begin(), inserts.end(), [](const T &a, const T &b) { return a.id > b.id; });
-        // The common case — new rows, all newer than anything shown — is one insertion at the top.
-        const qint64 top = m_rows.isEmpty() ? std::numeric_limits<qint64>::min() : m_rows.constFirst().id;
-        qsizetype newer = 0;
-        while (newer < inserts.size() && inserts.at(newer).id > top) {
-            ++newer;
+        std::sort(inserts.begin(), inserts.end(),
+                  [this](const T &a, const T &b) { return before(keyOf(a), keyOf(b)); });
+        // The common case — new rows, all before anything shown (newest first) — is one insertion at the top.
+        qsizetype leading = 0;
+        if (m_rows.isEmpty()) {
+            leading = inserts.size();
+        } else {
+            const ConsoleQueries::Key top = keyOf(m_rows.constFirst());
+            while (leading < inserts.size() && before(keyOf(inserts.at(leading)), top)) {
+                ++leading;
+            }
         }
-        if (newer > 0) {
-            beginInsertRows({}, 0, int(newer) - 1);
-            for (qsizetype i = newer - 1; i >= 0; --i) {
-                m_idOfSid.insert(inserts.at(i).sid, inserts.at(i).id);
+        if (leading > 0) {
+            beginInsertRows({}, 0, int(leading) - 1);
+            for (qsizetype i = leading - 1; i >= 0; --i) {
+                m_keyOfSid.insert(inserts.at(i).sid, keyOf(inserts.at(i)));
                 m_rows.prepend(std::move(inserts[i]));
             }
             endInsertRows();
         }
-        for (qsizetype i = newer; i < inserts.size(); ++i) {
-            const int at = insertPosition(inserts.at(i).id);
-            beginInsertRows({}, at, at);
-            m_idOfSid.insert(inserts.at(i).sid, inserts.at(i).id);
-            m_rows.insert(at, std::move(inserts[i]));
-            endInsertRows();
+        for (qsizetype i = leading; i < inserts.size(); ++i) {
+            const ConsoleQueries::Key key = keyOf(inserts.at(i));
+            insertRow(lowerBound(key), std::move(inserts[i]), key);
         }
     }
 
-    QString m_table;
-    QString m_columns;
-    RowReader m_read;
     QList<T> m_rows;
-    QHash<QString, qint64> m_idOfSid;
+    QHash<QString, ConsoleQueries::Key> m_keyOfSid; // a row's key as it was placed, to find it again
 };
 
 // Rows that belong to one parent (an account's services, a service's numbers, a session's participants or
-// interactions): the parent's SID narrows the SQL, changes of the child kind under that parent are re-read, and the
+// interactions): the parent's SID narrows the query, changes of the child kind under that parent are re-read, and the
 // parent's removal empties the model. Nothing shows until a parent is set.
 template<typename T>
 class ChildSqlModel : public PagedSqlModel<T>
 {
 public:
+    using PageOfParent = std::function<QList<T>(const QSqlDatabase &, const QString &, const ConsoleQueries::Page &)>;
+    using SidsOfParent = std::function<QList<T>(const QSqlDatabase &, const QString &, const QStringList &)>;
+
     struct Scope
     {
         Change::Kind childKind;
         Change::Kind parentKind;
-        QString parentColumn; // the child table's column holding the parent's SID
+        PageOfParent page;     // one page of the parent's children (engine/store/consolequeries)
+        SidsOfParent withSids; // the parent's children among these SIDs
     };
 
-    ChildSqlModel(StoreReader *reader, QString table, QString columns, typename PagedSqlModel<T>::RowReader read,
-                  Scope scope, QObject *parent = nullptr)
-        : PagedSqlModel<T>(reader, std::move(table), std::move(columns), read, parent)
+    ChildSqlModel(StoreReader *reader, Scope scope, QObject *parent = nullptr)
+        : PagedSqlModel<T>(reader, parent)
         , m_scope(std::move(scope))
     {}
 
@@ -387,10 +434,18 @@ protected:
     // The parent itself changed: add the SIDs of rows whose display depends on it.
     virtual void parentUpdated(QSet<QString> &sids) { Q_UNUSED(sids) }
 
-    SqlFilter filter() const override
+    typename PagedSqlModel<T>::Query pageQuery(const ConsoleQueries::Page &page) const override
     {
-        return SqlFilter().add(m_scope.parentColumn + QStringLiteral(" = :parent"),
-                               {{QStringLiteral(":parent"), m_parentSid}});
+        return [fn = m_scope.page, parent = m_parentSid, page](const QSqlDatabase &db) {
+            return fn(db, parent, page);
+        };
+    }
+
+    typename PagedSqlModel<T>::Query sidsQuery(const QStringList &sids) const override
+    {
+        return [fn = m_scope.withSids, parent = m_parentSid, sids](const QSqlDatabase &db) {
+            return fn(db, parent, sids);
+        };
     }
 
 private:

@@ -11,8 +11,10 @@ using namespace Qt::Literals::StringLiterals;
 namespace Maskline {
 
 ParticipantModel::ParticipantModel(StoreReader *reader, QObject *parent)
-    : ChildSqlModel<Participant>(reader, u"participants"_s, Rows::PARTICIPANT_COLUMNS, &Rows::participant,
-                                 {Change::Kind::Participant, Change::Kind::Session, u"session_sid"_s}, parent)
+    : ChildSqlModel<Participant>(reader,
+                                 {Change::Kind::Participant, Change::Kind::Session, &ConsoleQueries::participants,
+                                  &ConsoleQueries::participantsWithSids},
+                                 parent)
 {}
 
 int ParticipantModel::columnCount(const QModelIndex &parent) const

@@ -1,8 +1,6 @@
 #include "servicemodel.h"
 
 #include "formatting.h"
-#include "store/rows.h"
-#include "store/sqlquery.h"
 #include "storereader.h"
 
 using namespace Qt::Literals::StringLiterals;
@@ -10,9 +8,35 @@ using namespace Qt::Literals::StringLiterals;
 namespace Maskline {
 
 ServiceModel::ServiceModel(StoreReader *reader, QObject *parent)
-    : ChildSqlModel<Service>(reader, u"services"_s, Rows::SERVICE_COLUMNS, &Rows::service,
-                             {Change::Kind::Service, Change::Kind::Account, u"account_sid"_s}, parent)
+    : ChildSqlModel<Service>(
+          reader,
+          {Change::Kind::Service, Change::Kind::Account, &ConsoleQueries::services, &ConsoleQueries::servicesWithSids},
+          parent)
 {}
+
+std::optional<ConsoleQueries::SortField> ServiceModel::sortFieldOf(int column) const
+{
+    using ConsoleQueries::SortField;
+    switch (Column(column)) {
+    case UniqueNameColumn:
+        return SortField::UniqueName;
+    case SidColumn:
+        return SortField::Sid;
+    case DefaultTtlColumn:
+        return SortField::DefaultTtl;
+    case GeoMatchColumn:
+        return SortField::GeoMatchLevel;
+    case NumberSelectionColumn:
+        return SortField::NumberSelection;
+    case CallbackColumn:
+        return SortField::CallbackUrl;
+    case UpdatedColumn:
+        return SortField::DateUpdated;
+    case COLUMN_COUNT:
+        break;
+    }
+    return std::nullopt;
+}
 
 int ServiceModel::columnCount(const QModelIndex &parent) const
 {
@@ -71,6 +95,9 @@ QVariant ServiceModel::headerData(int section, Qt::Orientation orientation, int 
     if (role == Qt::TextAlignmentRole) {
         return section == DefaultTtlColumn ? QVariant(Qt::AlignRight | Qt::AlignVCenter) : QVariant();
     }
+    if (role == SortableRole || role == Qt::ToolTipRole) {
+        return sortHeaderData(section, role);
+    }
     if (role != Qt::DisplayRole) {
         return {};
     }
@@ -104,13 +131,7 @@ void ServiceModel::countActiveSessions(const QString &serviceSid, QObject *conte
     }
     reader()->read(
         context,
-        [serviceSid](const QSqlDatabase &db) {
-            SqlQuery q(db, u"SELECT COUNT(*) FROM sessions WHERE service_sid = :service AND status IN ('open', "
-                           u"'in-progress')"_s);
-            q.bind(u":service"_s, serviceSid);
-            q.exec();
-            return q.next() ? q.value(0).toLongLong() : qint64(0);
-        },
+        [serviceSid](const QSqlDatabase &db) { return ConsoleQueries::activeSessionsOfService(db, serviceSid); },
         std::move(done));
 }
 

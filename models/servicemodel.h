@@ -6,7 +6,7 @@
 
 namespace Maskline {
 
-// The account's Proxy Services, newest first.
+// The account's Proxy Services, newest first or by a column.
 class ServiceModel final : public ChildSqlModel<Service>
 {
     Q_OBJECT
@@ -37,6 +37,9 @@ public:
     // How many of a Service's sessions are active (open or in progress): what deleting it would end. Read on the
     // reader thread; done runs on this model's thread while `context` exists.
     void countActiveSessions(const QString &serviceSid, QObject *context, std::function<void(Result<qint64>)> done);
+
+protected:
+    std::optional<ConsoleQueries::SortField> sortFieldOf(int column) const override;
 };
 
 } // namespace Maskline

@@ -1,16 +1,14 @@
 #include "sessionmodel.h"
 
 #include "core/clock.h"
-#include "core/sid.h"
 #include "formatting.h"
-#include "store/rows.h"
 
 using namespace Qt::Literals::StringLiterals;
 
 namespace Maskline {
 
 SessionModel::SessionModel(StoreReader *reader, const Clock *clock, QObject *parent)
-    : PagedSqlModel<Session>(reader, u"sessions"_s, Rows::SESSION_COLUMNS, &Rows::session, parent)
+    : PagedSqlModel<Session>(reader, parent)
     , m_clock(clock ? clock : SystemClock::instance())
 {
     m_tick.setInterval(1000);
@@ -125,6 +123,12 @@ QVariant SessionModel::headerData(int section, Qt::Orientation orientation, int 
         return (section == TtlColumn || section == ExpiresInColumn) ? QVariant(Qt::AlignRight | Qt::AlignVCenter)
                                                                     : QVariant();
     }
+    if (role == Qt::ToolTipRole && section == ExpiresInColumn) {
+        return tr("When the session closes; sorts by that time (expires_at)");
+    }
+    if (role == SortableRole || role == Qt::ToolTipRole) {
+        return sortHeaderData(section, role);
+    }
     if (role != Qt::DisplayRole) {
         return {};
     }
@@ -175,47 +179,58 @@ bool SessionModel::collect(const Change &change, QSet<QString> &sids)
     }
 }
 
-SqlFilter SessionModel::filter() const
+SessionFilter SessionModel::storeFilter() const
 {
-    SqlFilter f;
-    f.add(u"account_sid = :account"_s, {{u":account"_s, m_filter.accountSid}});
-    if (!m_filter.serviceSid.isEmpty()) {
-        f.add(u"service_sid = :service"_s, {{u":service"_s, m_filter.serviceSid}});
+    SessionFilter f = m_filter;
+    if (!f.identifier.isEmpty()) {
+        f.identifier = Format::compactNumber(f.identifier);
     }
-    if (m_filter.status == u"active"_s) {
-        f.add(u"status IN ('open', 'in-progress')"_s);
-    } else if (!m_filter.status.isEmpty()) {
-        f.add(u"status = :status"_s, {{u":status"_s, m_filter.status}});
-    }
-    const QString text = m_filter.text.trimmed();
-    if (Sid::isValid(text, Sid::SESSION)) {
-        f.add(u"sid = :sid_exact"_s, {{u":sid_exact"_s, text}});
-    } else if (!text.isEmpty()) {
-        // A prefix as a range, so the (service_sid, unique_name) index can answer it.
-        f.add(u"unique_name >= :name_lo AND unique_name < :name_hi"_s,
-              {{u":name_lo"_s, text}, {u":name_hi"_s, QString(text + QChar(0xFFFF))}});
-    }
-    if (!m_filter.identifier.isEmpty()) {
-        f.add(u"sid IN (SELECT session_sid FROM participants WHERE identifier = :identifier)"_s,
-              {{u":identifier"_s, Format::compactNumber(m_filter.identifier)}});
-    }
-    if (!m_filter.proxyNumber.isEmpty()) {
-        f.add(u"sid IN (SELECT session_sid FROM participants WHERE date_deleted IS NULL AND proxy_identifier_sid IN "
-              u"(SELECT sid FROM phone_numbers WHERE phone_number = :proxy_number))"_s,
-              {{u":proxy_number"_s, Format::compactNumber(m_filter.proxyNumber)}});
-    }
-    if (!m_filter.proxyNumberSid.isEmpty()) {
-        f.add(u"sid IN (SELECT session_sid FROM participants WHERE date_deleted IS NULL AND "
-              u"proxy_identifier_sid = :proxy_sid)"_s,
-              {{u":proxy_sid"_s, m_filter.proxyNumberSid}});
-    }
-    if (m_filter.createdFrom.isValid()) {
-        f.add(u"date_created >= :from"_s, {{u":from"_s, m_filter.createdFrom.toMSecsSinceEpoch()}});
-    }
-    if (m_filter.createdTo.isValid()) {
-        f.add(u"date_created < :to"_s, {{u":to"_s, m_filter.createdTo.toMSecsSinceEpoch()}});
+    if (!f.proxyNumber.isEmpty()) {
+        f.proxyNumber = Format::compactNumber(f.proxyNumber);
     }
     return f;
+}
+
+std::optional<ConsoleQueries::SortField> SessionModel::sortFieldOf(int column) const
+{
+    using ConsoleQueries::SortField;
+    switch (Column(column)) {
+    case StatusColumn:
+        return SortField::Status;
+    case UniqueNameColumn:
+        return SortField::UniqueName;
+    case SidColumn:
+        return SortField::Sid;
+    case ModeColumn:
+        return SortField::Mode;
+    case ExpiresInColumn:
+        return SortField::ExpiresAt;
+    case DateExpiryColumn:
+        return SortField::DateExpiry;
+    case TtlColumn:
+        return SortField::Ttl;
+    case LastInteractionColumn:
+        return SortField::LastInteraction;
+    case CreatedColumn:
+        return SortField::DateCreated;
+    case COLUMN_COUNT:
+        break;
+    }
+    return std::nullopt;
+}
+
+SessionModel::Query SessionModel::pageQuery(const ConsoleQueries::Page &page) const
+{
+    return [f = storeFilter(), page](const QSqlDatabase &db) {
+        return ConsoleQueries::sessions(db, f, page);
+    };
+}
+
+SessionModel::Query SessionModel::sidsQuery(const QStringList &sids) const
+{
+    return [f = storeFilter(), sids](const QSqlDatabase &db) {
+        return ConsoleQueries::sessionsWithSids(db, f, sids);
+    };
 }
 
 void SessionModel::setCountdownInterval(int ms)

@@ -8,28 +8,8 @@ namespace Maskline {
 
 class Clock;
 
-// What the Sessions pane asks for. Every field narrows the SQL query; empty fields do not.
-struct SessionFilter
-{
-    QString accountSid;
-    QString serviceSid;     // empty: every Service of the account
-    QString status;         // "", "active" (open or in-progress), or one status word
-    QString text;           // a KC… SID (exact) or the start of a unique name
-    QString identifier;     // a participant's own number (exact, E.164)
-    QString proxyNumber;    // a proxy number a participant talks through (E.164)
-    QString proxyNumberSid; // the same by PN… SID (the Numbers pane's "who holds this number")
-    QDateTime createdFrom;  // date_created >= (inclusive)
-    QDateTime createdTo;    // date_created < (exclusive)
-
-    bool operator==(const SessionFilter &other) const = default;
-    bool needsParticipants() const
-    {
-        return !identifier.isEmpty() || !proxyNumber.isEmpty() || !proxyNumberSid.isEmpty();
-    }
-};
-
-// Sessions, newest first, filtered in SQL and loaded in batches. A one-second tick refreshes the TTL countdown with
-// one table-wide dataChanged on that column.
+// Sessions, newest first or by a column, filtered and sorted in SQL and loaded in batches. A one-second tick refreshes
+// the TTL countdown with one table-wide dataChanged on that column.
 class SessionModel final : public PagedSqlModel<Session>
 {
     Q_OBJECT
@@ -66,9 +46,13 @@ public:
 protected:
     bool isActive() const override { return !m_filter.accountSid.isEmpty(); }
     bool collect(const Change &change, QSet<QString> &sids) override;
-    SqlFilter filter() const override;
+    std::optional<ConsoleQueries::SortField> sortFieldOf(int column) const override;
+    Query pageQuery(const ConsoleQueries::Page &page) const override;
+    Query sidsQuery(const QStringList &sids) const override;
 
 private:
+    // The filter as the store takes it: numbers in their stored form.
+    SessionFilter storeFilter() const;
     void handleTick();
 
     const Clock *m_clock;

@@ -5,42 +5,13 @@
 
 #include "core/clock.h"
 #include "formatting.h"
-#include "store/sqlquery.h"
+#include "store/consolequeries.h"
 
 using namespace Qt::Literals::StringLiterals;
 
 namespace Maskline {
 
 namespace {
-
-// The smallest interaction id created at or after `ms`. Ids grow with time, so a binary search over the primary key
-// finds it with ~25 point look-ups instead of an index on date_created over millions of rows.
-qint64 firstInteractionIdAtOrAfter(const QSqlDatabase &db, qint64 ms)
-{
-    SqlQuery bounds(db, u"SELECT MIN(id), MAX(id) FROM interactions"_s);
-    bounds.exec();
-    if (!bounds.next() || bounds.value(0).isNull()) {
-        return 0;
-    }
-    qint64 lo = bounds.value(0).toLongLong();
-    qint64 hi = bounds.value(1).toLongLong() + 1;
-    SqlQuery probe(db, u"SELECT id, date_created FROM interactions WHERE id >= :m ORDER BY id LIMIT 1"_s);
-    while (lo < hi) {
-        const qint64 mid = lo + (hi - lo) / 2;
-        probe.bind(u":m"_s, mid).exec();
-        if (!probe.next()) {
-            hi = mid;
-            continue;
-        }
-        const qint64 id = probe.value(0).toLongLong();
-        if (probe.value(1).toLongLong() >= ms) {
-            hi = mid;
-        } else {
-            lo = id + 1;
-        }
-    }
-    return lo;
-}
 
 struct Backfill
 {
@@ -184,34 +155,20 @@ void TrafficModel::backfill()
         this,
         [since](const QSqlDatabase &db) {
             Backfill b;
-            const qint64 firstId = firstInteractionIdAtOrAfter(db, since);
-            SqlQuery q(db, u"SELECT date_created - (date_created % 60000), type, COUNT(*) FROM interactions WHERE "
-                           u"id >= :first GROUP BY 1, 2"_s);
-            q.bind(u":first"_s, firstId).exec();
-            while (q.next()) {
-                const QString type = q.value(1).toString();
-                const int column = type == u"voice"_s ? CallsColumn : (type == u"message"_s ? MessagesColumn : -1);
+            const ConsoleQueries::TrafficHistory h = ConsoleQueries::trafficSince(db, since, RATE_LIMIT_CODE);
+            for (const ConsoleQueries::MinuteCount &c : h.interactions) {
+                const int column = c.kind == u"voice"_s ? CallsColumn : (c.kind == u"message"_s ? MessagesColumn : -1);
                 if (column >= 0) {
-                    b.rows.append({q.value(0).toLongLong(), column, q.value(2).toInt()});
+                    b.rows.append({c.minute, column, c.count});
                 }
             }
-            SqlQuery d(db, u"SELECT date_created - (date_created % 60000), log_level, COUNT(*) FROM debugger_events "
-                           u"WHERE date_created >= :since AND code <> :rl GROUP BY 1, 2"_s);
-            d.bind(u":since"_s, since).bind(u":rl"_s, RATE_LIMIT_CODE).exec();
-            while (d.next()) {
-                const QString level = d.value(1).toString();
-                const int column = level == u"error"_s ? ErrorsColumn : WarningsColumn;
-                b.rows.append({d.value(0).toLongLong(), column, d.value(2).toInt()});
+            for (const ConsoleQueries::MinuteCount &c : h.events) {
+                b.rows.append({c.minute, c.kind == u"error"_s ? ErrorsColumn : WarningsColumn, c.count});
             }
-            // At most one rate-limit event per endpoint and Service per second: few enough to read one by one.
-            SqlQuery r(db, u"SELECT date_created, code, message FROM debugger_events WHERE date_created >= :since AND "
-                           u"code = :rl"_s);
-            r.bind(u":since"_s, since).bind(u":rl"_s, RATE_LIMIT_CODE).exec();
-            while (r.next()) {
+            for (const auto &[ms, code, message] : h.codedEvents) {
                 DebuggerEvent event;
-                event.code = r.value(1).toInt();
-                event.message = r.value(2).toString();
-                const qint64 ms = r.value(0).toLongLong();
+                event.code = code;
+                event.message = message;
                 b.rows.append({ms - (ms % 60000), int(RefusedColumn), refusalsIn(event)});
             }
             return b;
@@ -256,25 +213,8 @@ void TrafficModel::flushInteractions()
     }
     const QStringList sids(m_pendingInteractions.cbegin(), m_pendingInteractions.cend());
     m_pendingInteractions.clear();
-    QStringList names;
-    for (int i = 0; i < sids.size(); ++i) {
-        names.append(u":s%1"_s.arg(i));
-    }
-    const QString sql = u"SELECT date_created, type FROM interactions WHERE sid IN ("_s + names.join(u", "_s) + u")"_s;
     m_reader->read(
-        this,
-        [sql, sids, names](const QSqlDatabase &db) {
-            SqlQuery q(db, sql);
-            for (int i = 0; i < sids.size(); ++i) {
-                q.bind(names.at(i), sids.at(i));
-            }
-            q.exec();
-            QList<std::pair<qint64, QString>> rows;
-            while (q.next()) {
-                rows.append({q.value(0).toLongLong(), q.value(1).toString()});
-            }
-            return rows;
-        },
+        this, [sids](const QSqlDatabase &db) { return ConsoleQueries::interactionTimes(db, sids); },
         [this](Result<QList<std::pair<qint64, QString>>> result) {
             if (!result) {
                 return;
@@ -332,22 +272,13 @@ void StatusCounts::refresh()
     m_reader->read(
         this,
         [hourAgo](const QSqlDatabase &db) {
+            const ConsoleQueries::StoreCounts stored = ConsoleQueries::counts(db, hourAgo);
             Counts c;
-            auto count = [&db](const QString &sql, const QList<std::pair<QString, QVariant>> &binds = {}) {
-                SqlQuery q(db, sql);
-                for (const auto &[name, value] : binds) {
-                    q.bind(name, value);
-                }
-                q.exec();
-                return q.next() ? q.value(0).toLongLong() : qint64(0);
-            };
-            c.services = count(u"SELECT COUNT(*) FROM services"_s);
-            c.numbers = count(u"SELECT COUNT(*) FROM phone_numbers"_s);
-            c.activeSessions = count(u"SELECT COUNT(*) FROM sessions WHERE status IN ('open', 'in-progress')"_s);
-            c.sessions = count(u"SELECT COUNT(*) FROM sessions"_s);
-            c.errorsLastHour =
-                count(u"SELECT COUNT(*) FROM debugger_events WHERE date_created >= :t AND log_level = 'error'"_s,
-                      {{u":t"_s, hourAgo}});
+            c.services = stored.services;
+            c.numbers = stored.numbers;
+            c.activeSessions = stored.activeSessions;
+            c.sessions = stored.sessions;
+            c.errorsLastHour = stored.errorsLastHour;
             return c;
         },
         [this](Result<Counts> result) {

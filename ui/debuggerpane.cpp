@@ -162,6 +162,7 @@ DebuggerPane::DebuggerPane(const ConsoleContext &context, QWidget *parent)
     m_view->horizontalHeader()->setStretchLastSection(true);
     m_view->horizontalHeader()->setDefaultAlignment(Qt::AlignLeft | Qt::AlignVCenter);
     m_view->setModel(m_filter);
+    enableSorting(m_view);
     m_view->setColumnWidth(DebuggerLogModel::TimeColumn, 140);
     m_view->setColumnWidth(DebuggerLogModel::LevelColumn, 90);
     m_view->setColumnWidth(DebuggerLogModel::CodeColumn, 60);
@@ -421,16 +422,13 @@ void DebuggerPane::showContextMenu(const QPoint &pos)
 
 void DebuggerPane::saveState(QSettings &settings) const
 {
-    settings.setValue(u"debugger/header"_s, m_view->horizontalHeader()->saveState());
+    saveViewState(settings, u"debugger"_s, m_view);
     saveSplitterState(settings, u"debugger"_s, m_splitter);
 }
 
 void DebuggerPane::restoreState(QSettings &settings)
 {
-    const QByteArray header = settings.value(u"debugger/header"_s).toByteArray();
-    if (!header.isEmpty()) {
-        m_view->horizontalHeader()->restoreState(header);
-    }
+    restoreViewState(settings, u"debugger"_s, m_view);
     restoreSplitterState(settings, u"debugger"_s, m_splitter);
 }
 

@@ -21,7 +21,6 @@
 
 #include "debuggerlogmodel.h"
 #include "debuggerpane.h"
-#include "demostore.h"
 #include "engineclient.h"
 #include "enginehost.h"
 #include "interactionmodel.h"
@@ -35,6 +34,7 @@
 #include "sessionspane.h"
 #include "settingsdialog.h"
 #include "simulatorpane.h"
+#include "store/consoledemo.h"
 #include "storereader.h"
 #include "trafficmodel.h"
 #include "trafficpane.h"

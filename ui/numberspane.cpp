@@ -64,6 +64,7 @@ NumbersPane::NumbersPane(const ConsoleContext &context, QWidget *parent)
 
     m_view = makeTable(this);
     m_view->setModel(m_model);
+    enableSorting(m_view);
     m_view->setColumnWidth(NumberModel::NumberColumn, 150);
     m_view->setColumnWidth(NumberModel::CapabilitiesColumn, 170);
     m_view->setColumnWidth(NumberModel::FriendlyNameColumn, 150);

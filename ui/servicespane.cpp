@@ -39,6 +39,7 @@ ServicesPane::ServicesPane(const ConsoleContext &context, QWidget *parent)
     m_view = makeTable(m_splitter);
     m_view->setSelectionMode(QAbstractItemView::SingleSelection);
     m_view->setModel(m_ctx.services);
+    enableSorting(m_view);
     m_view->setAccessibleName(tr("Services"));
     m_view->setColumnWidth(ServiceModel::UniqueNameColumn, 180);
     m_view->setColumnWidth(ServiceModel::SidColumn, 280);

@@ -135,6 +135,7 @@ SessionsPane::SessionsPane(const ConsoleContext &context, QWidget *parent)
     m_view = makeTable(m_splitter);
     m_view->setSelectionMode(QAbstractItemView::SingleSelection);
     m_view->setModel(m_model);
+    enableSorting(m_view);
     m_view->setItemDelegateForColumn(SessionModel::StatusColumn, new StatusDelegate(m_view));
     m_view->setAccessibleName(tr("Sessions"));
     m_view->setColumnWidth(SessionModel::StatusColumn, 110);

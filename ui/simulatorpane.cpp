@@ -18,7 +18,7 @@
 #include "engineclient.h"
 #include "formatting.h"
 #include "simulator.h"
-#include "store/sqlquery.h"
+#include "store/consolequeries.h"
 #include "widgets.h"
 
 using namespace Qt::Literals::StringLiterals;
@@ -110,26 +110,12 @@ void SimulatorPane::reloadNumbers()
     if (m_numbersTicket) {
         m_numbersTicket->cancel();
     }
-    struct PoolNumber
-    {
-        QString number;
-        QString friendlyName;
-        QString service;
-    };
+    using ConsoleQueries::PoolNumber;
     constexpr int MAX_NUMBERS = 2000; // a pick list, not the Numbers pane: beyond this, type the number
     m_numbersTicket = m_ctx.reader->read(
         this,
         [account = m_ctx.engine->accountSid()](const QSqlDatabase &db) {
-            SqlQuery q(db,
-                       u"SELECT n.phone_number, n.friendly_name, s.unique_name FROM phone_numbers n JOIN services s "
-                       u"ON s.sid = n.service_sid WHERE n.account_sid = :a ORDER BY s.unique_name, "
-                       u"n.phone_number LIMIT :limit"_s);
-            q.bind(u":a"_s, account).bind(u":limit"_s, MAX_NUMBERS).exec();
-            QList<PoolNumber> numbers;
-            while (q.next()) {
-                numbers.append({q.value(0).toString(), q.value(1).toString(), q.value(2).toString()});
-            }
-            return numbers;
+            return ConsoleQueries::poolNumbers(db, account, MAX_NUMBERS);
         },
         [this](Result<QList<PoolNumber>> numbers) {
             m_numbersTicket.reset();

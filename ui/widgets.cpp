@@ -1,5 +1,7 @@
 #include "widgets.h"
 
+#include <memory>
+
 #include <QDialog>
 #include <QHeaderView>
 #include <QItemSelectionModel>
@@ -159,6 +161,55 @@ QTableView *makeTable(QWidget *parent)
     return view;
 }
 
+void enableSorting(QTableView *view)
+{
+    QHeaderView *header = view->horizontalHeader();
+    header->setSortIndicatorClearable(true);
+    header->setSortIndicator(-1, Qt::DescendingOrder);
+    view->setSortingEnabled(true);
+
+    struct State
+    {
+        int section = -1;
+        Qt::SortOrder order = Qt::DescendingOrder;
+        QString pressedSid; // the current row when the header was pressed, to select again after the new order
+    };
+    auto state = std::make_shared<State>();
+    QObject::connect(header, &QHeaderView::sectionPressed, view,
+                     [view, state](int) { state->pressedSid = currentSid(view); });
+    QObject::connect(
+        header, &QHeaderView::sortIndicatorChanged, view, [view, header, state](int section, Qt::SortOrder order) {
+            QAbstractItemModel *model = view->model();
+            const QVariant sortable =
+                model && section >= 0 ? model->headerData(section, Qt::Horizontal, SortableRole) : QVariant();
+            if (sortable.isValid() && !sortable.toBool()) {
+                // The model ignored it; the indicator goes back to the order that is shown.
+                header->setSortIndicator(state->section, state->order);
+                return;
+            }
+            state->section = section;
+            state->order = order;
+            auto *paged = qobject_cast<PagedSqlModelBase *>(model);
+            const QString sid = std::exchange(state->pressedSid, QString());
+            if (!paged || sid.isEmpty()) {
+                return;
+            }
+            auto connection = std::make_shared<QMetaObject::Connection>();
+            *connection = QObject::connect(paged, &PagedSqlModelBase::pageLoaded, view,
+                                           [view, paged, sid, connection](int, bool first) {
+                                               if (!first) {
+                                                   return;
+                                               }
+                                               QObject::disconnect(*connection);
+                                               const int row = paged->rowOfSid(sid);
+                                               if (row >= 0) {
+                                                   view->selectRow(row);
+                                                   view->scrollTo(paged->index(row, 0));
+                                               }
+                                           });
+        });
+}
+
 void saveViewState(QSettings &settings, const QString &key, QTableView *view)
 {
     settings.setValue(key + u"/header"_s, view->horizontalHeader()->saveState());
@@ -167,8 +218,19 @@ void saveViewState(QSettings &settings, const QString &key, QTableView *view)
 void restoreViewState(QSettings &settings, const QString &key, QTableView *view)
 {
     const QByteArray state = settings.value(key + u"/header"_s).toByteArray();
-    if (!state.isEmpty()) {
-        view->horizontalHeader()->restoreState(state);
+    if (state.isEmpty()) {
+        return;
+    }
+    // The saved state carries a sort indicator too; the view must not sort by it (see enableSorting).
+    const bool sorting = view->isSortingEnabled();
+    QHeaderView *header = view->horizontalHeader();
+    const int section = header->sortIndicatorSection();
+    const Qt::SortOrder order = header->sortIndicatorOrder();
+    view->setSortingEnabled(false);
+    header->restoreState(state);
+    header->setSortIndicator(section, order);
+    if (sorting) {
+        view->setSortingEnabled(true);
     }
 }
 

@@ -70,6 +70,11 @@ private:
 
 // A QTableView set up the way every console table is: rows selected whole, no grid, compact rows, context menu.
 QTableView *makeTable(QWidget *parent);
+// Header clicks sort the view's model: ascending, descending, then back to the model's natural order (newest first),
+// with the sort indicator shown. A column whose headerData(SortableRole) is false keeps the order as it was (its
+// tooltip says why). A lazily loaded model pages again in the new order; the current row is selected again once the
+// first page has it. The order is not saved with the column layout: a console starts newest first.
+void enableSorting(QTableView *view);
 // Saves and restores a table's column layout and a splitter's sizes under `key` (QSettings).
 void saveViewState(QSettings &settings, const QString &key, QTableView *view);
 void restoreViewState(QSettings &settings, const QString &key, QTableView *view);

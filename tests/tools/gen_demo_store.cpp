@@ -7,7 +7,7 @@
 #include <QFile>
 #include <QTextStream>
 
-#include "demostore.h"
+#include "store/consoledemo.h"
 
 using namespace Qt::Literals::StringLiterals;
 

@@ -5,6 +5,7 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDir>
+#include <QHeaderView>
 #include <QImage>
 #include <QLabel>
 #include <QLineEdit>
@@ -20,7 +21,6 @@
 
 #include "debuggerlogmodel.h"
 #include "debuggerpane.h"
-#include "demostore.h"
 #include "enginefixture.h"
 #include "enginesimulator.h"
 #include "mainwindow.h"
@@ -33,6 +33,7 @@
 #include "sessionspane.h"
 #include "settingsdialog.h"
 #include "simulatorpane.h"
+#include "store/consoledemo.h"
 #include "translations.h"
 #include "widgets.h"
 
@@ -135,6 +136,19 @@ private Q_SLOTS:
         shoot(window, u"console-simulator.png"_s);
         window.showTab(MainWindow::NumbersTab);
         shoot(window, u"console-numbers.png"_s);
+
+        // Sorted by a click on the Unique name header: ascending, the indicator shown, paged in that order.
+        window.showTab(MainWindow::SessionsTab);
+        QHeaderView *header = sessions->view()->horizontalHeader();
+        const int section = SessionModel::UniqueNameColumn;
+        QTest::mouseClick(
+            header->viewport(), Qt::LeftButton, {},
+            QPoint(header->sectionViewportPosition(section) + header->sectionSize(section) / 2, header->height() / 2));
+        QCOMPARE(sessions->model()->sortColumn(), section);
+        QCOMPARE(header->sortIndicatorSection(), section);
+        QTRY_VERIFY(sessions->model()->isLoaded() && sessions->model()->rowCount() > 1);
+        QVERIFY(sessions->model()->rowAt(0)->uniqueName < sessions->model()->rowAt(1)->uniqueName);
+        shoot(window, u"console-sessions-sorted.png"_s);
     }
 
     // What a new operator sees first, at 1024x700: the first-run checklist; then the dialogs issue 14 changed.

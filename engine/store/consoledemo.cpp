@@ -1,4 +1,4 @@
-#include "demostore.h"
+#include "consoledemo.h"
 
 #include <QElapsedTimer>
 #include <QRandomGenerator>
