@@ -21,6 +21,7 @@
 
 #include "debuggerlogmodel.h"
 #include "debuggerpane.h"
+#include "demostore.h"
 #include "engineclient.h"
 #include "enginehost.h"
 #include "interactionmodel.h"
@@ -34,7 +35,6 @@
 #include "sessionspane.h"
 #include "settingsdialog.h"
 #include "simulatorpane.h"
-#include "store/consoledemo.h"
 #include "storereader.h"
 #include "trafficmodel.h"
 #include "trafficpane.h"

@@ -7,8 +7,6 @@
 
 #include "core/clock.h"
 #include "core/sid.h"
-#include "debugger/debugger.h"
-#include "proxy/proxy.h"
 #include "store/database.h"
 #include "store/sqlquery.h"
 
@@ -71,7 +69,7 @@ const QString CODE_MESSAGES[] = {
 
 } // namespace
 
-Summary generate(const Options &o, const std::function<void(const QString &)> &progress)
+Summary generateWith(const Options &o, const Domain &domain, const std::function<void(const QString &)> &progress)
 {
     Summary summary;
     auto say = [&progress](const QString &s) {
@@ -88,8 +86,7 @@ Summary generate(const Options &o, const std::function<void(const QString &)> &p
             return summary;
         }
         SystemClock clock;
-        std::unique_ptr<Proxy> proxy = std::make_unique<Proxy>(database, clock, nullptr);
-        auto account = proxy->ensureAccount(o.accountSid, o.authToken);
+        auto account = domain.ensureAccount(database, o.accountSid, o.authToken);
         if (!account) {
             summary.error = account.error().message;
             return summary;
@@ -116,7 +113,7 @@ Summary generate(const Options &o, const std::function<void(const QString &)> &p
             sp.uniqueName = s == 0 ? u"rides"_s : (s == 1 ? u"deliveries"_s : u"service-%1"_s.arg(s + 1));
             sp.defaultTtl = 3600;
             sp.callbackUrl = u"https://example.com/proxy/%1/status"_s.arg(*sp.uniqueName);
-            auto service = proxy->createService(account->sid, sp);
+            auto service = domain.createService(database, account->sid, sp);
             if (!service) {
                 summary.error = service.error().message;
                 return summary;
@@ -169,10 +166,10 @@ Summary generate(const Options &o, const std::function<void(const QString &)> &p
             u"outbound_participant_sid, outbound_resource_sid, outbound_resource_status, outbound_resource_type, "
             u"date_created, date_updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"_s);
 
-        // The newest 20% of sessions are active (open or in progress), the rest closed: the store's usual shape.
-        // Open sessions have no interactions yet; the ones they would have had go to the next sessions, so the store
-        // holds exactly sessions x interactions-per-session.
-        const qint64 firstActive = n - n / 5;
+        // The newest activePercent of sessions (20% by default) are active (open or in progress), the rest closed: the
+        // store's usual shape. Open sessions have no interactions yet; the ones they would have had go to the next
+        // sessions, so the store holds exactly sessions x interactions-per-session.
+        const qint64 firstActive = n - (n * std::clamp(o.activePercent, 0, 100)) / 100;
         qint64 owed = 0;
         QElapsedTimer timer;
         timer.start();
@@ -287,7 +284,7 @@ Summary generate(const Options &o, const std::function<void(const QString &)> &p
                 q.addBindValue(session);
                 q.addBindValue(session);
                 q.addBindValue(CODES[c]);
-                q.addBindValue(Debugger::levelFor(CODES[c]));
+                q.addBindValue(domain.levelFor(CODES[c]));
                 q.addBindValue(CODE_MESSAGES[c]);
                 q.addBindValue(u"/carrier/twilio/sms"_s);
                 q.addBindValue(u"From=%2B14155550100&To=%2B16502100000&Body=STOP"_s);
@@ -312,7 +309,6 @@ Summary generate(const Options &o, const std::function<void(const QString &)> &p
         insParticipant = QSqlQuery();
         insInteraction = QSqlQuery();
         db = QSqlDatabase();
-        proxy.reset();
         database.closeThreadConnection();
     } catch (const StoreError &e) {
         summary.error = e.message();

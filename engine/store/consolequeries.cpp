@@ -5,7 +5,7 @@
 #include <QJsonValue>
 
 #include "core/sid.h"
-#include "debugger/debugger.h"
+#include "debuggereventstable.h"
 #include "rows.h"
 #include "sqlquery.h"
 

@@ -95,7 +95,7 @@ Page<DebuggerEvent> list(const QSqlDatabase &db, const DebuggerFilter &filter, c
     if (filter.endDate.isValid()) {
         sql += u" AND date_created <= :end"_s;
     }
-    // Paged as Proxy's lists are (proxy.cpp listPage): after, before (the previous page), or an offset.
+    // Paged as the other lists are (listpage.h): after, before (the previous page), or an offset.
     const bool backwards = page.beforeId.has_value() && !page.afterId;
     const bool offset = !page.afterId && !page.beforeId && page.offset > 0;
     if (page.afterId) {

@@ -7,7 +7,7 @@
 #include <QFile>
 #include <QTextStream>
 
-#include "store/consoledemo.h"
+#include "demostore.h"
 
 using namespace Qt::Literals::StringLiterals;
 
@@ -22,6 +22,9 @@ int main(int argc, char *argv[])
     parser.addOption({u"sessions"_s, u"Number of sessions (default 1000)."_s, u"N"_s, u"1000"_s});
     parser.addOption(
         {u"interactions-per-session"_s, u"Interactions per non-open session (default 10)."_s, u"K"_s, u"10"_s});
+    parser.addOption({u"active-percent"_s,
+                      u"Percent of sessions (the newest) that are active: open or in progress (default 20)."_s, u"P"_s,
+                      u"20"_s});
     parser.addOption({u"services"_s, u"Number of services (default 2)."_s, u"S"_s, u"2"_s});
     parser.addOption({u"numbers-per-service"_s, u"Pool size of each service (default 500)."_s, u"M"_s, u"500"_s});
     parser.addOption({u"account-sid"_s, u"The account SID to create (default: generated)."_s, u"AC…"_s});
@@ -43,6 +46,7 @@ int main(int argc, char *argv[])
     o.sessions = parser.value(u"sessions"_s).toLongLong();
     o.interactionsPerSession = parser.value(u"interactions-per-session"_s).toInt();
     o.services = parser.value(u"services"_s).toInt();
+    o.activePercent = parser.value(u"active-percent"_s).toInt();
     o.numbersPerService = parser.value(u"numbers-per-service"_s).toInt();
     o.accountSid = parser.value(u"account-sid"_s);
     o.authToken = parser.value(u"auth-token"_s);

@@ -21,6 +21,7 @@
 
 #include "debuggerlogmodel.h"
 #include "debuggerpane.h"
+#include "demostore.h"
 #include "enginefixture.h"
 #include "enginesimulator.h"
 #include "mainwindow.h"
@@ -33,7 +34,6 @@
 #include "sessionspane.h"
 #include "settingsdialog.h"
 #include "simulatorpane.h"
-#include "store/consoledemo.h"
 #include "translations.h"
 #include "widgets.h"
 
