@@ -113,6 +113,13 @@ row "POST signed SMS webhook (routing)" "$r" "$a" "$b" "forwarded $sent of $acke
 read -r r a b _ bad < <(BENCH_AUTH="$AUTH" load -s "$HERE/create.lua" "$URL/v1/Services/$KS/Sessions")
 row "POST session + 2 participants" "$r" "$a" "$b" "non-2xx $bad"
 
+# Store size: selection on a 5,000-number pool at 1k / 100k / 1M active sessions, and cold start on each store
+# (tests/bench/selection.sh). SELECTION=0 leaves them out.
+if [ "${SELECTION:-1}" != 0 ]; then
+  REF=$ref SERVER=$SERVER GEN=${GEN:-$BUILD_DIR/tests/tools/maskline-gen-demo} DURATION=$DURATION \
+    bash "$HERE/selection.sh"
+fi
+
 # Scale-out: the webhook and create scenarios again on two nodes sharing a throw-away PostgreSQL, behind an nginx
 # upstream (tests/bench/pg-rows.sh; docs/scale-out.md). PG=0 leaves them out.
 if [ "${PG:-1}" != 0 ]; then
