@@ -184,13 +184,11 @@ QString toQString(const std::string &text)
 // cannot validate them). Otherwise a NANP number takes the country of its NPA's overlay group from the table above,
 // and any other number the main country of its calling code (+44 -> GB, which only ever misplaces a GG/IM/JE number
 // into its own group). Non-geographic numbers (+800, +882...) and unknown NPAs keep an empty region.
-Info parse(const QString &number)
+namespace {
+
+Info parseCompact(const QString &compact)
 {
     Info info;
-    const QString compact = compactE164(number);
-    if (compact.isEmpty() || compact.size() - 1 > E164_MAX_DIGITS) {
-        return info;
-    }
 
     const PhoneNumberUtil *util = PhoneNumberUtil::GetInstance();
     i18n::phonenumbers::PhoneNumber parsed;
@@ -239,6 +237,28 @@ Info parse(const QString &number)
         info.nanpAreaCode = nationalNumber.first(3);
     }
     return info;
+}
+
+} // namespace
+
+// libphonenumber's parse costs tens of microseconds, and selection describes every number of a pool for each
+// participant (5,000 numbers: a third of a second per session create). Parsing is pure, so each thread keeps what it
+// parsed, keyed by the compact form; the cache is dropped whole when it grows past its bound.
+Info parse(const QString &number)
+{
+    const QString compact = compactE164(number);
+    if (compact.isEmpty() || compact.size() - 1 > E164_MAX_DIGITS) {
+        return Info{};
+    }
+    constexpr qsizetype MAX_CACHED = 65536;
+    thread_local QHash<QString, Info> cache;
+    if (const auto hit = cache.constFind(compact); hit != cache.cend()) {
+        return *hit;
+    }
+    if (cache.size() >= MAX_CACHED) {
+        cache.clear();
+    }
+    return *cache.insert(compact, parseCompact(compact));
 }
 
 // Only exact lengths are rewritten (+52 1 + 10 digits, +54 9 + 10 digits), so no other number loses a digit.
