@@ -61,18 +61,26 @@ CONF
 nginx -p "$work/nginx" -c "$work/nginx.conf" &
 NGINX_PID=$!
 
-MASKLINE_ACCOUNT_SID=$SID MASKLINE_AUTH_TOKEN=$TOKEN MASKLINE_TWILIO_AUTH_TOKEN=$TWILIO_TOKEN \
-  "$SERVER" --db "$work/bench.db" --listen "127.0.0.1:$MPORT" --public-url "http://127.0.0.1:$MPORT" \
-  --rate-limit off --carrier twilio --twilio-api-url "http://127.0.0.1:$NPORT" --twilio-account-sid "$TWILIO_SID" \
-  ${LOG_FLAGS---log-level warning} > "$work/server.out" 2> "$work/server.err" &
-SERVER_PID=$!
-for _ in $(seq 100); do grep -q 'listening on' "$work/server.out" 2>/dev/null && break; sleep 0.1; done
+# The server: first with the simulator carrier, to build the pool (with --carrier twilio a pool number is looked up
+# at the carrier, which the reference nginx does not answer), then restarted on the same store with the Twilio
+# carrier for the loads.
+start_server() {
+  MASKLINE_ACCOUNT_SID=$SID MASKLINE_AUTH_TOKEN=$TOKEN MASKLINE_TWILIO_AUTH_TOKEN=$TWILIO_TOKEN \
+    "$SERVER" --db "$work/bench.db" --listen "127.0.0.1:$MPORT" --public-url "http://127.0.0.1:$MPORT" \
+    --rate-limit off "$@" ${LOG_FLAGS---log-level warning} > "$work/server.out" 2> "$work/server.err" &
+  SERVER_PID=$!
+  for _ in $(seq 100); do grep -q 'listening on' "$work/server.out" 2>/dev/null && break; sleep 0.1; done
+  grep -q 'listening on' "$work/server.out" || { cat "$work/server.err" >&2; exit 1; }
+}
 URL="http://127.0.0.1:$MPORT"
-grep -q 'listening on' "$work/server.out" || { cat "$work/server.err" >&2; exit 1; }
+start_server
 for _ in $(seq 50); do curl -sf "http://127.0.0.1:$NPORT/static.json" >/dev/null && break; sleep 0.1; done
 
 WEBHOOKS=${WEBHOOKS:-200000}
-eval "$(python3 "$HERE/setup.py" "$URL" "$SID" "$TOKEN" "$TWILIO_TOKEN" "$work" "$WEBHOOKS")"
+setup_out=$(python3 "$HERE/setup.py" "$URL" "$SID" "$TOKEN" "$TWILIO_TOKEN" "$work" "$WEBHOOKS")
+eval "$setup_out"
+kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true
+start_server --carrier twilio --twilio-api-url "http://127.0.0.1:$NPORT" --twilio-account-sid "$TWILIO_SID"
 
 # One wrk run: prints "req/s p50 p99 completed non2xx".
 load() {
