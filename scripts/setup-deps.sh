@@ -14,8 +14,8 @@ BUILD_PACKAGES=(
   build-essential cmake ninja-build pkg-config ccache clang-format
   # Qt 6.4: Core/Gui/Widgets/Sql/Network/Test/Concurrent live in qt6-base-dev.
   qt6-base-dev qt6-base-dev-tools libqt6sql6-sqlite libqt6sql6-psql
-  # qt6-httpserver-dev's CMake config needs WebSockets, and Charts needs OpenGL, or find_package fails.
-  qt6-httpserver-dev qt6-websockets-dev qt6-charts-dev libqt6opengl6-dev libgl-dev
+  # Charts' CMake config needs OpenGL, or find_package fails.
+  qt6-charts-dev libqt6opengl6-dev libgl-dev
   # the console's translations: lupdate/lrelease, and the Qt6LinguistTools CMake package (qt_add_translations)
   qt6-l10n-tools qt6-tools-dev
   # the console's SVG window icon renders only with the SVG image plugin

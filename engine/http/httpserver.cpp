@@ -1,38 +1,31 @@
 #include "httpserver.h"
 
+#include <exception>
+#include <memory>
+#include <optional>
+
+#include <QElapsedTimer>
+#include <QFile>
+#include <QLoggingCategory>
+#include <QPointer>
+#include <QRegularExpression>
+#include <QSslCertificate>
+#include <QSslKey>
+#include <QTimer>
+
 #include "core/apierror.h"
 #include "core/clock.h"
 #include "core/redact.h"
 #include "core/sid.h"
 #include "debugger/debugger.h"
+#include "httpconnection.h"
 #include "httpserver_p.h"
 #include "keysapi.h"
 #include "metrics.h"
 #include "numberprovisioning.h"
 #include "proxy/proxy.h"
 #include "ratelimiter.h"
-#include "requestguard.h"
 #include "restapi.h"
-
-// QAbstractHttpServer, not QHttpServer: the server does its own routing (one table, 405 for a known path with another
-// method, typed SID arguments; httproutes.cpp), so QHttpServer's router templates are neither needed nor compiled.
-#include <exception>
-#include <memory>
-#include <optional>
-#include <sys/socket.h>
-
-#include <QAbstractHttpServer>
-#include <QElapsedTimer>
-#include <QFile>
-#include <QHttpServerRequest>
-#include <QLoggingCategory>
-#include <QPointer>
-#include <QRegularExpression>
-#include <QSslCertificate>
-#include <QSslKey>
-#include <QTcpSocket>
-#include <QTimer>
-#include <QUrl>
 
 namespace Maskline {
 
@@ -41,90 +34,6 @@ Q_LOGGING_CATEGORY(lcHttp, "maskline.http", QtInfoMsg)
 namespace {
 
 const QString UNMATCHED = QStringLiteral("unmatched");
-
-HttpMethod fromQt(QHttpServerRequest::Method m)
-{
-    switch (m) {
-    case QHttpServerRequest::Method::Get:
-        return HttpMethod::Get;
-    case QHttpServerRequest::Method::Post:
-        return HttpMethod::Post;
-    case QHttpServerRequest::Method::Delete:
-        return HttpMethod::Delete;
-    case QHttpServerRequest::Method::Put:
-        return HttpMethod::Put;
-    case QHttpServerRequest::Method::Patch:
-        return HttpMethod::Patch;
-    case QHttpServerRequest::Method::Head:
-        return HttpMethod::Head;
-    case QHttpServerRequest::Method::Options:
-        return HttpMethod::Options;
-    default:
-        return HttpMethod::Other;
-    }
-}
-
-// True when the client half-closed (shutdown(SHUT_WR)) and nothing more is to be read: a peek sees the end of the
-// stream before Qt's next read does.
-bool peerHasFinishedSending(const QTcpSocket *socket)
-{
-    const qintptr fd = socket->socketDescriptor();
-    if (fd < 0 || socket->bytesAvailable() > 0) {
-        return false;
-    }
-    char byte = 0;
-    return ::recv(int(fd), &byte, 1, MSG_PEEK | MSG_DONTWAIT) == 0;
-}
-
-// Feeds complete requests from QAbstractHttpServer (which parsed them after the GuardedTcpServer let them through)
-// to HttpServer::handle() and writes the reply, now or when a deferred handler answers.
-class HttpBackend final : public QAbstractHttpServer
-{
-public:
-    explicit HttpBackend(HttpServer &owner)
-        : QAbstractHttpServer(&owner)
-        , m_owner(owner)
-    {}
-
-protected:
-    bool handleRequest(const QHttpServerRequest &request, QTcpSocket *socket) override
-    {
-        HttpRequest r;
-        r.method = fromQt(request.method());
-        const QUrl url = request.url();
-        r.path = url.path(QUrl::FullyEncoded);
-        r.query = url.query(QUrl::FullyEncoded);
-        for (const auto &[name, value] : request.headers()) {
-            r.headers.append({name, value});
-        }
-        r.body = request.body();
-        r.peer = socket->peerAddress();
-        const bool close = r.header("connection").toLower().contains("close");
-        const bool head = r.method == HttpMethod::Head;
-        ReplyQueue *queue = ReplyQueue::of(socket);
-        const quint64 slot = queue->reserve();
-        QPointer<ReplyQueue> target(queue);
-        m_owner.submit(std::move(r), [target, slot, close, head](HttpReply reply) {
-            if (target) {
-                target->fill(slot, reply.toWire(close, !head), close);
-            }
-        });
-        if (peerHasFinishedSending(socket)) {
-            // Qt tears the socket down as soon as it reads the end of the stream, before a batch run on the next turn
-            // of the event loop could answer: the requests waiting in the batch are answered now.
-            m_owner.flushBatch();
-        }
-        return true;
-    }
-
-    void missingHandler(const QHttpServerRequest &, QTcpSocket *socket) override
-    {
-        socket->write(HttpReply::error(ApiError::notFound(QString())).toWire(false));
-    }
-
-private:
-    HttpServer &m_owner;
-};
 
 bool isV1(const QString &path)
 {
@@ -165,7 +74,6 @@ HttpServer::HttpServer(Proxy &proxy, Debugger *debugger, const Clock &clock, Htt
         m_config.publicUrl.chop(1);
     }
     compileRoutes();
-    m_backend = new HttpBackend(*this);
 }
 
 HttpServer::~HttpServer() = default;
@@ -289,9 +197,13 @@ bool HttpServer::listen()
     if (m_tcpServer) {
         return true;
     }
-    GuardedTcpServer::Limits limits;
+    HttpListener::Limits limits;
     limits.maxBodyBytes = m_config.maxBodyBytes;
-    auto *server = new GuardedTcpServer(limits, this);
+    auto *server = new HttpListener(
+        limits,
+        [this](HttpRequest request, HttpListener::Respond respond) { submit(std::move(request), std::move(respond)); },
+        this);
+    server->setPeerFinishedHook([this] { flushBatch(); });
     if (!m_config.tlsCertFile.isEmpty() || !m_config.tlsKeyFile.isEmpty()) {
         if (!QSslSocket::supportsSsl()) {
             m_errorString = QStringLiteral("TLS is not available: no TLS backend could be loaded (%1)")
@@ -332,9 +244,8 @@ bool HttpServer::listen()
         delete server;
         return false;
     }
-    connect(server, &GuardedTcpServer::requestRefused, this,
+    connect(server, &HttpListener::requestRefused, this,
             [this](const QString &method, int status) { m_metrics->record(UNMATCHED, method, status, 0); });
-    static_cast<HttpBackend *>(m_backend)->bind(server);
     m_tcpServer = server;
 
     // A callback URL pointing at this listener would call Maskline itself.

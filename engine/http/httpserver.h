@@ -17,7 +17,7 @@ namespace Maskline {
 class CarrierNumbers;
 class Clock;
 class Debugger;
-class GuardedTcpServer;
+class HttpListener;
 class Metrics;
 class CarrierWebhooks;
 class KeysApi;
@@ -178,9 +178,8 @@ private:
         qint64 sessionsOpen = -1, poolInUse = -1, poolIdle = -1, poolReserved = -1;
         QList<Metrics::Gauges::PerService> services;
     };
-    StoreGauges m_storeGauges;    // counted at most once a minute, not per scrape
-    QObject *m_backend = nullptr; // the QAbstractHttpServer (httpserver.cpp)
-    GuardedTcpServer *m_tcpServer = nullptr;
+    StoreGauges m_storeGauges; // counted at most once a minute, not per scrape
+    HttpListener *m_tcpServer = nullptr;
     QString m_errorString;
     bool m_tls = false;
     int m_inFlight = 0; // handle() called, respond not yet

@@ -1595,7 +1595,7 @@ private Q_SLOTS:
         QCOMPARE(call("GET", u"/healthz"_s).status, 200);
     }
 
-    // Requests QHttpServer 6.4 would leave unanswered (its parser rejects them and the connection goes silent) or
+    // Requests a lenient parser would leave unanswered (QHttpServer 6.4 went silent on the connection) or
     // that are hostile: the guard answers them itself and closes.
     void rawProtocol_data()
     {

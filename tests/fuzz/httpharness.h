@@ -1,26 +1,22 @@
 #pragma once
 
 // The HTTP front on loopback for the http_guard and http_differential targets: the same bytes are written on a fresh
-// connection (then half-closed) to
-// - the guarded front: GuardedTcpServer (engine/http/requestguard.cpp) with QAbstractHttpServer bound to it, as
-//   maskline-server runs them, answering through the connection's ReplyQueue;
-// - a bare QAbstractHttpServer, Qt's parser alone;
-// and every request each backend framed is recorded (method, target, body), with the bytes the client got back.
-// reference() frames the same bytes as RFC 9112 says, refusing what is ambiguous.
+// connection (then half-closed) to the front maskline-server runs (HttpListener, engine/http/httpconnection.h, the one
+// parser), whose handler records every request it framed (method, target, body) and answers 200 through the
+// connection's ReplyQueue, with the bytes the client got back. reference() frames the same bytes as RFC 9112 says,
+// refusing what is ambiguous.
 
 #include <memory>
 #include <sys/socket.h>
 
-#include <QAbstractHttpServer>
 #include <QElapsedTimer>
 #include <QEventLoop>
-#include <QHttpServerRequest>
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QTimer>
 
 #include "fuzzcheck.h"
-#include "http/requestguard.h"
+#include "http/httpconnection.h"
 
 namespace Maskline::Fuzz {
 
@@ -29,7 +25,7 @@ struct Framed
     QByteArray method;
     QByteArray target;
     QByteArray body;
-    // Framing is the method and where the body starts and ends; targets are normalised differently by QUrl.
+    // Framing is the method and where the body starts and ends.
     bool operator==(const Framed &other) const { return method == other.method && body == other.body; }
 };
 
@@ -41,66 +37,6 @@ inline QByteArray describe(const QList<Framed> &requests)
     }
     return text;
 }
-
-inline QByteArray methodName(QHttpServerRequest::Method m)
-{
-    using M = QHttpServerRequest::Method;
-    switch (m) {
-    case M::Get:
-        return "GET";
-    case M::Put:
-        return "PUT";
-    case M::Delete:
-        return "DELETE";
-    case M::Post:
-        return "POST";
-    case M::Head:
-        return "HEAD";
-    case M::Options:
-        return "OPTIONS";
-    case M::Patch:
-        return "PATCH";
-    case M::Connect:
-        return "CONNECT";
-    case M::Trace:
-        return "TRACE";
-    default:
-        return "?";
-    }
-}
-
-class RecordingBackend final : public QAbstractHttpServer
-{
-public:
-    explicit RecordingBackend(bool guarded)
-        : m_guarded(guarded)
-    {}
-
-    QList<Framed> requests;
-
-protected:
-    bool handleRequest(const QHttpServerRequest &request, QTcpSocket *socket) override
-    {
-        requests.append(
-            {methodName(request.method()), request.url().path(QUrl::FullyEncoded).toUtf8(), request.body()});
-        const bool close = request.value("connection").toLower().contains("close");
-        const QByteArray wire = QByteArrayLiteral("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n") +
-                                (close ? QByteArrayLiteral("Connection: close\r\n") : QByteArray()) +
-                                QByteArrayLiteral("\r\nok");
-        if (m_guarded) {
-            ReplyQueue *queue = ReplyQueue::of(socket);
-            queue->fill(queue->reserve(), wire, close);
-        } else {
-            socket->write(wire);
-        }
-        return true;
-    }
-
-    void missingHandler(const QHttpServerRequest &, QTcpSocket *) override {}
-
-private:
-    bool m_guarded;
-};
 
 struct Exchange
 {
@@ -117,26 +53,27 @@ public:
     Harness()
     {
         app();
-        GuardedTcpServer::Limits limits;
+        HttpListener::Limits limits;
         limits.maxBodyBytes = 64 * 1024;
         limits.idleTimeoutMs = 30000;
         limits.drainTimeoutMs = 5000;
-        m_guard = new GuardedTcpServer(limits);
-        FUZZ_CHECK(m_guard->listen(QHostAddress::LocalHost, 0));
-        m_guarded.bind(m_guard); // which makes the backend its parent
-        FUZZ_CHECK(m_bare.listen(QHostAddress::LocalHost, 0) != 0);
-        m_barePort = m_bare.servers().constFirst()->serverPort();
+        m_front = std::make_unique<HttpListener>(limits, [this](HttpRequest request, HttpListener::Respond respond) {
+            m_requests.append({Maskline::methodName(request.method).toLatin1(),
+                               (request.path + (request.query.isEmpty() ? QString() : u'?' + request.query)).toUtf8(),
+                               request.body});
+            respond(HttpReply::text(200, QByteArrayLiteral("text/plain"), QByteArrayLiteral("ok")));
+        });
+        FUZZ_CHECK(m_front->listen(QHostAddress::LocalHost, 0));
     }
 
-    Exchange guarded(const QByteArray &bytes) { return run(m_guarded, m_guard->serverPort(), bytes); }
-    Exchange bare(const QByteArray &bytes) { return run(m_bare, m_barePort, bytes); }
+    Exchange guarded(const QByteArray &bytes) { return run(bytes); }
 
 private:
     static constexpr int DEADLINE_MS = 20000;
 
-    static Exchange run(RecordingBackend &backend, quint16 port, const QByteArray &bytes)
+    Exchange run(const QByteArray &bytes)
     {
-        backend.requests.clear();
+        m_requests.clear();
         Exchange result;
         QTcpSocket socket;
         QEventLoop loop;
@@ -162,20 +99,18 @@ private:
             }
         });
         deadline.start(DEADLINE_MS);
-        socket.connectToHost(QHostAddress::LocalHost, port);
+        socket.connectToHost(QHostAddress::LocalHost, m_front->serverPort());
         loop.exec();
         result.received += socket.readAll();
         result.closed = deadline.isActive();
-        result.requests = backend.requests;
+        result.requests = m_requests;
         // Whatever the server still holds for this connection goes with the events already queued.
         QCoreApplication::processEvents();
         return result;
     }
 
-    GuardedTcpServer *m_guard = nullptr; // a child of m_guarded
-    RecordingBackend m_guarded{true};
-    RecordingBackend m_bare{false};
-    quint16 m_barePort = 0;
+    std::unique_ptr<HttpListener> m_front;
+    QList<Framed> m_requests;
 };
 
 // Destroyed at exit (the QCoreApplication outlives it), so LeakSanitizer sees only what an input leaked.
@@ -211,7 +146,7 @@ inline QList<Framed> reference(const QByteArray &in)
     while (pos < in.size()) {
         qsizetype at = pos;
         QByteArray requestLine;
-        // §2.2: empty lines before a request-line are ignored (as both Qt and the guard do).
+        // §2.2: empty lines before a request-line are ignored (as the front does).
         do {
             if (!line(at, requestLine)) {
                 return out;

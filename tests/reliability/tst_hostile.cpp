@@ -329,7 +329,7 @@ private Q_SLOTS:
         add("cl", "CL smuggles a request", post + host + auth + formType + "Content-Length : 0\r\n\r\n" + smuggled, 400,
             20400);
 
-        // --- chunked bodies QHttpServer would read differently ---------------------------------------------------
+        // --- chunked bodies lenient parsers read differently -----------------------------------------------------
         const QByteArray chunkedHead = post + host + auth + formType + "Transfer-Encoding: chunked\r\n\r\n";
         const QList<std::pair<QByteArray, QByteArray>> badChunks = {
             {"size zz", "zz\r\nUniqueName=x\r\n0\r\n\r\n"},
@@ -417,6 +417,12 @@ private Q_SLOTS:
         }
         add("request-line", "unknown method", "BREW /healthz HTTP/1.1\r\n" + host + "\r\n", 405, 20004);
         add("request-line", "lowercase method", "get /healthz HTTP/1.1\r\n" + host + "\r\n", 405, 20004);
+        add("request-line", "TRACE", "TRACE /healthz HTTP/1.1\r\n" + host + "\r\n", 405, 20004);
+        add("request-line", "CONNECT", "CONNECT 127.0.0.1:80 HTTP/1.1\r\n" + host + "\r\n", 405, 20004);
+        // RFC 9112 §3.2.2: a server accepts the absolute form; the path is what follows the authority.
+        add("request-line", "absolute-form target", "GET http://x/healthz HTTP/1.1\r\n" + host + "\r\n", 200);
+        add("request-line", "absolute-form /v1 without credentials",
+            "GET http://x/v1/Services HTTP/1.1\r\n" + host + "\r\n", 401, 20003);
 
         // --- limits (docs/decisions.md: 8 KiB request-target -> 414, 16 KiB of header fields or 100 fields -> 431)
         add("limits", "target 8193 bytes",
@@ -735,6 +741,40 @@ private Q_SLOTS:
         for (int i = 0; i < COUNT; ++i) {
             QCOMPARE(replies.at(i).status, 200);
             QCOMPARE(replies.at(i).body.contains(m_service.toLatin1()), i % 2 == 1);
+        }
+    }
+
+    // Whether the connection stays open after a reply (RFC 9112 §9.3): a request after one that closes it is never
+    // read, let alone answered.
+    void connectionPersistence_data()
+    {
+        QTest::addColumn<QByteArray>("first");
+        QTest::addColumn<int>("replies");
+        QTest::newRow("HTTP/1.1 keeps") << QByteArray("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n") << 2;
+        QTest::newRow("HTTP/1.1 close") << QByteArray("GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                                        << 1;
+        QTest::newRow("HTTP/1.1 close in a list")
+            << QByteArray("GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: TE, Close\r\n\r\n") << 1;
+        QTest::newRow("HTTP/1.0 closes") << QByteArray("GET /healthz HTTP/1.0\r\n\r\n") << 1;
+        QTest::newRow("HTTP/1.0 keep-alive")
+            << QByteArray("GET /healthz HTTP/1.0\r\nConnection: keep-alive\r\n\r\n") << 2;
+    }
+
+    void connectionPersistence()
+    {
+        QFETCH(QByteArray, first);
+        QFETCH(int, replies);
+        const QByteArray second =
+            "GET /v1/Services/" + m_service.toLatin1() + " HTTP/1.1\r\nHost: x\r\n" + m_auth + "\r\n";
+        const QList<Reply> got = exchange(port(), first + second, 2, false, 5000);
+        QCOMPARE(got.size(), replies);
+        QCOMPARE(got.constFirst().status, 200);
+        QCOMPARE(got.constFirst().header("Connection") == "close", replies == 1);
+        if (replies == 2) {
+            QCOMPARE(got.at(1).status, 200);
+            QVERIFY(got.at(1).body.contains(m_service.toLatin1()));
+        } else {
+            QVERIFY2(got.constFirst().rest.isEmpty(), got.constFirst().rest.constData());
         }
     }
 

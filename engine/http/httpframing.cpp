@@ -1,13 +1,15 @@
-#include "requestguard.h"
+#include "httpconnection.h"
 
-// The framing half of ConnectionGuard: the byte-level state machine over heads and bodies (feed) and the checks on a
-// complete head (startRequest), with the limits they enforce. The connection's lifecycle (adoption, draining, the
-// refusal and half-close) is in requestguard.cpp.
+// The parsing half of HttpConnection: the byte-level state machine over heads and bodies (feed), the checks on a
+// complete head and the request built from it (startRequest), with the limits they enforce. The connection's
+// lifecycle (adoption, draining, the refusal and half-close) is in httpconnection.cpp.
 
 #include <algorithm>
 #include <optional>
+#include <sys/socket.h>
 #include <utility>
 
+#include <QPointer>
 #include <QTcpSocket>
 
 #include "core/apierror.h"
@@ -113,9 +115,9 @@ bool escapesWellFormed(QByteArrayView s)
     return true;
 }
 
-// QUrl (which QHttpServer parses the request-target with) quietly turns a malformed escape into "%25…", so the
-// REST API would never see it: refuse it here. Under /v1 a bad query parameter is named, as the REST API names any
-// invalid parameter (80701); anywhere else it is a malformed request-target.
+// A malformed escape cannot be decoded the way its sender meant it: refuse it before any handler sees it. Under /v1 a
+// bad query parameter is named, as the REST API names any invalid parameter (80701); anywhere else it is a malformed
+// request-target.
 std::optional<ApiError> checkEscapes(QByteArrayView target)
 {
     const qsizetype question = target.indexOf('?');
@@ -173,11 +175,68 @@ QByteArrayView withoutEol(QByteArrayView line)
     return line;
 }
 
+HttpMethod methodOf(QByteArrayView name)
+{
+    if (name == "GET") {
+        return HttpMethod::Get;
+    }
+    if (name == "POST") {
+        return HttpMethod::Post;
+    }
+    if (name == "DELETE") {
+        return HttpMethod::Delete;
+    }
+    if (name == "PUT") {
+        return HttpMethod::Put;
+    }
+    if (name == "PATCH") {
+        return HttpMethod::Patch;
+    }
+    if (name == "HEAD") {
+        return HttpMethod::Head;
+    }
+    if (name == "OPTIONS") {
+        return HttpMethod::Options;
+    }
+    return HttpMethod::Other;
+}
+
+// The path (from "/", still percent-encoded) of a request-target: origin-form as is, absolute-form
+// ("http://host/p?q", RFC 9112 §3.2.2) without its scheme and authority; asterisk- and authority-form as sent.
+QByteArrayView pathAndQuery(QByteArrayView target)
+{
+    if (target.startsWith('/')) {
+        return target;
+    }
+    const qsizetype scheme = target.indexOf("://");
+    if (scheme <= 0) {
+        return target;
+    }
+    const qsizetype slash = target.indexOf('/', scheme + 3);
+    const qsizetype question = target.indexOf('?', scheme + 3);
+    if (slash < 0 || (question >= 0 && question < slash)) {
+        return question < 0 ? QByteArrayView() : target.sliced(question); // "http://h?q": an empty path is "/"
+    }
+    return target.sliced(slash);
+}
+
+// True when the client half-closed (shutdown(SHUT_WR)) and nothing more is to be read: a peek sees the end of the
+// stream before Qt's next read does.
+bool peerHasFinishedSending(const QTcpSocket *socket)
+{
+    const qintptr fd = socket->socketDescriptor();
+    if (fd < 0 || socket->bytesAvailable() > 0) {
+        return false;
+    }
+    char byte = 0;
+    return ::recv(int(fd), &byte, 1, MSG_PEEK | MSG_DONTWAIT) == 0;
+}
+
 } // namespace
 
-// --- ConnectionGuard: framing ---------------------------------------------------------------------------------------
+// --- HttpConnection: framing ---------------------------------------------------------------------------------------
 
-qsizetype ConnectionGuard::takeLine(const QByteArray &data, qsizetype from, bool &complete)
+qsizetype HttpConnection::takeLine(const QByteArray &data, qsizetype from, bool &complete)
 {
     const qsizetype nl = data.indexOf('\n', from);
     const qsizetype end = nl < 0 ? data.size() : nl + 1;
@@ -186,16 +245,16 @@ qsizetype ConnectionGuard::takeLine(const QByteArray &data, qsizetype from, bool
     return end - from;
 }
 
-void ConnectionGuard::feed(const QByteArray &data)
+void HttpConnection::feed(const QByteArray &data)
 {
-    const qint64 base = m_examined;
-    m_examined += data.size();
-    const qint64 limit = m_server->limits().maxBodyBytes;
-    qsizetype i = 0;
-    const auto at = [&](qsizetype pos) {
-        return base + pos;
+    const qint64 limit = m_listener->limits().maxBodyBytes;
+    int finished = 0;
+    const auto complete = [&] {
+        finishRequest();
+        ++finished;
     };
-    while (i < data.size() && m_state != State::Draining && !m_pendingRefusal) {
+    qsizetype i = 0;
+    while (i < data.size() && m_state != State::Draining && m_state != State::Closing) {
         switch (m_state) {
         case State::Head: {
             if (m_head.isEmpty() && (data.at(i) == '\r' || data.at(i) == '\n')) {
@@ -205,7 +264,7 @@ void ConnectionGuard::feed(const QByteArray &data)
             const qsizetype before = m_head.size();
             m_head.append(data.constData() + i, data.size() - i);
             const qsizetype end = headerEnd(m_head, before - 2);
-            const auto &limits = m_server->limits();
+            const auto &limits = m_listener->limits();
             if (end < 0) {
                 i = data.size();
                 // Refuse an oversized head while it is still arriving, not when (if ever) it ends.
@@ -222,38 +281,38 @@ void ConnectionGuard::feed(const QByteArray &data)
             const QByteArray head = m_head.left(end);
             m_head.clear();
             if (!startRequest(head)) {
-                return;
+                break;
             }
             if (m_state == State::Head) {
-                m_requestStart = at(i); // no body: the next request starts here
+                complete(); // no body
             }
             break;
         }
         case State::Body: {
             const qint64 n = std::min<qint64>(m_remaining, data.size() - i);
+            m_request.body.append(data.constData() + i, n);
             i += n;
             m_remaining -= n;
             if (m_remaining == 0) {
                 m_state = State::Head;
-                m_requestStart = at(i);
+                complete();
             }
             break;
         }
         case State::ChunkSize: {
-            bool complete = false;
-            i += takeLine(data, i, complete);
-            if (!complete) {
+            bool lineComplete = false;
+            i += takeLine(data, i, lineComplete);
+            if (!lineComplete) {
                 if (m_line.size() > MAX_LINE) {
                     refuse(badRequest(QStringLiteral("Malformed chunked body: chunk-size line too long")));
                 }
                 break;
             }
-            // chunk-size [ ";" chunk-ext ] CRLF, the size in hex without sign, prefix or whitespace; a bare LF or CR
-            // would be read differently by QHttpServer's chunk reader.
+            // chunk-size [ ";" chunk-ext ] CRLF, the size in hex without sign, prefix or whitespace.
             const QByteArray line = std::exchange(m_line, {});
             if (!line.endsWith("\r\n")) {
                 refuse(badRequest(QStringLiteral("Malformed chunked body: chunk-size line not ended by CRLF")));
-                return;
+                break;
             }
             QByteArrayView sizeText = QByteArrayView(line).chopped(2);
             const qsizetype semicolon = sizeText.indexOf(';');
@@ -261,14 +320,14 @@ void ConnectionGuard::feed(const QByteArray &data)
                 const QByteArrayView ext = sizeText.sliced(semicolon);
                 if (std::any_of(ext.begin(), ext.end(), [](char c) { return c == '\r' || c == '\0'; })) {
                     refuse(badRequest(QStringLiteral("Malformed chunked body: bad chunk extension")));
-                    return;
+                    break;
                 }
                 sizeText = sizeText.first(semicolon);
             }
             if (sizeText.isEmpty() || sizeText.size() > MAX_CHUNK_SIZE_DIGITS ||
                 !std::all_of(sizeText.begin(), sizeText.end(), [](char c) { return FormData::hexValue(c) >= 0; })) {
                 refuse(badRequest(QStringLiteral("Malformed chunked body: bad chunk size")));
-                return;
+                break;
             }
             qint64 size = 0;
             for (const char c : sizeText) {
@@ -280,7 +339,7 @@ void ConnectionGuard::feed(const QByteArray &data)
             }
             if (size > limit - m_bodyBytes) {
                 refuse(tooLarge(limit));
-                return;
+                break;
             }
             m_bodyBytes += size;
             m_remaining = size;
@@ -289,6 +348,7 @@ void ConnectionGuard::feed(const QByteArray &data)
         }
         case State::ChunkData: {
             const qint64 n = std::min<qint64>(m_remaining, data.size() - i);
+            m_request.body.append(data.constData() + i, n);
             i += n;
             m_remaining -= n;
             if (m_remaining == 0) {
@@ -298,8 +358,7 @@ void ConnectionGuard::feed(const QByteArray &data)
         }
         case State::ChunkDataEnd:
         case State::LastChunkEnd: {
-            // Exactly CRLF after each chunk's data and after the last chunk: no trailer fields, which QHttpServer
-            // would read as the start of the next request.
+            // Exactly CRLF after each chunk's data and after the last chunk: no trailer fields.
             m_line.append(data.at(i));
             ++i;
             if (m_line.size() < 2) {
@@ -311,25 +370,52 @@ void ConnectionGuard::feed(const QByteArray &data)
                 refuse(badRequest(m_state == State::LastChunkEnd
                                       ? QStringLiteral("Malformed chunked body: trailer fields are not accepted")
                                       : QStringLiteral("Malformed chunked body: chunk data not followed by CRLF")));
-                return;
+                break;
             }
             if (m_state == State::ChunkDataEnd) {
                 m_state = State::ChunkSize;
             } else {
-                m_state = State::Head; // the request is complete
-                m_requestStart = at(i);
+                m_state = State::Head;
+                complete();
             }
             break;
         }
+        case State::Closing:
         case State::Draining:
             break;
         }
     }
+    if (m_state == State::Draining) {
+        handleDrain();
+    }
+    if (finished > 0 && peerHasFinishedSending(m_socket)) {
+        // Qt tears the socket down as soon as it reads the end of the stream: whatever the server holds back for the
+        // requests just handed on (a write batch) is answered now.
+        m_listener->peerFinished();
+    }
 }
 
-bool ConnectionGuard::startRequest(const QByteArray &head)
+void HttpConnection::finishRequest()
 {
-    const auto &limits = m_server->limits();
+    HttpRequest request = std::exchange(m_request, HttpRequest());
+    const bool close = m_closeAfter;
+    const bool head = request.method == HttpMethod::Head;
+    if (close) {
+        m_state = State::Closing;
+    }
+    ReplyQueue *queue = ReplyQueue::of(m_socket);
+    const quint64 slot = queue->reserve();
+    QPointer<ReplyQueue> target(queue);
+    m_listener->handler()(std::move(request), [target, slot, close, head](HttpReply reply) {
+        if (target) {
+            target->fill(slot, reply.toWire(close, !head), close);
+        }
+    });
+}
+
+bool HttpConnection::startRequest(const QByteArray &head)
+{
+    const auto &limits = m_listener->limits();
     // Bare CR and NUL anywhere in the head: parsers disagree on both (RFC 9112 §2.2).
     for (qsizetype n = 0; n < head.size(); ++n) {
         const char c = head.at(n);
@@ -359,7 +445,6 @@ bool ConnectionGuard::startRequest(const QByteArray &head)
     const QByteArrayView requestLine = lines.value(0);
     const QList<QByteArray> parts = requestLine.toByteArray().split(' ');
     m_method = parts.value(0).left(16);
-    // QHttpServer 6.4 answers a request its parser rejects by going silent on the connection; answer it here instead.
     if (parts.size() >= 2 && parts.at(1).size() > limits.maxTargetBytes) {
         refuse(targetTooLong(limits.maxTargetBytes));
         return false;
@@ -378,8 +463,8 @@ bool ConnectionGuard::startRequest(const QByteArray &head)
         refuse(*bad);
         return false;
     }
-    static const QList<QByteArray> knownMethods = {"GET",  "POST",    "DELETE", "PUT",    "PATCH",
-                                                   "HEAD", "OPTIONS", "TRACE",  "CONNECT"};
+    // TRACE and CONNECT are HTTP methods too, but no route serves them (and TRACE only helps cross-site tracing).
+    static const QList<QByteArray> knownMethods = {"GET", "POST", "DELETE", "PUT", "PATCH", "HEAD", "OPTIONS"};
     if (!knownMethods.contains(m_method)) {
         refuse(ApiError::methodNotAllowed());
         return false;
@@ -405,6 +490,9 @@ bool ConnectionGuard::startRequest(const QByteArray &head)
     bool chunked = false;
     bool expectContinue = false;
     qint64 contentLength = 0;
+    QByteArray connection;
+    QList<std::pair<QByteArray, QByteArray>> fields;
+    fields.reserve(lines.size() - 1);
     for (qsizetype n = 1; n < lines.size(); ++n) {
         const QByteArrayView line = lines.at(n);
         if (line.front() == ' ' || line.front() == '\t') {
@@ -430,6 +518,7 @@ bool ConnectionGuard::startRequest(const QByteArray &head)
             return false;
         }
         const QByteArray name = rawName.toByteArray().toLower();
+        fields.append({rawName.toByteArray(), value.toByteArray()});
         if (name == "transfer-encoding") {
             ++transferEncodings;
             chunked = value.compare("chunked", Qt::CaseInsensitive) == 0;
@@ -450,6 +539,8 @@ bool ConnectionGuard::startRequest(const QByteArray &head)
             ++hosts;
         } else if (name == "authorization") {
             ++authorizations;
+        } else if (name == "connection") {
+            connection += ',' + value.toByteArray().toLower();
         } else if (name == "expect") {
             expectContinue = value.compare("100-continue", Qt::CaseInsensitive) == 0;
         }
@@ -484,6 +575,18 @@ bool ConnectionGuard::startRequest(const QByteArray &head)
     if (expectContinue && http11 && (chunked || contentLength > 0)) {
         m_socket->write("HTTP/1.1 100 Continue\r\n\r\n");
     }
+    m_request = HttpRequest();
+    m_request.method = methodOf(m_method);
+    const QByteArrayView pq = pathAndQuery(target);
+    const qsizetype question = pq.indexOf('?');
+    const QByteArrayView path = question < 0 ? pq : pq.first(question);
+    m_request.path = path.isEmpty() ? QStringLiteral("/") : QString::fromLatin1(path);
+    m_request.query = question < 0 ? QString() : QString::fromLatin1(pq.sliced(question + 1));
+    m_request.headers = std::move(fields);
+    m_request.peer = m_socket->peerAddress();
+    // HTTP/1.1 keeps the connection unless the client says close; HTTP/1.0 closes it unless the client says keep-alive
+    // (RFC 9112 §9.3).
+    m_closeAfter = http11 ? connection.contains("close") : !connection.contains("keep-alive");
     m_bodyBytes = 0;
     if (chunked) {
         m_state = State::ChunkSize;

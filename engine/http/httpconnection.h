@@ -1,7 +1,6 @@
 #pragma once
 
 #include <functional>
-#include <optional>
 
 #include <QByteArray>
 #include <QList>
@@ -10,35 +9,31 @@
 #include <QTcpServer>
 
 #include "core/apierror.h"
+#include "httpmessage.h"
 
 class QTcpSocket;
 class QTimer;
 
 namespace Maskline {
 
-// QHttpServer 6.4 buffers every request body whole (it even reserves Content-Length bytes up front), has no size
-// limit, and frames requests leniently (the first of two Content-Length headers, any Transfer-Encoding that contains
-// "chunked", folded lines, trailers read as the next request). This TCP server looks at each connection's byte
-// stream before QHttpServer does and lets through only requests whose framing is unambiguous under RFC 9112, so the
-// two parsers can never frame the same bytes differently (request smuggling):
+// The HTTP/1.1 front: one strict parser owns framing, limits, keep-alive, pipelining and half-close. There is no
+// second parser behind it (QHttpServer 6.4 framed requests leniently and was removed: two parsers that frame the same
+// bytes differently are how requests get smuggled), so what this parser frames is exactly what the handlers see.
 //
-// - its readyRead handler is connected first (slots run in connection order) and examines the new bytes by peeking;
-//   a second handler, connected after QHttpServer's, notes how far QHttpServer read, so pipelined requests QHttpServer
-//   has not read yet are never examined twice;
-// - every head is checked in full before QHttpServer can act on it: request line, field names and values, one
+// - every head is checked in full before anything acts on it: request line, field names and values, one
 //   Content-Length of 1*DIGIT or exactly `Transfer-Encoding: chunked` (never both), exactly one Host on HTTP/1.1,
 //   at most one Authorization, no obs-fold, no bare CR or NUL, and the size limits below (414, 431);
 // - chunked bodies must be canonical (hex size, CRLF after each chunk, no trailer fields), and bodies over the limit
-//   get 413 before QHttpServer sees more than the limit of them.
+//   get 413 before more than the limit of them is read;
+// - `Expect: 100-continue` is answered; connections idle for too long are closed.
 //
 // A refused request is answered with its 4xx and `Connection: close` after the replies of the good requests
 // pipelined before it (through the connection's ReplyQueue); the connection is then half-closed and drained, not
-// read into memory, and closed when the client closes or after a while. It also answers `Expect: 100-continue`,
-// which QHttpServer 6.4 ignores, and closes connections idle for too long.
-class GuardedTcpServer final : public QTcpServer
+// read into memory, and closed when the client closes or after a while.
+class HttpListener final : public QTcpServer
 {
     Q_OBJECT
-    Q_DISABLE_COPY_MOVE(GuardedTcpServer)
+    Q_DISABLE_COPY_MOVE(HttpListener)
 
 public:
     struct Limits
@@ -51,18 +46,33 @@ public:
         qint64 maxDrainBytes = 256LL * 1024 * 1024; // past this a refused client is cut off (RST) instead
         int drainTimeoutMs = 10 * 1000;
     };
+    // Answers one request, exactly once (later calls are ignored), now or later; safe after the connection is gone.
+    using Respond = std::function<void(HttpReply)>;
+    // Called for each complete request, in the order they arrived on the connection.
+    using Handler = std::function<void(HttpRequest, Respond)>;
 
-    explicit GuardedTcpServer(Limits limits, QObject *parent = nullptr);
+    HttpListener(Limits limits, Handler handler, QObject *parent = nullptr);
 
     const Limits &limits() const { return m_limits; }
+    const Handler &handler() const { return m_handler; }
+
+    // Called after a read that completed requests when the client has already half-closed (shutdown(SHUT_WR)): the
+    // server answers whatever it holds back (a write batch) now, before the end of the stream closes the socket.
+    void setPeerFinishedHook(std::function<void()> hook) { m_peerFinished = std::move(hook); }
+    void peerFinished() const
+    {
+        if (m_peerFinished) {
+            m_peerFinished();
+        }
+    }
 
     // With a configuration that holds a certificate and key, every connection is a QSslSocket that starts the server
-    // side of the TLS handshake at once; the guard and QHttpServer then read the decrypted stream, unchanged.
+    // side of the TLS handshake at once; the parser then reads the decrypted stream.
     void setSslConfiguration(const QSslConfiguration &configuration) { m_ssl = configuration; }
     bool isEncrypted() const { return !m_ssl.localCertificate().isNull(); }
 
 Q_SIGNALS:
-    // A request answered by the guard itself (413, 414, 431, 400): for metrics.
+    // A request answered by the parser itself (413, 414, 431, 400): for metrics.
     void requestRefused(const QString &method, int httpStatus);
 
 protected:
@@ -70,6 +80,8 @@ protected:
 
 private:
     Limits m_limits;
+    Handler m_handler;
+    std::function<void()> m_peerFinished;
     QSslConfiguration m_ssl;
 };
 
@@ -89,8 +101,8 @@ public:
     static ReplyQueue *of(QTcpSocket *socket);
 
     quint64 reserve();
-    // Nothing after a `close` reply is sent. By default the socket is then disconnected; the guard replaces that with
-    // its own half-close-and-drain through setCloseHandler().
+    // Nothing after a `close` reply is sent. By default the socket is then disconnected; the connection replaces that
+    // with its own half-close-and-drain through setCloseHandler().
     void fill(quint64 id, QByteArray wire, bool close);
     void setCloseHandler(std::function<void()> handler) { m_closeHandler = std::move(handler); }
 
@@ -109,17 +121,15 @@ private:
     std::function<void()> m_closeHandler;
 };
 
-// One connection's watcher; a child of its socket, so it lives exactly as long as the connection.
-class ConnectionGuard final : public QObject
+// One connection: reads its byte stream, frames and parses requests (httpframing.cpp), hands each complete one to
+// the listener's handler and queues its reply. A child of its socket, so it lives exactly as long as the connection.
+class HttpConnection final : public QObject
 {
     Q_OBJECT
-    Q_DISABLE_COPY_MOVE(ConnectionGuard)
+    Q_DISABLE_COPY_MOVE(HttpConnection)
 
 public:
-    ConnectionGuard(QTcpSocket *socket, GuardedTcpServer *server);
-
-    // Connects the handler that runs after QHttpServer's on every read; called once QHttpServer has connected its own.
-    void followBackend();
+    HttpConnection(QTcpSocket *socket, HttpListener *listener);
 
 private:
     enum class State
@@ -130,41 +140,35 @@ private:
         ChunkData,
         ChunkDataEnd,
         LastChunkEnd,
-        Draining,
+        Closing,  // a request asked for the connection to close: nothing after it is read
+        Draining, // a request was refused: the rest is read and thrown away
     };
 
     void handleReadyRead();
-    void handleBackendRead();
     void handleDrain();
     void feed(const QByteArray &data);
-    // Checks a complete header block; false when the request is refused.
+    // Checks a complete header block and starts m_request from it; false when the request is refused.
     bool startRequest(const QByteArray &head);
+    // The request in m_request is complete: hand it on.
+    void finishRequest();
     // Appends to m_line up to and including '\n'; returns bytes consumed, sets complete when the line ended.
     qsizetype takeLine(const QByteArray &data, qsizetype from, bool &complete);
-    // Refuses the request that started at m_requestStart: now if QHttpServer has read every byte before it, otherwise
-    // once it has (the replies of the good requests before it go first).
+    // Answers the request being framed with error after the replies of the requests before it, then half-closes.
     void refuse(const ApiError &error);
-    void refuseNow(const ApiError &error);
     void halfCloseWhenFlushed();
 
     QTcpSocket *m_socket;
-    GuardedTcpServer *m_server;
+    HttpListener *m_listener;
     QTimer *m_timer;
     State m_state = State::Head;
     QByteArray m_head;
     QByteArray m_line;
     QByteArray m_method;
+    HttpRequest m_request;     // the request being framed
+    bool m_closeAfter = false; // the request being framed ends the connection (Connection: close, HTTP/1.0)
     qint64 m_remaining = 0;
     qint64 m_bodyBytes = 0;
     qint64 m_drained = 0;
-    // Stream positions (bytes since the connection opened): how far this guard has examined, how far QHttpServer has
-    // read, where the request being framed began, and how many bytes were available when this read began.
-    qint64 m_examined = 0;
-    qint64 m_backendRead = 0;
-    qint64 m_requestStart = 0;
-    qint64 m_availableBefore = 0;
-    std::optional<ApiError> m_pendingRefusal;
-    bool m_following = false;
 };
 
 } // namespace Maskline
