@@ -1,3 +1,5 @@
+#include <optional>
+
 #include "httpserver.h"
 
 // The route table and the matching of a request's path against it.
@@ -149,18 +151,27 @@ HttpServer::Match HttpServer::match(HttpMethod requested, const QString &encoded
     const HttpMethod method = requested == HttpMethod::Head ? HttpMethod::Get : requested;
     Match result;
     const QStringList parts = encodedPath.split(u'/');
+    // Each path segment is percent-decoded once, when a route first needs it as an argument.
+    QList<std::optional<QString>> decoded(parts.size());
     for (qsizetype i = 0; i < m_routes.size(); ++i) {
         const CompiledRoute &compiled = m_compiled.at(i);
         if (compiled.segments.size() != parts.size()) {
             continue;
         }
-        QStringList args;
+        // The literal segments first: most routes of the same length differ there, and they cost a comparison.
         bool shapeFits = true;
+        for (qsizetype s = 0; s < parts.size() && shapeFits; ++s) {
+            const Segment &segment = compiled.segments.at(s);
+            shapeFits = segment.isArg || parts.at(s) == segment.literal;
+        }
+        if (!shapeFits) {
+            continue;
+        }
+        QStringList args;
         bool typesFit = true;
         for (qsizetype s = 0; s < parts.size() && shapeFits; ++s) {
             const Segment &segment = compiled.segments.at(s);
             if (!segment.isArg) {
-                shapeFits = parts.at(s) == segment.literal;
                 continue;
             }
             QStringView encoded(parts.at(s));
@@ -171,7 +182,16 @@ HttpServer::Match HttpServer::match(HttpMethod requested, const QString &encoded
                 }
                 encoded.chop(segment.suffix.size());
             }
-            const QString value = FormData::decodeComponent(encoded.toUtf8(), false);
+            QString value;
+            if (segment.suffix.isEmpty()) {
+                std::optional<QString> &once = decoded[s];
+                if (!once) {
+                    once = FormData::decodeComponent(encoded.toUtf8(), false);
+                }
+                value = *once;
+            } else {
+                value = FormData::decodeComponent(encoded.toUtf8(), false);
+            }
             if (value.isEmpty()) {
                 shapeFits = false;
                 continue;
