@@ -103,6 +103,10 @@ void EngineHost::start()
             // orders: measured, deadlocks (each stalling both nodes for deadlock_timeout, 1 s) and 80501s under a
             // race. PostgreSQL groups the commits of concurrent connections itself.
             httpConfig.maxBatch = 1;
+        } else {
+            // This engine holds the store's lock file: every write is this process's, and every commit's changes are
+            // heard here at once, so a rendered Session held in memory is never stale.
+            httpConfig.cacheRenderedSessions = true;
         }
         m_http = std::make_unique<HttpServer>(*m_proxy, m_debugger.get(), m_clock, httpConfig);
         m_http->setCarrier(m_webhooks.get(), m_router.get());

@@ -77,7 +77,9 @@ private:
 void HttpServer::submit(HttpRequest request, Respond respond)
 {
     if (m_pending.isEmpty() && (request.method == HttpMethod::Get || request.method == HttpMethod::Head)) {
-        // A read with no write waiting before it has nothing to wait for: it sees everything acknowledged so far.
+        // A read with no write waiting before it has nothing to wait for: it sees everything acknowledged so far, and
+        // only that (no batch is open), so it may be answered from what is held of the committed state.
+        request.committedView = true;
         handle(std::move(request), std::move(respond));
         return;
     }

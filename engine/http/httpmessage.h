@@ -46,6 +46,9 @@ struct HttpRequest
     QString apiKeySid;         // SK… when the caller authenticated with an API key, empty with the auth token
     QHostAddress peer;         // the TCP peer (a reverse proxy, when there is one)
     QHostAddress client;       // the client: X-Forwarded-For's nearest untrusted hop behind a trusted proxy, else peer
+    // Handled with no write batch open, so it sees exactly what is committed: it may be answered from (and may fill)
+    // the caches of committed state kept current by change notifications.
+    bool committedView = false;
 
     QByteArray header(QByteArrayView name) const; // case-insensitive; empty when absent
     QString arg(qsizetype i) const { return args.value(i); }

@@ -74,6 +74,8 @@ HttpServer::HttpServer(Proxy &proxy, Debugger *debugger, const Clock &clock, Htt
         m_config.publicUrl.chop(1);
     }
     compileRoutes();
+    m_api->setRenderedSessionsCached(m_config.cacheRenderedSessions);
+    connect(&m_proxy, &Proxy::changed, this, [this](const QList<Change> &changes) { m_api->apply(changes); });
 }
 
 HttpServer::~HttpServer() = default;
@@ -324,7 +326,9 @@ QString HttpServer::publicBase(const HttpRequest &request) const
             host = forwardedHost;
         }
     }
-    if (!host.isEmpty() && validHost.match(host).hasMatch()) {
+    // Clients send the same Host on every request: the last one checked is remembered.
+    if (!host.isEmpty() && (host == m_lastValidHost || validHost.match(host).hasMatch())) {
+        m_lastValidHost = host;
         return scheme + QStringLiteral("://") + host;
     }
     return baseUrl();

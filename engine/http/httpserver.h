@@ -41,6 +41,8 @@ struct HttpConfig
     int rateLimitPerSecond = 30;        // 0 = off (--rate-limit off / --rate-limit N)
     qint64 maxBodyBytes = 1 << 20;      // larger request bodies get 413 (code 20413)
     int maxBatch = 64;                  // requests run in one write batch (one commit) at most
+    // Fetched Sessions answered from memory (RenderedSessions); only where no other process writes the store.
+    bool cacheRenderedSessions = false;
 };
 
 // The engine's HTTP front door: the Proxy v1 REST API, carrier webhooks, health and metrics, from ONE route table
@@ -181,6 +183,7 @@ private:
     StoreGauges m_storeGauges; // counted at most once a minute, not per scrape
     HttpListener *m_tcpServer = nullptr;
     QString m_errorString;
+    mutable QString m_lastValidHost; // publicBase(): the last Host header found valid
     bool m_tls = false;
     int m_inFlight = 0; // handle() called, respond not yet
     struct Pending

@@ -7,6 +7,7 @@
 #include "core/sid.h"
 #include "debugger/debugger.h"
 #include "proxy/proxy.h"
+#include "renderedsessions.h"
 #include "restapi_p.h"
 
 namespace Maskline {
@@ -93,6 +94,20 @@ RestApi::RestApi(Proxy &proxy, Debugger *debugger)
     : m_proxy(proxy)
     , m_debugger(debugger)
 {}
+
+RestApi::~RestApi() = default;
+
+void RestApi::setRenderedSessionsCached(bool cached)
+{
+    m_renderedSessions = cached ? std::make_unique<RenderedSessions>() : nullptr;
+}
+
+void RestApi::apply(const QList<Change> &changes)
+{
+    if (m_renderedSessions) {
+        m_renderedSessions->apply(changes);
+    }
+}
 
 void RestApi::rememberOwnBase(const HttpRequest &r)
 {

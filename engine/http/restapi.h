@@ -1,5 +1,9 @@
 #pragma once
 
+#include <memory>
+
+#include <QList>
+
 #include "core/result.h"
 #include "httpmessage.h"
 #include "store/records.h"
@@ -8,6 +12,7 @@ namespace Maskline {
 
 class Debugger;
 class Proxy;
+class RenderedSessions;
 class Router;
 
 // One element of Session create's `Participants` (the JSON object of one participant); refusals are 80701 errors
@@ -34,6 +39,7 @@ public:
     static std::optional<PageCursor> decodePageToken(const QString &token);
 
     explicit RestApi(Proxy &proxy, Debugger *debugger = nullptr);
+    ~RestApi();
     RestApi(const RestApi &) = delete;
     RestApi &operator=(const RestApi &) = delete;
 
@@ -80,6 +86,12 @@ public:
     // MessageInteractions send through the engine's router (none: they are refused).
     void setRouter(Router *router) { m_router = router; }
 
+    // Whether a fetched Session is answered from its rendered copy (RenderedSessions): only for a store no other
+    // process writes. Off by default.
+    void setRenderedSessionsCached(bool cached);
+    // Every commit's changes, so what is held in memory stays exact.
+    void apply(const QList<Change> &changes);
+
 private:
     // Callback URLs may not point at Maskline itself: a base URL learnt from a request's Host header counts as own.
     void rememberOwnBase(const HttpRequest &r);
@@ -87,6 +99,7 @@ private:
     Proxy &m_proxy;
     Debugger *m_debugger;
     Router *m_router = nullptr;
+    std::unique_ptr<RenderedSessions> m_renderedSessions; // null: fetches always read the store
     int m_learntBases = 0;
 };
 

@@ -1,7 +1,9 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 
+#include "core/sid.h"
 #include "proxy/proxy.h"
+#include "renderedsessions.h"
 #include "restapi.h"
 #include "restapi_p.h"
 
@@ -182,7 +184,21 @@ HttpReply RestApi::createSession(const HttpRequest &r)
 
 HttpReply RestApi::fetchSession(const HttpRequest &r)
 {
-    return replyWith(m_proxy.fetchSession(r.account.sid, r.arg(0), r.arg(1)), 200, r.baseUrl, JsonViews::session);
+    const bool cacheable = m_renderedSessions && r.committedView && Sid::isValid(r.arg(1), Sid::SESSION);
+    if (cacheable) {
+        if (std::optional<QByteArray> body = m_renderedSessions->find(r.account.sid, r.arg(0), r.arg(1), r.baseUrl)) {
+            return HttpReply::json(200, *std::move(body));
+        }
+    }
+    const Result<Session> session = m_proxy.fetchSession(r.account.sid, r.arg(0), r.arg(1));
+    if (!session) {
+        return HttpReply::error(session.error());
+    }
+    QByteArray body = JsonViews::session(*session, r.baseUrl);
+    if (cacheable) {
+        m_renderedSessions->insert(*session, r.baseUrl, body);
+    }
+    return HttpReply::json(200, std::move(body));
 }
 
 HttpReply RestApi::updateSession(const HttpRequest &r)

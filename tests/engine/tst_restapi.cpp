@@ -27,11 +27,13 @@
 #include "http/httpserver.h"
 #include "http/metrics.h"
 #include "http/ratelimiter.h"
+#include "http/renderedsessions.h"
 #include "http/restapi.h"
 #include "proxy/proxy.h"
 #include "routing/router.h"
 #include "store/database.h"
 #include "store/outbox.h"
+#include "store/sessionstable.h"
 #include "testdb.h"
 
 using namespace Maskline;
@@ -293,7 +295,8 @@ private Q_SLOTS:
         HttpConfig config;
         config.address = QHostAddress::LocalHost;
         config.port = 0;
-        config.rateLimitPerSecond = 0; // the throttling test runs its own server
+        config.rateLimitPerSecond = 0;                      // the throttling test runs its own server
+        config.cacheRenderedSessions = !m_db->isPostgres(); // as maskline-server runs
         m_server = std::make_unique<HttpServer>(*m_proxy, m_debugger.get(), m_clock, config);
         // MessageInteractions send through the router, here with the simulator carrier.
         m_outbox = std::make_unique<Outbox>(*m_db, m_clock);
@@ -867,6 +870,74 @@ private Q_SLOTS:
                                                           "&Participants=%7B%22Identifier%22%3A%22%2B14155550302%22%7D"
                                                           "&Participants=%7B%22Identifier%22%3A%22%2B14155550303%22%7D")
                                             << 80609 << QString();
+    }
+
+    // A fetched Session is answered from its rendered copy until a commit changes it. The store is changed here
+    // behind the engine's back (no change notification) to tell the copy from a fresh read.
+    void renderedSessionsServeAndDrop()
+    {
+        if (m_db->isPostgres()) {
+            QSKIP("the rendered copies are off on a store other nodes may write");
+        }
+        const QString service = createService();
+        addNumber(service);
+        Response r = call("POST", u"/v1/Services/%1/Sessions"_s.arg(service), form({{u"Ttl"_s, u"600"_s}}));
+        QCOMPARE(r.status, 201);
+        const QString sid = r.str(u"sid"_s);
+        const QString path = u"/v1/Services/%1/Sessions/%2"_s.arg(service, sid);
+        QCOMPARE(call("GET", path).json.value(u"ttl"_s).toInt(), 600);
+
+        auto stored = m_proxy->fetchSession(m_a.sid, service, sid);
+        QVERIFY(stored.ok());
+        Session behind = *stored;
+        behind.ttl = 700;
+        SessionsTable::update(m_db->connection(), behind);
+        QCOMPARE(call("GET", path).json.value(u"ttl"_s).toInt(), 600); // the copy
+        // Another base URL, another account, the unique name: never the copy made for this one.
+        QCOMPARE(call("GET", path, {}, nullptr, nullptr, {{"Host", "other.example:8080"}}).json.value(u"ttl"_s).toInt(),
+                 700);
+        QCOMPARE(call("GET", path, {}, &m_b).status, 404);
+
+        // A committed change drops the copy: the update's own answer, and every fetch after it.
+        r = call("POST", path, form({{u"Ttl"_s, u"800"_s}}));
+        QCOMPARE(r.status, 200);
+        QCOMPARE(call("GET", path).json.value(u"ttl"_s).toInt(), 800);
+        // So does a change the engine makes itself (expiry and routing close Sessions this way).
+        QVERIFY(m_proxy->closeSession(sid, u"test"_s).ok());
+        r = call("GET", path);
+        QCOMPARE(r.str(u"status"_s), u"closed"_s);
+        QCOMPARE(call("DELETE", path).status, 204);
+        QCOMPARE(call("GET", path).status, 404);
+
+        // A Service going away takes its Sessions' copies with it.
+        const QString other = createService();
+        addNumber(other);
+        r = call("POST", u"/v1/Services/%1/Sessions"_s.arg(other), {});
+        const QString otherPath = u"/v1/Services/%1/Sessions/%2"_s.arg(other, r.str(u"sid"_s));
+        QCOMPARE(call("GET", otherPath).status, 200);
+        QCOMPARE(call("DELETE", u"/v1/Services/"_s + other).status, 204);
+        QCOMPARE(call("GET", otherPath).status, 404);
+    }
+
+    void renderedSessionsBounded()
+    {
+        RenderedSessions copies;
+        Session s;
+        s.accountSid = u"AC1"_s;
+        s.serviceSid = u"KS1"_s;
+        for (qsizetype i = 0; i <= RenderedSessions::MAX_ENTRIES; ++i) {
+            s.sid = u"KC%1"_s.arg(i);
+            copies.insert(s, u"http://x"_s, QByteArray::number(i));
+        }
+        QVERIFY(copies.size() <= RenderedSessions::MAX_ENTRIES);
+        QVERIFY(copies.size() >= RenderedSessions::MAX_ENTRIES / 2);
+        QCOMPARE(copies.find(u"AC1"_s, u"KS1"_s, s.sid, u"http://x"_s),
+                 QByteArray::number(RenderedSessions::MAX_ENTRIES));
+        QVERIFY(!copies.find(u"AC1"_s, u"KS1"_s, u"KC0"_s, u"http://x"_s));
+        copies.apply({Change{Change::Kind::Session, Change::Op::Updated, s.sid, s.serviceSid}});
+        QVERIFY(!copies.find(u"AC1"_s, u"KS1"_s, s.sid, u"http://x"_s));
+        copies.apply({Change{Change::Kind::Account, Change::Op::Updated, u"AC1"_s, {}}});
+        QCOMPARE(copies.size(), 0);
     }
 
     void sessionRefused()
