@@ -14,6 +14,8 @@ BUILD_PACKAGES=(
   build-essential cmake ninja-build pkg-config ccache clang-format
   # Qt 6.4: Core/Gui/Widgets/Sql/Network/Test/Concurrent live in qt6-base-dev.
   qt6-base-dev qt6-base-dev-tools libqt6sql6-sqlite libqt6sql6-psql
+  # the store runs statements through SQLite's C API on the Qt driver's handle (engine/store/sqlquery.cpp)
+  libsqlite3-dev
   # Charts' CMake config needs OpenGL, or find_package fails.
   qt6-charts-dev libqt6opengl6-dev libgl-dev
   # the console's translations: lupdate/lrelease, and the Qt6LinguistTools CMake package (qt_add_translations)

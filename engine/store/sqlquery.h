@@ -24,6 +24,8 @@ private:
     bool m_constraint;
 };
 
+struct NativeStatement;
+
 // A prepared statement with named placeholders. Values are always bound, never pasted into SQL text.
 //
 // Statements are compiled once per connection and reused: constructing a SqlQuery takes an idle prepared statement
@@ -31,6 +33,12 @@ private:
 // any read snapshot it held) and gives it back. Compiling was most of the cost of a request before (see
 // docs/BENCHMARKS.md). Only connections opened by Database are cached; Database drops a connection's statements
 // before it closes the connection. A SqlQuery is used on its connection's thread only, like the connection itself.
+//
+// On SQLite the statement runs through SQLite's own API on the connection's handle (the same library the Qt driver
+// loads): Qt SQL's per-call work (a QSqlRecord rebuilt per execution, every text column converted to UTF-16 and back)
+// was half of a statement's cost (docs/BENCHMARKS.md). Values come back as Qt SQL returns them: INTEGER as qlonglong,
+// REAL as double, TEXT as QString, BLOB as QByteArray, NULL as a null QVariant; a null QString or QByteArray binds as
+// NULL. Other drivers (PostgreSQL) go through QSqlQuery.
 class SqlQuery
 {
 public:
@@ -46,17 +54,19 @@ public:
     static void dropConnection(const QString &connectionName);
 
     SqlQuery &bind(const QString &placeholder, const QVariant &value);
-    // Executes; throws StoreError on failure.
+    // Executes (again, with the values bound now, when it ran before); throws StoreError on failure.
     SqlQuery &exec();
-    bool next() { return m_query.next(); }
-    QVariant value(int column) const { return m_query.value(column); }
-    QVariant value(const QString &column) const { return m_query.value(column); }
-    int numRowsAffected() const { return m_query.numRowsAffected(); }
+    // The next row of a SELECT; false after the last. Throws StoreError when reading fails.
+    bool next();
+    QVariant value(int column) const;
+    QVariant value(const QString &column) const;
+    int numRowsAffected() const;
 
 private:
-    QSqlQuery m_query;
+    QSqlQuery m_query;                   // every driver but SQLite
+    NativeStatement *m_native = nullptr; // SQLite
     QString m_sql;
-    QString m_connection; // empty once moved from
+    QString m_connection; // empty once moved from, or when the statement is not to be cached
 };
 
 // Runs sql with no parameters (DDL, pragmas); throws StoreError.

@@ -195,6 +195,60 @@ private Q_SLOTS:
         QVERIFY_THROWS_EXCEPTION(StoreError, SqlQuery(db.connection(), u"SELECT * FROM no_such_table"_s));
     }
 
+    // What SqlQuery gives back and binds, as Qt SQL did before statements ran through SQLite's API: types, NULLs,
+    // a statement bound again mid-result, re-run, nested copies of one statement, a constraint failure.
+    void statementSemantics()
+    {
+        Database db(StoreConfig::fromLocation(freshPath()));
+        QVERIFY(db.migrate().ok());
+        const QSqlDatabase c = db.connection();
+        execSql(c, u"CREATE TABLE t (k INTEGER PRIMARY KEY, s TEXT, r REAL, b BLOB, u TEXT UNIQUE)"_s);
+        SqlQuery insert(c, u"INSERT INTO t (k, s, r, b, u) VALUES (:k, :s, :r, :b, :u)"_s);
+        insert.bind(u":k"_s, 1).bind(u":s"_s, u"h\u00e9llo"_s).bind(u":r"_s, 1.5).bind(u":b"_s, QByteArray("\0x", 2));
+        insert.bind(u":u"_s, u""_s).exec();
+        QCOMPARE(insert.numRowsAffected(), 1);
+        // Run again with new values; a null QString and an empty QVariant bind NULL, a bool binds 0/1.
+        insert.bind(u":k"_s, 2).bind(u":s"_s, QString()).bind(u":r"_s, QVariant()).bind(u":b"_s, true);
+        insert.bind(u":u"_s, u"x"_s).exec();
+        insert.bind(u":k"_s, 3).bind(u":u"_s, u"x"_s);
+        try {
+            insert.exec();
+            QFAIL("a UNIQUE violation must throw");
+        } catch (const StoreError &e) {
+            QVERIFY(e.isConstraintViolation());
+        }
+
+        SqlQuery q(c, u"SELECT k, s, r, b, u FROM t WHERE k >= :k ORDER BY k"_s);
+        q.bind(u":k"_s, 1).exec();
+        QVERIFY(q.next());
+        QCOMPARE(q.value(0).typeId(), QMetaType::LongLong);
+        QCOMPARE(q.value(1).toString(), u"h\u00e9llo"_s);
+        QCOMPARE(q.value(u"R"_s).toDouble(), 1.5);
+        QCOMPARE(q.value(3).toByteArray(), QByteArray("\0x", 2));
+        QVERIFY(!q.value(4).isNull());
+        QCOMPARE(q.value(4).toString(), u""_s);
+        {
+            // The same statement open twice on one connection: the second is its own copy.
+            SqlQuery inner(c, u"SELECT k, s, r, b, u FROM t WHERE k >= :k ORDER BY k"_s);
+            inner.bind(u":k"_s, 2).exec();
+            QVERIFY(inner.next());
+            QCOMPARE(inner.value(0).toInt(), 2);
+        }
+        QVERIFY(q.next());
+        QVERIFY(q.value(1).isNull());
+        QVERIFY(q.value(2).isNull());
+        QCOMPARE(q.value(3).toInt(), 1);
+        QVERIFY(!q.next());
+        QVERIFY(!q.value(0).isValid());
+        // Bound again while a result was open: runs from the start with the new value.
+        q.exec();
+        QVERIFY(q.next());
+        q.bind(u":k"_s, 2).exec();
+        QVERIFY(q.next());
+        QCOMPARE(q.value(0).toInt(), 2);
+        QVERIFY(!q.next());
+    }
+
     void secondEngineLockIsRefusedWithHolder()
     {
         const QString path = freshPath();
