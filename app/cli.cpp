@@ -95,7 +95,11 @@ const QList<Option> &options()
          u"on"_s},
         {u"carrier-sends-in-flight"_s, u"MASKLINE_CARRIER_SENDS_IN_FLIGHT"_s, u"carrier/sends_in_flight"_s,
          u"How many carrier sends (Messages API requests) may be under way at once; more wait in the durable "
-         u"outbox. Qt opens at most 6 keep-alive connections to the carrier's host and queues the rest on them."_s,
+         u"outbox, and wait for one of the --carrier-connections."_s,
+         u"n"_s, u"32"_s},
+        {u"carrier-connections"_s, u"MASKLINE_CARRIER_CONNECTIONS"_s, u"carrier/connections"_s,
+         u"How many keep-alive connections carry message sends to the carrier's API host (rounded up to a multiple "
+         u"of 6)."_s,
          u"n"_s, u"32"_s},
         {u"intercept-timeout-ms"_s, u"MASKLINE_INTERCEPT_TIMEOUT_MS"_s, u"callbacks/intercept_timeout_ms"_s,
          u"How long traffic waits for a Service's intercept callback before it is let through anyway."_s, u"ms"_s,
@@ -353,6 +357,12 @@ Parsed engineConfig(const QCommandLineParser &parser)
     if (!ok || config.carrier.sendsInFlight < 1 || config.carrier.sendsInFlight > 1024) {
         result.error = u"--carrier-sends-in-flight expects a number from 1 to 1024, not '%1'"_s.arg(
             get(u"carrier-sends-in-flight"_s));
+        return result;
+    }
+    twilio.connections = get(u"carrier-connections"_s).toInt(&ok);
+    if (!ok || twilio.connections < 1 || twilio.connections > 1024) {
+        result.error =
+            u"--carrier-connections expects a number from 1 to 1024, not '%1'"_s.arg(get(u"carrier-connections"_s));
         return result;
     }
     const QString targets = get(u"callback-targets"_s).toLower();

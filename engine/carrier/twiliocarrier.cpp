@@ -57,6 +57,11 @@ TwilioCarrier::TwilioCarrier(TwilioConfig config, QObject *parent)
     , m_config(std::move(config))
 {
     m_config.apiUrl = trimmedBase(m_config.apiUrl);
+    constexpr int PER_MANAGER = 6; // Qt's limit of HTTP/1.1 connections to one host per QNetworkAccessManager
+    const int managers = std::max(1, (m_config.connections + PER_MANAGER - 1) / PER_MANAGER);
+    for (int i = 1; i < managers; ++i) {
+        m_senders.push_back(std::make_unique<QNetworkAccessManager>());
+    }
 }
 
 TwilioCarrier::~TwilioCarrier() = default;
@@ -98,7 +103,12 @@ void TwilioCarrier::sendMessage(const OutboundMessage &message, SendDone done)
     QNetworkRequest request = apiRequest(QUrl(messagesEndpoint()));
     request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/x-www-form-urlencoded"));
 
-    QNetworkReply *reply = m_network.post(request, messageForm(message));
+    QNetworkAccessManager *sender = &m_network;
+    if (!m_senders.empty()) {
+        const size_t n = m_nextSender++ % (m_senders.size() + 1);
+        sender = n == 0 ? &m_network : m_senders[n - 1].get();
+    }
+    QNetworkReply *reply = sender->post(request, messageForm(message));
     const QString accountSid = m_config.accountSid;
     const QString apiUrl = m_config.apiUrl;
     connect(reply, &QNetworkReply::finished, this, [reply, done = std::move(done), accountSid, apiUrl]() {

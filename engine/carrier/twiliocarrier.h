@@ -1,5 +1,8 @@
 #pragma once
 
+#include <memory>
+#include <vector>
+
 #include <QNetworkAccessManager>
 #include <QNetworkRequest>
 
@@ -13,6 +16,7 @@ struct TwilioConfig
     QString accountSid;                                        // --twilio-account-sid
     QString authToken;                                         // --twilio-auth-token: API password and webhook key
     int requestTimeoutMs = 15000;                              // a send that takes longer counts as a timeout
+    int connections = 32; // --carrier-connections: keep-alive connections to the API host for message sends
 
     bool isComplete() const { return !accountSid.isEmpty() && !authToken.isEmpty(); }
 };
@@ -49,7 +53,12 @@ public:
 
 private:
     TwilioConfig m_config;
-    QNetworkAccessManager m_network;
+    QNetworkAccessManager m_network; // the numbers API, and the first of the senders
+    // Message sends: Qt opens at most 6 connections to a host per manager, and a send waits for one of them (while
+    // the engine thread serves intake, each connection carries one send per event-loop turn): one manager per 6
+    // connections of TwilioConfig::connections, taken in turn.
+    std::vector<std::unique_ptr<QNetworkAccessManager>> m_senders;
+    size_t m_nextSender = 0;
 };
 
 } // namespace Maskline

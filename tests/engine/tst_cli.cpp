@@ -129,6 +129,29 @@ private Q_SLOTS:
         QVERIFY(again.waitForFinished(20000));
         QCOMPARE(again.exitCode(), 0);
     }
+
+    // Numeric options out of range are refused before anything starts, naming the option.
+    void outOfRangeOptionsRefused_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<QString>("named");
+        QTest::newRow("connections 0") << QStringList{u"--carrier-connections"_s, u"0"_s} << u"--carrier-connections"_s;
+        QTest::newRow("connections word")
+            << QStringList{u"--carrier-connections"_s, u"many"_s} << u"--carrier-connections"_s;
+        QTest::newRow("in flight 0") << QStringList{u"--carrier-sends-in-flight"_s, u"0"_s}
+                                     << u"--carrier-sends-in-flight"_s;
+    }
+
+    void outOfRangeOptionsRefused()
+    {
+        QFETCH(QStringList, args);
+        QFETCH(QString, named);
+        const Run run =
+            runServer(QStringList{u"--db"_s, m_dir.filePath(u"refused.db"_s), u"--listen"_s, u"127.0.0.1:0"_s} + args);
+        QVERIFY(run.exitCode != 0);
+        QVERIFY2(run.err.contains(named), qPrintable(run.err));
+        QVERIFY(!run.out.contains(u"listening on"_s));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestCli)
