@@ -4,6 +4,7 @@
 
 #include <QDeadlineTimer>
 #include <QLoggingCategory>
+#include <QThread>
 #include <QTimer>
 
 #include "carrier/simulatorcarrier.h"
@@ -171,6 +172,9 @@ void EngineHost::start()
         } else {
             qCInfo(lcEngine) << "background work (outbox delivery, expiry, retention) is left to the other nodes";
         }
+        if (m_config.store.isSqlite()) {
+            startInUseCheck();
+        }
         qCInfo(lcEngine).noquote() << "engine started on" << m_config.store.describe() << "with the"
                                    << m_carrier->name() << "carrier";
         Q_EMIT started(m_http->baseUrl(), *account);
@@ -203,18 +207,47 @@ Result<Account> EngineHost::prepareStore()
     }
     {
         // Other nodes may be serving traffic meanwhile: their writes to phone_numbers wait for the recount (a write
-        // already begun finishes first), so the recount never overwrites a count they changed. Reads go on.
-        const QSqlDatabase db = m_db->connection();
-        Transaction tx(db);
+        // already begun finishes first), so the recount never overwrites a count they changed. Reads go on. SQLite
+        // has no other writer: there the check runs beside the traffic once the engine listens (startInUseCheck).
         if (m_db->isPostgres()) {
+            const QSqlDatabase db = m_db->connection();
+            Transaction tx(db);
             execSql(db, u"LOCK TABLE phone_numbers IN EXCLUSIVE MODE"_s);
+            if (auto recount = m_proxy->recountInUse(); !recount) {
+                return recount.error();
+            }
+            tx.commit();
         }
-        if (auto recount = m_proxy->recountInUse(); !recount) {
-            return recount.error();
-        }
-        tx.commit();
     }
     return m_proxy->ensureAccount(m_config.accountSid, m_config.authToken);
+}
+
+void EngineHost::startInUseCheck()
+{
+    Database *db = m_db.get();
+    const quint64 run = ++m_run;
+    m_inUseCheck.reset(QThread::create([this, db, run] {
+        Result<QList<Proxy::InUseDrift>> drift = Proxy::measureInUseDrift(db->connection());
+        db->closeThreadConnection();
+        // Applied on the engine thread, by this start()'s proxy only: stop() waits for this thread first, and a
+        // result arriving after a restart is dropped.
+        QMetaObject::invokeMethod(
+            this,
+            [this, run, drift = std::move(drift)] {
+                if (run != m_run || !m_proxy) {
+                    return;
+                }
+                if (!drift) {
+                    qCWarning(lcEngine).noquote() << "in_use check failed:" << drift.error().message;
+                    return;
+                }
+                if (auto corrected = m_proxy->correctInUseDrift(*drift); !corrected) {
+                    qCWarning(lcEngine).noquote() << "in_use correction failed:" << corrected.error().message;
+                }
+            },
+            Qt::QueuedConnection);
+    }));
+    m_inUseCheck->start(QThread::LowPriority);
 }
 
 int EngineHost::longestTimeoutMs() const
@@ -308,6 +341,11 @@ void EngineHost::handleChangesElsewhere(const QList<Change> &changes)
 
 void EngineHost::stop()
 {
+    if (m_inUseCheck) {
+        m_inUseCheck->wait(); // it reads through m_db
+        m_inUseCheck.reset();
+    }
+    ++m_run;
     if (m_feed) {
         m_feed->flush();
         m_feed.reset();

@@ -5,6 +5,7 @@
 #include <QObject>
 #include <QPointer>
 #include <QString>
+#include <QThread>
 #include <QTimer>
 
 #include "callbacks/callbacks.h"
@@ -108,8 +109,12 @@ Q_SIGNALS:
     void debuggerEventRecorded(const Maskline::DebuggerEvent &event);
 
 private:
-    // Migrates, recounts in_use and makes sure the first account exists, one node at a time.
+    // Migrates, recounts in_use (PostgreSQL; SQLite checks it in the background, below) and makes sure the first
+    // account exists, one node at a time.
     Result<Account> prepareStore();
+    // SQLite: in_use is checked against a recount on a thread of its own while the engine serves (a recount of a
+    // store with 100k active sessions takes seconds), and any drift is corrected on the engine thread.
+    void startInUseCheck();
     void beat();
     void handleChangesElsewhere(const QList<Maskline::Change> &changes);
 
@@ -130,6 +135,8 @@ private:
     QPointer<QTimer> m_beatTimer;
     std::unique_ptr<ChangeFeed> m_feed; // PostgreSQL: what changed, told to and heard from the other nodes
     QStringList m_recentEvents;         // debugger events already reported (own and others'), newest last
+    std::unique_ptr<QThread> m_inUseCheck;
+    quint64 m_run = 0; // which start() a result posted back by the in_use check belongs to
 };
 
 } // namespace Maskline

@@ -7,6 +7,7 @@
 #include "proxy_p.h"
 #include "store/numberstable.h"
 #include "store/servicestable.h"
+#include "store/transaction.h"
 
 using namespace Qt::Literals::StringLiterals;
 
@@ -299,40 +300,83 @@ Result<Page<PhoneNumber>> Proxy::listPhoneNumbers(const QString &accountSid, con
     });
 }
 
+namespace {
+
+// Every number whose stored in_use differs from a recount, both read on db's current snapshot.
+QList<Proxy::InUseDrift> driftOn(const QSqlDatabase &db)
+{
+    const QHash<QString, qint64> counted = NumbersTable::activeSessionsPerNumber(db);
+    QList<Proxy::InUseDrift> drift;
+    // Numbers counted as used; every counted number not among them is stored as 0.
+    const QList<std::pair<QString, qint64>> stored = NumbersTable::inUseNotZero(db);
+    QSet<QString> seen;
+    for (const auto &[sid, inUse] : stored) {
+        seen.insert(sid);
+        if (inUse != counted.value(sid)) {
+            drift.append({sid, inUse, counted.value(sid)});
+        }
+    }
+    for (auto it = counted.cbegin(); it != counted.cend(); ++it) {
+        if (!seen.contains(it.key())) {
+            drift.append({it.key(), 0, it.value()});
+        }
+    }
+    return drift;
+}
+
+} // namespace
+
 Result<int> Proxy::recountInUse()
 {
     return guarded([&]() -> Result<int> {
         ProxyTxn txn(*this);
-        const QHash<QString, qint64> counted = NumbersTable::activeSessionsPerNumber(txn.db());
-        QList<std::pair<QString, qint64>> wrong; // sid, recount
-        {
-            // Numbers counted as used; every counted number not among them is stored as 0.
-            const QList<std::pair<QString, qint64>> stored = NumbersTable::inUseNotZero(txn.db());
-            QSet<QString> seen;
-            for (const auto &[sid, inUse] : stored) {
-                seen.insert(sid);
-                if (inUse != counted.value(sid)) {
-                    wrong.append({sid, counted.value(sid)});
-                }
-            }
-            for (auto it = counted.cbegin(); it != counted.cend(); ++it) {
-                if (!seen.contains(it.key())) {
-                    wrong.append({it.key(), it.value()});
-                }
-            }
-        }
-        for (const auto &[sid, recount] : std::as_const(wrong)) {
-            const auto number = NumbersTable::bySid(txn.db(), sid);
+        const QList<InUseDrift> wrong = driftOn(txn.db());
+        for (const InUseDrift &d : wrong) {
+            const auto number = NumbersTable::bySid(txn.db(), d.numberSid);
             if (!number) {
                 continue; // a participant's number that has since left the pool
             }
-            qCWarning(lcProxy).noquote() << "in_use of" << sid << "was" << number->inUse << "; a recount says"
-                                         << recount << ", corrected";
-            NumbersTable::setInUse(txn.db(), sid, recount);
-            txn.changed(Change::Kind::PhoneNumber, Change::Op::Updated, sid, number->serviceSid);
+            qCWarning(lcProxy).noquote() << "in_use of" << d.numberSid << "was" << number->inUse << "; a recount says"
+                                         << d.counted << ", corrected";
+            NumbersTable::setInUse(txn.db(), d.numberSid, d.counted);
+            txn.changed(Change::Kind::PhoneNumber, Change::Op::Updated, d.numberSid, number->serviceSid);
         }
         txn.commit();
         return int(wrong.size());
+    });
+}
+
+Result<QList<Proxy::InUseDrift>> Proxy::measureInUseDrift(const QSqlDatabase &db)
+{
+    try {
+        Transaction snapshot(db); // rolled back: it only reads
+        return driftOn(db);
+    } catch (const StoreError &e) {
+        return ApiError::make(80501, 503, u"Cannot check in_use against a recount: "_s + e.message());
+    }
+}
+
+Result<int> Proxy::correctInUseDrift(const QList<InUseDrift> &drift)
+{
+    if (drift.isEmpty()) {
+        return 0;
+    }
+    return guarded([&]() -> Result<int> {
+        ProxyTxn txn(*this);
+        int corrected = 0;
+        for (const InUseDrift &d : drift) {
+            const auto number = NumbersTable::bySid(txn.db(), d.numberSid);
+            if (!number) {
+                continue; // a participant's number that has since left the pool
+            }
+            qCWarning(lcProxy).noquote() << "in_use of" << d.numberSid << "was" << d.stored << "; a recount says"
+                                         << d.counted << ", corrected";
+            NumbersTable::addToInUse(txn.db(), d.numberSid, int(d.counted - d.stored));
+            txn.changed(Change::Kind::PhoneNumber, Change::Op::Updated, d.numberSid, number->serviceSid);
+            ++corrected;
+        }
+        txn.commit();
+        return corrected;
     });
 }
 

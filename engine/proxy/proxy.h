@@ -146,6 +146,19 @@ public:
     // against a full recount (one grouped query over the active sessions) and corrects any that differ, with a
     // warning; it returns how many were corrected. The engine runs it at start-up.
     Result<int> recountInUse();
+    // The same check in two halves, so it need not hold up the start: measureInUseDrift reads, on `db` (a
+    // connection of any thread) and in one read transaction, every number whose stored in_use differs from a
+    // recount of that same snapshot; correctInUseDrift then moves each by the difference (in_use += counted -
+    // stored), which stays right whatever was committed after the snapshot, since every commit moves a number's
+    // in_use and its recount alike. Returns how many were corrected.
+    struct InUseDrift
+    {
+        QString numberSid;
+        qint64 stored = 0;
+        qint64 counted = 0;
+    };
+    static Result<QList<InUseDrift>> measureInUseDrift(const QSqlDatabase &db);
+    Result<int> correctInUseDrift(const QList<InUseDrift> &drift);
     // Retention (reference §4.4): deletes at most `limit` sessions closed before `endedBefore`, with their
     // participants and interactions; returns the deleted sessions' SIDs.
     Result<QStringList> purgeClosedSessions(const QDateTime &endedBefore, int limit = 500);
