@@ -224,9 +224,17 @@ Result<Participant> Proxy::addParticipant(ProxyTxn &txn, const Service &service,
         // are none, one reserved row tells the selector "all reserved" (80207) from "pool empty" (80205).
         QList<PoolCandidate> pool;
         for (const bool reserved : {false, true}) { // reserved: at most one row
-            const QList<PhoneNumber> numbers = NumbersTable::inPool(db, service.sid, reserved, reserved);
-            for (const PhoneNumber &n : numbers) {
-                PoolCandidate c = candidate(n);
+            const QList<NumbersTable::PoolEntry> numbers = NumbersTable::inPool(db, service.sid, reserved, reserved);
+            pool.reserve(numbers.size());
+            for (const NumbersTable::PoolEntry &n : numbers) {
+                PoolCandidate c;
+                c.sid = n.sid;
+                c.phoneNumber = n.phoneNumber;
+                c.isoCountry = n.isoCountry;
+                c.voice = n.voice;
+                c.sms = n.sms;
+                c.reserved = n.reserved;
+                c.inUse = int(n.inUse);
                 c.heldByIdentifier = held.contains(c.sid);
                 c.lastUsedByIdentifier = lastUsed.value(c.sid);
                 pool.append(c);

@@ -80,15 +80,23 @@ QList<PhoneNumber> carrierManagedInPool(const QSqlDatabase &db, const QString &s
     return numbers;
 }
 
-QList<PhoneNumber> inPool(const QSqlDatabase &db, const QString &serviceSid, bool reserved, bool firstOnly)
+QList<PoolEntry> inPool(const QSqlDatabase &db, const QString &serviceSid, bool reserved, bool firstOnly)
 {
-    SqlQuery q(db, u"SELECT "_s + Rows::PHONE_NUMBER_COLUMNS +
-                       u" FROM phone_numbers WHERE service_sid = :s AND is_reserved = :r"_s +
+    SqlQuery q(db, u"SELECT sid, phone_number, iso_country, cap_voice, cap_sms, is_reserved, in_use FROM phone_numbers "
+                   u"WHERE service_sid = :s AND is_reserved = :r"_s +
                        (firstOnly ? u" LIMIT 1"_s : QString()));
     q.bind(u":s"_s, serviceSid).bind(u":r"_s, int(reserved)).exec();
-    QList<PhoneNumber> numbers;
+    QList<PoolEntry> numbers;
     while (q.next()) {
-        numbers.append(Rows::phoneNumber(q));
+        PoolEntry e;
+        e.sid = q.value(0).toString();
+        e.phoneNumber = q.value(1).toString();
+        e.isoCountry = q.value(2).toString();
+        e.voice = q.value(3).toInt() != 0;
+        e.sms = q.value(4).toInt() != 0;
+        e.reserved = q.value(5).toInt() != 0;
+        e.inUse = q.value(6).toLongLong();
+        numbers.append(std::move(e));
     }
     return numbers;
 }

@@ -26,8 +26,20 @@ void insert(const QSqlDatabase &db, const PhoneNumber &n);
 int countInPool(const QSqlDatabase &db, const QString &serviceSid, bool reserved);
 // The Service's carrier-managed numbers, unreserved first, each group in id order.
 QList<PhoneNumber> carrierManagedInPool(const QSqlDatabase &db, const QString &serviceSid);
+// What number selection needs of a pool number, and nothing else: the pool is read whole for each participant, and
+// mapping every column of 5,000 rows was most of a session create's cost.
+struct PoolEntry
+{
+    QString sid;
+    QString phoneNumber;
+    QString isoCountry;
+    bool voice = false;
+    bool sms = false;
+    bool reserved = false;
+    qint64 inUse = 0;
+};
 // The Service's reserved or unreserved numbers (with `firstOnly`, at most one), read by phone_numbers_selectable.
-QList<PhoneNumber> inPool(const QSqlDatabase &db, const QString &serviceSid, bool reserved, bool firstOnly);
+QList<PoolEntry> inPool(const QSqlDatabase &db, const QString &serviceSid, bool reserved, bool firstOnly);
 void setReserved(const QSqlDatabase &db, const QString &sid, bool reserved, qint64 nowMs);
 void setCapabilities(const QSqlDatabase &db, const QString &sid, const Capabilities &c, qint64 nowMs);
 void remove(const QSqlDatabase &db, const QString &sid);
