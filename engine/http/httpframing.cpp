@@ -177,26 +177,15 @@ QByteArrayView withoutEol(QByteArrayView line)
 
 HttpMethod methodOf(QByteArrayView name)
 {
-    if (name == "GET") {
-        return HttpMethod::Get;
-    }
-    if (name == "POST") {
-        return HttpMethod::Post;
-    }
-    if (name == "DELETE") {
-        return HttpMethod::Delete;
-    }
-    if (name == "PUT") {
-        return HttpMethod::Put;
-    }
-    if (name == "PATCH") {
-        return HttpMethod::Patch;
-    }
-    if (name == "HEAD") {
-        return HttpMethod::Head;
-    }
-    if (name == "OPTIONS") {
-        return HttpMethod::Options;
+    static constexpr std::pair<const char *, HttpMethod> METHODS[] = {
+        {"GET", HttpMethod::Get},         {"POST", HttpMethod::Post},   {"DELETE", HttpMethod::Delete},
+        {"PUT", HttpMethod::Put},         {"PATCH", HttpMethod::Patch}, {"HEAD", HttpMethod::Head},
+        {"OPTIONS", HttpMethod::Options},
+    };
+    for (const auto &[text, method] : METHODS) {
+        if (name == text) {
+            return method;
+        }
     }
     return HttpMethod::Other;
 }
