@@ -303,16 +303,32 @@ bool sameCountryGroup(const Info &participant, const Info &proxyNumber)
     if (!participant.valid || !proxyNumber.valid || participant.countryCode != proxyNumber.countryCode) {
         return false;
     }
-    const QString &from = participant.regionCode;
-    const QString &to = proxyNumber.regionCode;
-    if (from.isEmpty() || to.isEmpty() || from == to) {
+    if (participant.regionCode.isEmpty() || proxyNumber.regionCode.isEmpty()) {
         return true;
     }
-    if (GB_GROUP.contains(from) && GB_GROUP.contains(to)) {
-        return true;
+    return servingRegions(participant).contains(proxyNumber.regionCode);
+}
+
+QStringList servingRegions(const Info &participant)
+{
+    const QString &from = participant.regionCode;
+    if (from.isEmpty()) {
+        return {};
+    }
+    if (GB_GROUP.contains(from)) {
+        QStringList group{from};
+        for (const QString &region : GB_GROUP) {
+            if (region != from) {
+                group.append(region);
+            }
+        }
+        return group;
     }
     // One way only: a US participant gets no Bermudian number, since calls there are billed as international.
-    return NANP_ISLANDS_SERVED_BY_US.contains(from) && to == u"US";
+    if (NANP_ISLANDS_SERVED_BY_US.contains(from)) {
+        return {from, u"US"_s};
+    }
+    return {from};
 }
 
 QString extendedAreaKey(const Info &info)

@@ -37,6 +37,11 @@ QString toCarrierAddress(const QString &e164, bool mxInsertOne, bool arInsertNin
 // VI) may use US numbers (not the other way round). See the .cpp for the rule when a country is unknown.
 bool sameCountryGroup(const Info &participant, const Info &proxyNumber);
 
+// The same rule seen from the participant, for a query over stored pool numbers: the regions whose numbers may serve
+// it (its own first). Empty when the participant's country is unknown, so any number with its calling code may; a
+// number whose own region is unknown may serve anyone with its calling code either way.
+QStringList servingRegions(const Info &participant);
+
 // For geo_match_level extended-area-code (and its spec aliases overlay / radius): numbers whose keys compare equal
 // share an overlay complex. NANP only; empty for other numbers. The key is an NPA (the lowest of its overlay group).
 QString extendedAreaKey(const Info &info);

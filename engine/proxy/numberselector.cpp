@@ -233,6 +233,45 @@ Result<PoolCandidate> selectProxyNumber(const QList<PoolCandidate> &pool, const 
     return *best->entry;
 }
 
+NumbersTable::Geography geographyOf(const QString &phoneNumber, const QString &isoCountry)
+{
+    PoolCandidate entry;
+    entry.phoneNumber = phoneNumber;
+    entry.isoCountry = isoCountry;
+    const PhoneNumbers::Info info = describe(entry);
+    NumbersTable::Geography geography;
+    if (!info.valid) {
+        return geography; // dial code 0: fits no one, as the rules never pick an invalid number
+    }
+    geography.dialCode = info.countryCode;
+    geography.region = info.regionCode;
+    geography.nanpArea = info.isNanp ? info.nanpAreaCode : QString();
+    geography.overlayArea = PhoneNumbers::extendedAreaKey(info);
+    return geography;
+}
+
+std::optional<NumbersTable::Fit> fitFor(const SelectionRequest &request)
+{
+    const PhoneNumbers::Info participant = PhoneNumbers::parse(request.identifier);
+    if (!participant.valid) {
+        return std::nullopt;
+    }
+    NumbersTable::Fit fit;
+    fit.dialCode = participant.countryCode;
+    fit.regions = PhoneNumbers::servingRegions(participant);
+    if (fit.regions.size() > NumbersTable::Fit::MAX_REGIONS) {
+        return std::nullopt;
+    }
+    if (participant.isNanp && request.geoMatchLevel == GEO_AREA_CODE) {
+        fit.nanpArea = participant.nanpAreaCode;
+    } else if (participant.isNanp && GEO_EXTENDED_AREA.contains(request.geoMatchLevel)) {
+        fit.overlayArea = PhoneNumbers::extendedAreaKey(participant);
+    }
+    fit.voice = request.mode != SessionMode::MESSAGE_ONLY;
+    fit.sms = request.mode != SessionMode::VOICE_ONLY;
+    return fit;
+}
+
 // The caller chose the number, so reserved numbers are fine and geo_match_level does not apply (it steers
 // automatic selection only). A number in the wrong country gets 80402 "Invalid Identifier and Proxy Identifier
 // pair" rather than 80203: the Service may well have a number for that country, it is this pair that cannot work.

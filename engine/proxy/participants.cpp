@@ -21,6 +21,83 @@ namespace Maskline {
 
 using namespace ProxyInternal;
 
+namespace {
+
+// An identifier's use of the pool numbers: held now (routable), and when each was last given to it.
+struct IdentifierHistory
+{
+    QSet<QString> held;
+    QHash<QString, qint64> lastUsed;
+
+    PoolCandidate candidate(const NumbersTable::PoolEntry &n) const
+    {
+        PoolCandidate c;
+        c.sid = n.sid;
+        c.phoneNumber = n.phoneNumber;
+        c.isoCountry = n.isoCountry;
+        c.voice = n.voice;
+        c.sms = n.sms;
+        c.reserved = n.reserved;
+        c.inUse = int(n.inUse);
+        c.heldByIdentifier = held.contains(n.sid);
+        c.lastUsedByIdentifier = lastUsed.value(n.sid);
+        return c;
+    }
+};
+
+NumbersTable::PoolEntry poolEntry(const PhoneNumber &n)
+{
+    return {n.sid, n.phoneNumber, n.isoCountry, n.capabilities.voice, n.capabilities.sms, n.isReserved, n.inUse};
+}
+
+// Reference §5 over the index (numberselector.h, fitFor): the selector sees the identifier's own numbers and the
+// least-loaded number that fits which the identifier never used; that is the whole pool's answer whenever such a
+// number exists. Nothing when it does not (or the history is long): the caller then reads the whole pool, which
+// also words every refusal. A create on a 5,000-number pool read and parsed all 5,000 for each participant.
+std::optional<PoolCandidate> selectByIndex(const QSqlDatabase &db, const QString &serviceSid,
+                                           const SelectionRequest &request, const IdentifierHistory &history)
+{
+    constexpr int MAX_HISTORY = 64;
+    constexpr int DERIVE_BATCH = 500;
+    const std::optional<NumbersTable::Fit> fit = fitFor(request);
+    if (!fit || history.lastUsed.size() > MAX_HISTORY) {
+        return std::nullopt;
+    }
+    // Numbers written without their geography (before it was stored, by the importer or a bulk load) get it now.
+    for (qsizetype derived = DERIVE_BATCH; derived == DERIVE_BATCH;) {
+        const QList<NumbersTable::PoolEntry> pending = NumbersTable::underived(db, serviceSid, DERIVE_BATCH);
+        for (const NumbersTable::PoolEntry &n : pending) {
+            NumbersTable::setGeography(db, n.sid, geographyOf(n.phoneNumber, n.isoCountry));
+        }
+        derived = pending.size();
+    }
+    QList<PoolCandidate> pool;
+    // The identifier's numbers come first in load order too, so one more row than it has is enough.
+    const int limit = int(history.lastUsed.size()) + 1;
+    for (const NumbersTable::PoolEntry &n : NumbersTable::leastLoaded(db, serviceSid, *fit, limit)) {
+        if (!history.lastUsed.contains(n.sid)) {
+            pool.append(history.candidate(n));
+            break;
+        }
+    }
+    if (pool.isEmpty()) {
+        return std::nullopt;
+    }
+    for (auto it = history.lastUsed.cbegin(); it != history.lastUsed.cend(); ++it) {
+        const std::optional<PhoneNumber> number = NumbersTable::bySid(db, it.key());
+        if (number && number->serviceSid == serviceSid) {
+            pool.append(history.candidate(poolEntry(*number)));
+        }
+    }
+    Result<PoolCandidate> selected = selectProxyNumber(pool, request);
+    if (!selected) {
+        return std::nullopt;
+    }
+    return *selected;
+}
+
+} // namespace
+
 Result<Participant> Proxy::createParticipant(const QString &accountSid, const QString &serviceSid,
                                              const QString &sessionSid, const ParticipantParams &params)
 {
@@ -113,25 +190,12 @@ Result<Participant> Proxy::addParticipant(ProxyTxn &txn, const Service &service,
     // A WhatsApp participant is chosen a number as a message-only participant with the same phone number would be.
     SelectionRequest request{ChannelAddress::bare(identifier), whatsApp ? SessionMode::MESSAGE_ONLY : session.mode,
                              service.geoMatchLevel, service.numberSelectionBehavior};
-    auto candidate = [&](const PhoneNumber &n) {
-        PoolCandidate c;
-        c.sid = n.sid;
-        c.phoneNumber = n.phoneNumber;
-        c.isoCountry = n.isoCountry;
-        c.voice = n.capabilities.voice;
-        c.sms = n.capabilities.sms;
-        c.reserved = n.isReserved;
-        c.inUse = n.inUse;
-        return c;
-    };
-
     // What the store knows about this identifier's use of each pool number: held now, and when last used.
-    QSet<QString> held;
-    QHash<QString, qint64> lastUsed;
+    IdentifierHistory history;
     for (const ParticipantsTable::NumberUse &use : ParticipantsTable::numberUseOf(db, service.sid, identifier)) {
-        lastUsed.insert(use.numberSid, use.lastCreatedMs);
+        history.lastUsed.insert(use.numberSid, use.lastCreatedMs);
         if (use.routable) {
-            held.insert(use.numberSid);
+            history.held.insert(use.numberSid);
         }
     }
 
@@ -183,9 +247,7 @@ Result<Participant> Proxy::addParticipant(ProxyTxn &txn, const Service &service,
                                   u"Proxy identifier %1 is not associated with Service %2 (it is in Service %3)"_s.arg(
                                       number->phoneNumber, service.sid, number->serviceSid));
         }
-        chosen = candidate(*number);
-        chosen.heldByIdentifier = held.contains(number->sid);
-        chosen.lastUsedByIdentifier = lastUsed.value(number->sid);
+        chosen = history.candidate(poolEntry(*number));
         const Status check = checkExplicitProxyNumber(chosen, request);
         if (!check && check.error().code != 80604) {
             return check.error();
@@ -220,34 +282,31 @@ Result<Participant> Proxy::addParticipant(ProxyTxn &txn, const Service &service,
             }
         }
     } else {
-        // Only the unreserved numbers (at most 500) are candidates, read by phone_numbers_selectable; when there
-        // are none, one reserved row tells the selector "all reserved" (80207) from "pool empty" (80205).
-        QList<PoolCandidate> pool;
-        for (const bool reserved : {false, true}) { // reserved: at most one row
-            const QList<NumbersTable::PoolEntry> numbers = NumbersTable::inPool(db, service.sid, reserved, reserved);
-            pool.reserve(numbers.size());
-            for (const NumbersTable::PoolEntry &n : numbers) {
-                PoolCandidate c;
-                c.sid = n.sid;
-                c.phoneNumber = n.phoneNumber;
-                c.isoCountry = n.isoCountry;
-                c.voice = n.voice;
-                c.sms = n.sms;
-                c.reserved = n.reserved;
-                c.inUse = int(n.inUse);
-                c.heldByIdentifier = held.contains(c.sid);
-                c.lastUsedByIdentifier = lastUsed.value(c.sid);
-                pool.append(c);
+        std::optional<PoolCandidate> byIndex = selectByIndex(db, service.sid, request, history);
+        if (byIndex) {
+            chosen = *byIndex;
+        } else {
+            // The whole pool, which decides every case and words every refusal. Only the unreserved numbers are
+            // candidates; when there are none, one reserved row tells the selector "all reserved" (80207) from
+            // "pool empty" (80205).
+            QList<PoolCandidate> pool;
+            for (const bool reserved : {false, true}) { // reserved: at most one row
+                const QList<NumbersTable::PoolEntry> numbers =
+                    NumbersTable::inPool(db, service.sid, reserved, reserved);
+                pool.reserve(numbers.size());
+                for (const NumbersTable::PoolEntry &n : numbers) {
+                    pool.append(history.candidate(n));
+                }
+                if (!pool.isEmpty()) {
+                    break;
+                }
             }
-            if (!pool.isEmpty()) {
-                break;
+            auto selected = selectProxyNumber(pool, request);
+            if (!selected) {
+                return selected.error();
             }
+            chosen = *selected;
         }
-        auto selected = selectProxyNumber(pool, request);
-        if (!selected) {
-            return selected.error();
-        }
-        chosen = *selected;
     }
 
     Participant p;

@@ -89,8 +89,8 @@ void ImportWriter::putPhoneNumber(const PhoneNumber &n, bool replace)
     const QString sql =
         replace ? u"UPDATE phone_numbers SET account_sid = :a, service_sid = :s, phone_number = :pn, "
                   u"friendly_name = :f, iso_country = :iso, cap_voice = :cv, cap_sms = :cs, cap_mms = :cm, "
-                  u"cap_fax = :cf, is_reserved = :r, in_use = :iu, date_created = :c, date_updated = :u "
-                  u"WHERE sid = :sid"_s
+                  u"cap_fax = :cf, is_reserved = :r, in_use = :iu, date_created = :c, date_updated = :u, "
+                  u"dial_code = NULL WHERE sid = :sid"_s
                 : u"INSERT INTO phone_numbers (sid, account_sid, service_sid, phone_number, friendly_name, "
                   u"iso_country, cap_voice, cap_sms, cap_mms, cap_fax, is_reserved, in_use, date_created, "
                   u"date_updated) VALUES (:sid, :a, :s, :pn, :f, :iso, :cv, :cs, :cm, :cf, :r, :iu, :c, :u)"_s;

@@ -296,12 +296,31 @@ Migration nodes()
             }};
 }
 
+Migration numberGeography()
+{
+    return {10,
+            QStringLiteral("pool numbers' geography, so automatic selection asks the index for the least-loaded fit"),
+            {
+                // What number selection derives from a pool number (its calling code, region, NANP area code and
+                // overlay group; proxy/numberselector.h), stored once instead of parsed for every participant. NULL
+                // dial_code = not derived yet: the domain derives such rows before it selects, whoever wrote them.
+                QStringLiteral("ALTER TABLE phone_numbers ADD COLUMN dial_code INTEGER"),
+                QStringLiteral("ALTER TABLE phone_numbers ADD COLUMN geo_region TEXT"),
+                QStringLiteral("ALTER TABLE phone_numbers ADD COLUMN nanp_area TEXT"),
+                QStringLiteral("ALTER TABLE phone_numbers ADD COLUMN overlay_area TEXT"),
+                // A Service's unreserved numbers of one calling code in load order (fewest active sessions, then
+                // SID): the selector's ranking for numbers the identifier never used, read from the front.
+                QStringLiteral("CREATE INDEX phone_numbers_by_load ON phone_numbers(service_sid, is_reserved, "
+                               "dial_code, in_use, sid)"),
+            }};
+}
+
 } // namespace
 
 QList<Migration> all()
 {
     return {initialSchema(), debuggerAndOutbox(), simulatorTraffic(), outboxOrder(), consoleIndexes(),
-            outboxByKind(),  apiKeys(),           carrierNumbers(),   nodes()};
+            outboxByKind(),  apiKeys(),           carrierNumbers(),   nodes(),       numberGeography()};
 }
 
 int latestVersion()

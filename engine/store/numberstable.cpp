@@ -80,12 +80,12 @@ QList<PhoneNumber> carrierManagedInPool(const QSqlDatabase &db, const QString &s
     return numbers;
 }
 
-QList<PoolEntry> inPool(const QSqlDatabase &db, const QString &serviceSid, bool reserved, bool firstOnly)
+namespace {
+
+const QString POOL_ENTRY_COLUMNS = u"sid, phone_number, iso_country, cap_voice, cap_sms, is_reserved, in_use"_s;
+
+QList<PoolEntry> poolEntries(SqlQuery &q)
 {
-    SqlQuery q(db, u"SELECT sid, phone_number, iso_country, cap_voice, cap_sms, is_reserved, in_use FROM phone_numbers "
-                   u"WHERE service_sid = :s AND is_reserved = :r"_s +
-                       (firstOnly ? u" LIMIT 1"_s : QString()));
-    q.bind(u":s"_s, serviceSid).bind(u":r"_s, int(reserved)).exec();
     QList<PoolEntry> numbers;
     while (q.next()) {
         PoolEntry e;
@@ -99,6 +99,62 @@ QList<PoolEntry> inPool(const QSqlDatabase &db, const QString &serviceSid, bool 
         numbers.append(std::move(e));
     }
     return numbers;
+}
+
+} // namespace
+
+QList<PoolEntry> inPool(const QSqlDatabase &db, const QString &serviceSid, bool reserved, bool firstOnly)
+{
+    SqlQuery q(db, u"SELECT "_s + POOL_ENTRY_COLUMNS +
+                       u" FROM phone_numbers WHERE service_sid = :s AND is_reserved = :r"_s +
+                       (firstOnly ? u" LIMIT 1"_s : QString()));
+    q.bind(u":s"_s, serviceSid).bind(u":r"_s, int(reserved)).exec();
+    return poolEntries(q);
+}
+
+QList<PoolEntry> underived(const QSqlDatabase &db, const QString &serviceSid, int limit)
+{
+    SqlQuery q(db, u"SELECT "_s + POOL_ENTRY_COLUMNS +
+                       u" FROM phone_numbers WHERE service_sid = :s AND is_reserved = 0 AND dial_code IS NULL "
+                       u"LIMIT :n"_s);
+    q.bind(u":s"_s, serviceSid).bind(u":n"_s, limit).exec();
+    return poolEntries(q);
+}
+
+void setGeography(const QSqlDatabase &db, const QString &sid, const Geography &geography)
+{
+    SqlQuery(db, u"UPDATE phone_numbers SET dial_code = :cc, geo_region = :r, nanp_area = :npa, overlay_area = :ov "
+                 u"WHERE sid = :sid"_s)
+        .bind(u":cc"_s, geography.dialCode)
+        .bind(u":r"_s, geography.region)
+        .bind(u":npa"_s, geography.nanpArea)
+        .bind(u":ov"_s, geography.overlayArea)
+        .bind(u":sid"_s, sid)
+        .exec();
+}
+
+QList<PoolEntry> leastLoaded(const QSqlDatabase &db, const QString &serviceSid, const Fit &fit, int limit)
+{
+    Q_ASSERT(fit.regions.size() <= Fit::MAX_REGIONS);
+    // One statement for every fit (reused from the cache): an empty (or NULL) value switches its condition off. The
+    // order is phone_numbers_by_load's, so SQLite reads the index from the front and stops at `limit`.
+    SqlQuery q(db,
+               u"SELECT "_s + POOL_ENTRY_COLUMNS +
+                   u" FROM phone_numbers WHERE service_sid = :s AND is_reserved = 0 AND dial_code = :cc "
+                   u"AND (:any = 1 OR COALESCE(geo_region, '') = '' OR geo_region IN (:r0, :r1, :r2, :r3, :r4, :r5)) "
+                   u"AND (COALESCE(:npa0, '') = '' OR nanp_area = :npa1) "
+                   u"AND (COALESCE(:ov0, '') = '' OR overlay_area = :ov1) "
+                   u"AND (:v = 0 OR cap_voice = 1) AND (:m = 0 OR cap_sms = 1) "
+                   u"ORDER BY in_use, sid LIMIT :n"_s);
+    q.bind(u":s"_s, serviceSid).bind(u":cc"_s, fit.dialCode).bind(u":any"_s, fit.regions.isEmpty() ? 1 : 0);
+    for (int i = 0; i < Fit::MAX_REGIONS; ++i) {
+        // Unused places repeat the first region, which changes nothing.
+        q.bind(u":r%1"_s.arg(i), fit.regions.value(i, fit.regions.value(0)));
+    }
+    q.bind(u":npa0"_s, fit.nanpArea).bind(u":npa1"_s, fit.nanpArea);
+    q.bind(u":ov0"_s, fit.overlayArea).bind(u":ov1"_s, fit.overlayArea);
+    q.bind(u":v"_s, int(fit.voice)).bind(u":m"_s, int(fit.sms)).bind(u":n"_s, limit).exec();
+    return poolEntries(q);
 }
 
 void setReserved(const QSqlDatabase &db, const QString &sid, bool reserved, qint64 nowMs)

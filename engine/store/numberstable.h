@@ -8,6 +8,7 @@
 #include <QSet>
 #include <QSqlDatabase>
 #include <QString>
+#include <QStringList>
 
 #include "records.h"
 
@@ -40,6 +41,34 @@ struct PoolEntry
 };
 // The Service's reserved or unreserved numbers (with `firstOnly`, at most one), read by phone_numbers_selectable.
 QList<PoolEntry> inPool(const QSqlDatabase &db, const QString &serviceSid, bool reserved, bool firstOnly);
+
+// Selection by index (phone_numbers_by_load). What the selector derives from a number (its calling code, region,
+// NANP area code and overlay group: proxy/numberselector.h) is stored with it; dial_code 0 = not a valid number.
+struct Geography
+{
+    int dialCode = 0;
+    QString region;
+    QString nanpArea;
+    QString overlayArea;
+};
+// The Service's unreserved numbers whose geography has not been derived yet (written before it was stored, or by
+// a writer that does not derive it), at most `limit`.
+QList<PoolEntry> underived(const QSqlDatabase &db, const QString &serviceSid, int limit);
+void setGeography(const QSqlDatabase &db, const QString &sid, const Geography &geography);
+// What a participant needs of a number, as the index can check it: the calling code, one of `regions` (empty: any;
+// a number of unknown region always fits), the NANP area or overlay group when set, the capabilities.
+struct Fit
+{
+    static constexpr int MAX_REGIONS = 6;
+    int dialCode = 0;
+    QStringList regions;
+    QString nanpArea;
+    QString overlayArea;
+    bool voice = false;
+    bool sms = false;
+};
+// The Service's unreserved numbers that fit, fewest active sessions first, then by SID; at most `limit`.
+QList<PoolEntry> leastLoaded(const QSqlDatabase &db, const QString &serviceSid, const Fit &fit, int limit);
 void setReserved(const QSqlDatabase &db, const QString &sid, bool reserved, qint64 nowMs);
 void setCapabilities(const QSqlDatabase &db, const QString &sid, const Capabilities &c, qint64 nowMs);
 void remove(const QSqlDatabase &db, const QString &sid);

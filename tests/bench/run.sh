@@ -67,7 +67,7 @@ NGINX_PID=$!
 start_server() {
   MASKLINE_ACCOUNT_SID=$SID MASKLINE_AUTH_TOKEN=$TOKEN MASKLINE_TWILIO_AUTH_TOKEN=$TWILIO_TOKEN \
     "$SERVER" --db "$work/bench.db" --listen "127.0.0.1:$MPORT" --public-url "http://127.0.0.1:$MPORT" \
-    --rate-limit off "$@" ${LOG_FLAGS---log-level warning} > "$work/server.out" 2> "$work/server.err" &
+    --rate-limit off ${SERVER_ARGS:-} "$@" ${LOG_FLAGS---log-level warning} > "$work/server.out" 2> "$work/server.err" &
   SERVER_PID=$!
   for _ in $(seq 100); do grep -q 'listening on' "$work/server.out" 2>/dev/null && break; sleep 0.1; done
   grep -q 'listening on' "$work/server.out" || { cat "$work/server.err" >&2; exit 1; }

@@ -3,14 +3,18 @@
 
 #include <memory>
 
+#include <QRandomGenerator>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
 
 #include "core/clock.h"
 #include "debugger/debugger.h"
+#include "proxy/numberselector.h"
 #include "proxy/proxy.h"
 #include "store/database.h"
+#include "store/numberstable.h"
+#include "store/participantstable.h"
 #include "store/sqlquery.h"
 #include "testdb.h"
 
@@ -869,6 +873,119 @@ private Q_SLOTS:
             proxy()
                 .createParticipant(m_account, s.sid, third.sid, ParticipantParams{u"+14155550200"_s, {}, {}, {}, false})
                 .ok());
+    }
+
+    // Automatic selection asks the index for the least-loaded number that fits (Proxy::addParticipant's
+    // selectByIndex). Over random pools, histories and requests it must choose exactly what the selector chooses from
+    // the whole pool, and refuse with the same code when that refuses.
+    void selectionByIndexMatchesWholePool()
+    {
+        const quint32 seed = QRandomGenerator::global()->generate();
+        qInfo("seed %u", seed);
+        QRandomGenerator random(seed);
+        // Area 415 with its overlay 628, 212 with 646, Bermuda (served by US numbers too), GB with Jersey, France.
+        const QStringList prefixes = {u"+141555501"_s, u"+162855501"_s,  u"+121255501"_s,  u"+164655501"_s,
+                                      u"+144123456"_s, u"+4477009001"_s, u"+4477971234"_s, u"+336123456"_s};
+        const QStringList identifiers = {u"+14155550900"_s,  u"+16285550900"_s,  u"+12125550900"_s, u"+14412345900"_s,
+                                         u"+447700900900"_s, u"+447797123900"_s, u"+33612345900"_s, u"+14155550901"_s};
+        const QStringList geo = {u"country"_s, u"area-code"_s, u"extended-area-code"_s};
+        const QStringList behaviour = {u"prefer-sticky"_s, u"avoid-sticky"_s};
+        const QStringList modes = {SessionMode::VOICE_ONLY, SessionMode::MESSAGE_ONLY, SessionMode::VOICE_AND_MESSAGE};
+        const QList<Capabilities> capabilities = {Capabilities{true, true, true, false},
+                                                  Capabilities{true, false, false, false},
+                                                  Capabilities{false, true, true, false}};
+        const QSqlDatabase db = m_db->connection();
+        int chosen = 0;
+        int refused = 0;
+        for (int round = 0; round < 6; ++round) {
+            ServiceParams params;
+            params.geoMatchLevel = geo.at(random.bounded(int(geo.size())));
+            params.numberSelectionBehavior = behaviour.at(random.bounded(int(behaviour.size())));
+            const Service s = makeService({}, params);
+            for (const QString &prefix : prefixes) {
+                for (int k = 0; k < 2; ++k) { // numbers belong to one Service: each round has its own
+                    if (random.bounded(4) != 0) {
+                        addNumber(s, prefix + QString::number(10 + round * 2 + k), random.bounded(8) == 0,
+                                  capabilities.at(random.bounded(int(capabilities.size()))));
+                    }
+                }
+            }
+            QList<Session> open;
+            for (int step = 0; step < 40; ++step) {
+                m_clock->advance(1 + random.bounded(5));
+                if (!open.isEmpty() && random.bounded(5) == 0) {
+                    const Session closing = open.takeAt(random.bounded(int(open.size())));
+                    QVERIFY(proxy().updateSession(m_account, s.sid, closing.sid, closeParams()).ok());
+                    continue;
+                }
+                SessionParams sessionParams;
+                sessionParams.mode = modes.at(random.bounded(int(modes.size())));
+                const Session session = makeSession(s, {}, sessionParams);
+                open.append(session);
+                const QString identifier = identifiers.at(random.bounded(int(identifiers.size())));
+
+                // The whole pool, as the selector would see it without the index.
+                QSet<QString> held;
+                QHash<QString, qint64> lastUsed;
+                for (const ParticipantsTable::NumberUse &use : ParticipantsTable::numberUseOf(db, s.sid, identifier)) {
+                    lastUsed.insert(use.numberSid, use.lastCreatedMs);
+                    if (use.routable) {
+                        held.insert(use.numberSid);
+                    }
+                }
+                QList<PoolCandidate> pool;
+                for (const bool reserved : {false, true}) {
+                    for (const NumbersTable::PoolEntry &n : NumbersTable::inPool(db, s.sid, reserved, reserved)) {
+                        pool.append(PoolCandidate{n.sid, n.phoneNumber, n.isoCountry, n.voice, n.sms, n.reserved,
+                                                  int(n.inUse), held.contains(n.sid), lastUsed.value(n.sid)});
+                    }
+                    if (!pool.isEmpty()) {
+                        break;
+                    }
+                }
+                const SelectionRequest request{identifier, session.mode, s.geoMatchLevel, s.numberSelectionBehavior};
+                const Result<PoolCandidate> expected = selectProxyNumber(pool, request);
+
+                const Result<Participant> added = proxy().createParticipant(
+                    m_account, s.sid, session.sid, ParticipantParams{identifier, {}, {}, {}, false});
+                const QString context =
+                    u"seed %1 round %2 step %3: %4 (mode '%5', %6, %7)"_s.arg(seed).arg(round).arg(step).arg(
+                        identifier, session.mode, s.geoMatchLevel, s.numberSelectionBehavior);
+                QVERIFY2(added.ok() == expected.ok(), qPrintable(context));
+                if (expected.ok()) {
+                    QVERIFY2(added->proxyIdentifierSid == expected->sid,
+                             qPrintable(context + u": chose "_s + added->proxyIdentifier + u", the whole pool "_s +
+                                        expected->phoneNumber));
+                    ++chosen;
+                } else {
+                    QVERIFY2(added.error().code == expected.error().code, qPrintable(context));
+                    ++refused;
+                }
+            }
+        }
+        // The walk went through both outcomes, so both were compared.
+        QVERIFY(chosen > 20);
+        QVERIFY(refused > 0);
+    }
+
+    // Numbers written without their geography (by the importer, a bulk load, an older version) are derived before
+    // the index is asked, so they are chosen as any other.
+    void selectionDerivesNumbersWrittenWithoutGeography()
+    {
+        const Service s = makeService();
+        const PhoneNumber a = addNumber(s, u"+14155550001"_s);
+        const Session first = makeSession(s, {u"+14155550100"_s});
+        QCOMPARE(participantsOf(s, first).first().proxyIdentifierSid, a.sid);
+        execSql(m_db->connection(), u"UPDATE phone_numbers SET dial_code = NULL, geo_region = NULL"_s);
+        const PhoneNumber b = addNumber(s, u"+14155550002"_s);
+        execSql(m_db->connection(), u"UPDATE phone_numbers SET dial_code = NULL"_s);
+        // b is the least loaded; a is held by the first session's participant.
+        const Session second = makeSession(s, {u"+14155550200"_s});
+        QCOMPARE(participantsOf(s, second).first().proxyIdentifierSid, b.sid);
+        SqlQuery q(m_db->connection(), u"SELECT COUNT(*) FROM phone_numbers WHERE dial_code = 1"_s);
+        q.exec();
+        QVERIFY(q.next());
+        QCOMPARE(q.value(0).toInt(), 2);
     }
 
     void selectionErrorsThroughDomain()
