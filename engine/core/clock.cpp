@@ -40,7 +40,36 @@ QString toIso(const QDateTime &t)
     if (!t.isValid()) {
         return {};
     }
-    return t.toUTC().toString(QStringLiteral("yyyy-MM-ddTHH:mm:ssZ"));
+    const QDateTime utc = t.timeSpec() == Qt::UTC ? t : t.toUTC();
+    int year = 0;
+    int month = 0;
+    int day = 0;
+    utc.date().getDate(&year, &month, &day);
+    if (year < 0 || year > 9999) {
+        return utc.toString(QStringLiteral("yyyy-MM-ddTHH:mm:ssZ"));
+    }
+    // By hand: every date of every JSON row passes here, and QDateTime::toString parses its format each time.
+    const QTime time = utc.time();
+    char16_t text[20];
+    const auto put = [&text](int at, int value, int digits) {
+        for (int i = digits - 1; i >= 0; --i) {
+            text[at + i] = char16_t(u'0' + value % 10);
+            value /= 10;
+        }
+    };
+    put(0, year, 4);
+    text[4] = u'-';
+    put(5, month, 2);
+    text[7] = u'-';
+    put(8, day, 2);
+    text[10] = u'T';
+    put(11, time.hour(), 2);
+    text[13] = u':';
+    put(14, time.minute(), 2);
+    text[16] = u':';
+    put(17, time.second(), 2);
+    text[19] = u'Z';
+    return QString(reinterpret_cast<const QChar *>(text), 20);
 }
 
 QString toIsoMs(qint64 msSinceEpoch)

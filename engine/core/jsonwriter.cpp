@@ -67,6 +67,25 @@ JsonWriter &JsonWriter::key(QLatin1StringView name)
 void JsonWriter::appendEscaped(QByteArray &out, const QString &value)
 {
     static constexpr char HEX[] = "0123456789abcdef";
+    // Most values (SIDs, URLs, dates, E.164 numbers) are printable ASCII with nothing to escape: written straight
+    // into the buffer, without a UTF-8 copy.
+    const char16_t *chars = reinterpret_cast<const char16_t *>(value.constData());
+    const qsizetype n = value.size();
+    qsizetype plain = 0;
+    while (plain < n && chars[plain] >= 0x20 && chars[plain] < 0x80 && chars[plain] != u'"' && chars[plain] != u'\\') {
+        ++plain;
+    }
+    if (plain == n) {
+        const qsizetype at = out.size();
+        out.resize(at + n + 2);
+        char *to = out.data() + at;
+        *to++ = '"';
+        for (qsizetype i = 0; i < n; ++i) {
+            to[i] = char(chars[i]);
+        }
+        to[n] = '"';
+        return;
+    }
     const QByteArray utf8 = value.toUtf8();
     out.append('"');
     qsizetype plainFrom = 0;

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include <QStringBuilder>
+
 #include "core/apierror.h"
 #include "core/clock.h"
 #include "core/jsonwriter.h"
@@ -11,6 +13,7 @@ namespace Maskline {
 
 namespace ApiPaths {
 
+// Each path is built in one allocation (QStringBuilder): list pages build three per row.
 QString services()
 {
     return QStringLiteral("/v1/Services");
@@ -18,58 +21,60 @@ QString services()
 
 QString service(const QString &serviceSid)
 {
-    return services() + u'/' + serviceSid;
+    return u"/v1/Services/" % serviceSid;
 }
 
 QString phoneNumbers(const QString &serviceSid)
 {
-    return service(serviceSid) + QStringLiteral("/PhoneNumbers");
+    return u"/v1/Services/" % serviceSid % u"/PhoneNumbers";
 }
 
 QString phoneNumber(const QString &serviceSid, const QString &sid)
 {
-    return phoneNumbers(serviceSid) + u'/' + sid;
+    return u"/v1/Services/" % serviceSid % u"/PhoneNumbers/" % sid;
 }
 
 QString sessions(const QString &serviceSid)
 {
-    return service(serviceSid) + QStringLiteral("/Sessions");
+    return u"/v1/Services/" % serviceSid % u"/Sessions";
 }
 
 QString session(const QString &serviceSid, const QString &sid)
 {
-    return sessions(serviceSid) + u'/' + sid;
+    return u"/v1/Services/" % serviceSid % u"/Sessions/" % sid;
 }
 
 QString participants(const QString &serviceSid, const QString &sessionSid)
 {
-    return session(serviceSid, sessionSid) + QStringLiteral("/Participants");
+    return u"/v1/Services/" % serviceSid % u"/Sessions/" % sessionSid % u"/Participants";
 }
 
 QString participant(const QString &serviceSid, const QString &sessionSid, const QString &sid)
 {
-    return participants(serviceSid, sessionSid) + u'/' + sid;
+    return u"/v1/Services/" % serviceSid % u"/Sessions/" % sessionSid % u"/Participants/" % sid;
 }
 
 QString interactions(const QString &serviceSid, const QString &sessionSid)
 {
-    return session(serviceSid, sessionSid) + QStringLiteral("/Interactions");
+    return u"/v1/Services/" % serviceSid % u"/Sessions/" % sessionSid % u"/Interactions";
 }
 
 QString interaction(const QString &serviceSid, const QString &sessionSid, const QString &sid)
 {
-    return interactions(serviceSid, sessionSid) + u'/' + sid;
+    return u"/v1/Services/" % serviceSid % u"/Sessions/" % sessionSid % u"/Interactions/" % sid;
 }
 
 QString messageInteractions(const QString &serviceSid, const QString &sessionSid, const QString &participantSid)
 {
-    return participant(serviceSid, sessionSid, participantSid) + QStringLiteral("/MessageInteractions");
+    return u"/v1/Services/" % serviceSid % u"/Sessions/" % sessionSid % u"/Participants/" % participantSid %
+           u"/MessageInteractions";
 }
 
 QString messageInteraction(const QString &serviceSid, const QString &sessionSid, const QString &participantSid,
                            const QString &sid)
 {
-    return messageInteractions(serviceSid, sessionSid, participantSid) + u'/' + sid;
+    return u"/v1/Services/" % serviceSid % u"/Sessions/" % sessionSid % u"/Participants/" % participantSid %
+           u"/MessageInteractions/" % sid;
 }
 
 QString debuggerEvents()
@@ -173,7 +178,7 @@ QByteArray phoneNumber(const PhoneNumber &n, const QString &baseUrl)
 
 QByteArray session(const Session &s, const QString &baseUrl)
 {
-    JsonWriter w;
+    JsonWriter w(1024); // a Session is 700-900 bytes
     w.beginObject()
         .fieldOrNull(L("account_sid"), s.accountSid)
         .fieldOrNull(L("closed_reason"), s.closedReason)

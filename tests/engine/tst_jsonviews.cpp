@@ -4,10 +4,12 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QRandomGenerator>
 #include <QTest>
 #include <QTimeZone>
 
 #include "core/apierror.h"
+#include "core/clock.h"
 #include "core/jsonwriter.h"
 #include "http/jsonviews.h"
 
@@ -41,6 +43,45 @@ class TestJsonViews : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
+    // Plain ASCII takes a shortcut past the UTF-8 copy; every kind of string must still come out as
+    // QJsonDocument writes it.
+    void stringsLikeQJsonDocument_data()
+    {
+        QTest::addColumn<QString>("value");
+        QTest::newRow("empty") << QString();
+        QTest::newRow("ascii") << u"https://proxy.example.com/v1/Services/KS0123"_s;
+        QTest::newRow("quote") << u"a\"b"_s;
+        QTest::newRow("backslash") << u"a\\b"_s;
+        QTest::newRow("control") << u"a\u001fb\nc"_s;
+        QTest::newRow("DEL") << u"a\u007fb"_s;
+        QTest::newRow("latin-1") << u"caf\u00e9"_s;
+        QTest::newRow("ascii then non-ascii") << u"abc\u20ac"_s;
+        QTest::newRow("surrogate pair") << u"x\U0001F600y"_s;
+    }
+
+    void stringsLikeQJsonDocument()
+    {
+        QFETCH(QString, value);
+        JsonWriter w;
+        w.beginArray().string(value).endArray();
+        QCOMPARE(w.take(), QJsonDocument(QJsonArray{value}).toJson(QJsonDocument::Compact));
+    }
+
+    // Dates are formatted by hand (Time::toIso): the same text as QDateTime's own formatting, in any time spec.
+    void isoDatesLikeQt()
+    {
+        QRandomGenerator random(20261202);
+        for (int i = 0; i < 2000; ++i) {
+            const qint64 ms = qint64(random.bounded(4102444800.0) * 1000.0); // 1970 .. 2100
+            const QDateTime utc = QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC);
+            const QString expected = utc.toString(u"yyyy-MM-ddTHH:mm:ssZ"_s);
+            QCOMPARE(Time::toIso(utc), expected);
+            QCOMPARE(Time::toIso(utc.toTimeZone(QTimeZone("Asia/Kolkata"))), expected);
+        }
+        QCOMPARE(Time::toIso(QDateTime()), QString());
+        QCOMPARE(Time::toIso(QDateTime(QDate(1, 1, 1), QTime(0, 0), Qt::UTC)), u"0001-01-01T00:00:00Z"_s);
+    }
+
     void escapesLikeQJsonDocument()
     {
         JsonWriter w;
