@@ -50,21 +50,28 @@ void DebuggerLogView::setModel(QAbstractItemModel *model)
     connect(model, &QAbstractItemModel::rowsInserted, this, &DebuggerLogView::handleInserted);
     connect(model, &QAbstractItemModel::rowsAboutToBeRemoved, this, &DebuggerLogView::handleAboutToRemove);
     connect(model, &QAbstractItemModel::rowsRemoved, this, &DebuggerLogView::handleRemoved);
-    connect(model, &QAbstractItemModel::modelReset, this, [this]() {
+    // Each scroll to the tail is decided when it runs: the reader may have scrolled away since it was queued.
+    const auto followLater = [this]() {
         if (m_following) {
-            QTimer::singleShot(0, this, [this]() { scrollToBottom(); });
+            QTimer::singleShot(0, this, [this]() {
+                if (m_following) {
+                    scrollToBottom();
+                }
+            });
         }
-    });
-    connect(model, &QAbstractItemModel::layoutChanged, this, [this]() {
-        if (m_following) {
-            QTimer::singleShot(0, this, [this]() { scrollToBottom(); });
-        }
-    });
+    };
+    connect(model, &QAbstractItemModel::modelReset, this, followLater);
+    connect(model, &QAbstractItemModel::layoutChanged, this, followLater);
 }
 
 void DebuggerLogView::handleScrolled(int value)
 {
     const bool following = value >= verticalScrollBar()->maximum();
+    if (!following) {
+        // The reader left the bottom: a scroll to the tail still queued from rows that arrived just before must not
+        // pull them back down.
+        m_wasAtBottom = false;
+    }
     if (following != m_following) {
         m_following = following;
         Q_EMIT followingChanged(following);
@@ -81,8 +88,10 @@ void DebuggerLogView::handleInserted()
     if (m_wasAtBottom) {
         // After the view has laid out the new rows.
         QTimer::singleShot(0, this, [this]() {
-            scrollToBottom();
-            m_following = true;
+            if (m_wasAtBottom) {
+                scrollToBottom();
+                m_following = true;
+            }
         });
     }
 }
