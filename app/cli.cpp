@@ -63,6 +63,10 @@ const QList<Option> &options()
         {u"rate-limit"_s, u"MASKLINE_RATE_LIMIT"_s, u"http/rate_limit"_s,
          u"Requests per second per endpoint per Service before 429 (bursts of 5x over 5 s); 'off' disables."_s,
          u"N|off"_s, u"30"_s},
+        {u"read-threads"_s, u"MASKLINE_READ_THREADS"_s, u"http/read_threads"_s,
+         u"Threads that read and render REST list pages beside the engine thread, each on its own store connection; "
+         u"0 runs them on the engine thread."_s,
+         u"n"_s, u"2"_s},
         {u"debugger-retention-days"_s, u"MASKLINE_DEBUGGER_RETENTION_DAYS"_s, u"debugger/retention_days"_s,
          u"Days debugger events are kept."_s, u"days"_s, u"30"_s},
         {u"session-retention-days"_s, u"MASKLINE_SESSION_RETENTION_DAYS"_s, u"store/session_retention_days"_s,
@@ -296,6 +300,11 @@ Parsed engineConfig(const QCommandLineParser &parser)
         }
     }
     bool ok = false;
+    config.http.readThreads = get(u"read-threads"_s).toInt(&ok);
+    if (!ok || config.http.readThreads < 0 || config.http.readThreads > 64) {
+        result.error = u"--read-threads expects a number from 0 to 64, not '%1'"_s.arg(get(u"read-threads"_s));
+        return result;
+    }
     config.debuggerRetentionDays = get(u"debugger-retention-days"_s).toInt(&ok);
     if (!ok || config.debuggerRetentionDays < 1) {
         result.error = u"--debugger-retention-days expects a whole number of days"_s;

@@ -25,6 +25,13 @@ QList<HttpServer::Route> HttpServer::routeTable()
                      [this, fn](const HttpRequest &r) { return (m_api.get()->*fn)(r); },
                      {}};
     };
+    // A list: read-only, so with no write waiting it is read and rendered on a reader thread (HttpConfig::readThreads).
+    const auto list = [&api](HttpMethod method, const char16_t *pattern,
+                             HttpReply (RestApi::*fn)(const HttpRequest &)) {
+        Route route = api(method, pattern, fn);
+        route.reader = true;
+        return route;
+    };
     const auto keys = [this](HttpMethod method, const char16_t *pattern,
                              HttpReply (KeysApi::*fn)(const HttpRequest &)) {
         return Route{method,
@@ -62,38 +69,38 @@ QList<HttpServer::Route> HttpServer::routeTable()
     };
     // clang-format off
     return {
-        api(M::Get,    u"/v1/Services",                                                 &RestApi::listServices),
+        list(M::Get,    u"/v1/Services",                                                 &RestApi::listServices),
         api(M::Post,   u"/v1/Services",                                                 &RestApi::createService),
         api(M::Get,    u"/v1/Services/{Sid}",                                           &RestApi::fetchService),
         api(M::Post,   u"/v1/Services/{Sid:KS}",                                        &RestApi::updateService),
         pool(M::Delete, u"/v1/Services/{Sid:KS}",                                       &NumberProvisioning::deleteService),
 
-        api(M::Get,    u"/v1/Services/{ServiceSid:KS}/PhoneNumbers",                    &RestApi::listPhoneNumbers),
+        list(M::Get,    u"/v1/Services/{ServiceSid:KS}/PhoneNumbers",                    &RestApi::listPhoneNumbers),
         pool(M::Post,  u"/v1/Services/{ServiceSid:KS}/PhoneNumbers",                    &NumberProvisioning::createPhoneNumber),
         api(M::Get,    u"/v1/Services/{ServiceSid:KS}/PhoneNumbers/{Sid:PN}",           &RestApi::fetchPhoneNumber),
         api(M::Post,   u"/v1/Services/{ServiceSid:KS}/PhoneNumbers/{Sid:PN}",           &RestApi::updatePhoneNumber),
         pool(M::Delete, u"/v1/Services/{ServiceSid:KS}/PhoneNumbers/{Sid:PN}",          &NumberProvisioning::deletePhoneNumber),
 
-        api(M::Get,    u"/v1/Services/{ServiceSid:KS}/Sessions",                        &RestApi::listSessions),
+        list(M::Get,    u"/v1/Services/{ServiceSid:KS}/Sessions",                        &RestApi::listSessions),
         api(M::Post,   u"/v1/Services/{ServiceSid:KS}/Sessions",                        &RestApi::createSession),
         api(M::Get,    u"/v1/Services/{ServiceSid:KS}/Sessions/{Sid}",                  &RestApi::fetchSession),
         api(M::Post,   u"/v1/Services/{ServiceSid:KS}/Sessions/{Sid:KC}",               &RestApi::updateSession),
         api(M::Delete, u"/v1/Services/{ServiceSid:KS}/Sessions/{Sid:KC}",               &RestApi::deleteSession),
 
-        api(M::Get,    u"/v1/Services/{ServiceSid:KS}/Sessions/{SessionSid:KC}/Participants",          &RestApi::listParticipants),
+        list(M::Get,    u"/v1/Services/{ServiceSid:KS}/Sessions/{SessionSid:KC}/Participants",          &RestApi::listParticipants),
         api(M::Post,   u"/v1/Services/{ServiceSid:KS}/Sessions/{SessionSid:KC}/Participants",          &RestApi::createParticipant),
         api(M::Get,    u"/v1/Services/{ServiceSid:KS}/Sessions/{SessionSid:KC}/Participants/{Sid:KP}", &RestApi::fetchParticipant),
         api(M::Delete, u"/v1/Services/{ServiceSid:KS}/Sessions/{SessionSid:KC}/Participants/{Sid:KP}", &RestApi::deleteParticipant),
 
-        api(M::Get,    u"/v1/Services/{ServiceSid:KS}/Sessions/{SessionSid:KC}/Interactions",          &RestApi::listInteractions),
+        list(M::Get,    u"/v1/Services/{ServiceSid:KS}/Sessions/{SessionSid:KC}/Interactions",          &RestApi::listInteractions),
         api(M::Get,    u"/v1/Services/{ServiceSid:KS}/Sessions/{SessionSid:KC}/Interactions/{Sid:KI}", &RestApi::fetchInteraction),
         api(M::Delete, u"/v1/Services/{ServiceSid:KS}/Sessions/{SessionSid:KC}/Interactions/{Sid:KI}", &RestApi::deleteInteraction),
 
-        api(M::Get,    u"/v1/Services/{ServiceSid:KS}/Sessions/{SessionSid:KC}/Participants/{ParticipantSid:KP}/MessageInteractions",          &RestApi::listMessageInteractions),
+        list(M::Get,    u"/v1/Services/{ServiceSid:KS}/Sessions/{SessionSid:KC}/Participants/{ParticipantSid:KP}/MessageInteractions",          &RestApi::listMessageInteractions),
         api(M::Post,   u"/v1/Services/{ServiceSid:KS}/Sessions/{SessionSid:KC}/Participants/{ParticipantSid:KP}/MessageInteractions",          &RestApi::createMessageInteraction),
         api(M::Get,    u"/v1/Services/{ServiceSid:KS}/Sessions/{SessionSid:KC}/Participants/{ParticipantSid:KP}/MessageInteractions/{Sid:KI}", &RestApi::fetchMessageInteraction),
 
-        api(M::Get,    u"/v1/Debugger/Events",                                          &RestApi::listDebuggerEvents),
+        list(M::Get,    u"/v1/Debugger/Events",                                          &RestApi::listDebuggerEvents),
 
         // Twilio's API keys (2010-04-01), so clients authenticating with SK…:secret can be set up against Maskline.
         keys(M::Get,    u"/2010-04-01/Accounts/{AccountSid:AC}/Keys.json",              &KeysApi::list),

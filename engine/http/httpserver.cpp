@@ -1,9 +1,11 @@
 #include "httpserver.h"
 
+#include <algorithm>
 #include <exception>
 #include <memory>
 #include <optional>
 
+#include <QCoreApplication>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QLoggingCategory>
@@ -26,6 +28,8 @@
 #include "proxy/proxy.h"
 #include "ratelimiter.h"
 #include "restapi.h"
+#include "store/database.h"
+#include "store/readerpool.h"
 
 namespace Maskline {
 
@@ -34,6 +38,8 @@ Q_LOGGING_CATEGORY(lcHttp, "maskline.http", QtInfoMsg)
 namespace {
 
 const QString UNMATCHED = QStringLiteral("unmatched");
+constexpr int MAX_READ_THREADS = 64;
+constexpr int PEER_FINISHED_WAIT_MS = 5000; // a half-closed client's lists, at most this long
 
 bool isV1(const QString &path)
 {
@@ -205,7 +211,14 @@ bool HttpServer::listen()
         limits,
         [this](HttpRequest request, HttpListener::Respond respond) { submit(std::move(request), std::move(respond)); },
         this);
-    server->setPeerFinishedHook([this] { flushBatch(); });
+    server->setPeerFinishedHook([this] {
+        flushBatch();
+        if (m_readers && m_readers->waitForIdle(PEER_FINISHED_WAIT_MS)) {
+            // The lists on the reader threads have answered into this thread's queue: written now, before the end
+            // of the stream closes the socket.
+            QCoreApplication::sendPostedEvents(this, QEvent::MetaCall);
+        }
+    });
     if (!m_config.tlsCertFile.isEmpty() || !m_config.tlsKeyFile.isEmpty()) {
         if (!QSslSocket::supportsSsl()) {
             m_errorString = QStringLiteral("TLS is not available: no TLS backend could be loaded (%1)")
@@ -249,6 +262,9 @@ bool HttpServer::listen()
     connect(server, &HttpListener::requestRefused, this,
             [this](const QString &method, int status) { m_metrics->record(UNMATCHED, method, status, 0); });
     m_tcpServer = server;
+    if (m_config.readThreads > 0) {
+        m_readers = std::make_unique<ReaderPool>(m_proxy.database(), std::min(m_config.readThreads, MAX_READ_THREADS));
+    }
 
     // A callback URL pointing at this listener would call Maskline itself.
     QStringList own = m_proxy.ownBaseUrls();
@@ -482,6 +498,23 @@ void HttpServer::dispatch(HttpRequest &request, QString &routeLabel, const Respo
                                        request.query, request.body);
     if (found.route->deferred) {
         found.route->deferred(request, respond);
+        return;
+    }
+    if (found.route->reader && request.committedView && m_readers) {
+        // Nothing is waiting to be written before it, so a read of the committed store (on another connection, at
+        // the same moment or later) answers it exactly; this thread goes on meanwhile.
+        m_readers->post([this, handler = found.route->handler, request, respond] {
+            HttpReply reply;
+            try {
+                reply = handler(request);
+            } catch (const std::exception &e) {
+                qCCritical(lcHttp).noquote() << "request failed:" << redactText(QString::fromUtf8(e.what()));
+                reply = HttpReply::error(ApiError::make(80504, 500, QStringLiteral("Internal server error")));
+            }
+            QMetaObject::invokeMethod(
+                this, [respond, reply = std::move(reply)]() mutable { respond(std::move(reply)); },
+                Qt::QueuedConnection);
+        });
         return;
     }
     respond(found.route->handler(request));

@@ -25,6 +25,7 @@ class NumberProvisioning;
 class Proxy;
 class Router;
 class RateLimiter;
+class ReaderPool;
 class RestApi;
 
 struct HttpConfig
@@ -41,6 +42,9 @@ struct HttpConfig
     int rateLimitPerSecond = 30;        // 0 = off (--rate-limit off / --rate-limit N)
     qint64 maxBodyBytes = 1 << 20;      // larger request bodies get 413 (code 20413)
     int maxBatch = 64;                  // requests run in one write batch (one commit) at most
+    // Threads that read and render list pages beside the engine thread, each on its own store connection
+    // (--read-threads); 0 = lists run on this object's thread like everything else.
+    int readThreads = 2;
     // Fetched Sessions answered from memory (RenderedSessions); only where no other process writes the store.
     bool cacheRenderedSessions = false;
 };
@@ -82,6 +86,9 @@ public:
         Access access;
         Handler handler;          // answers at once…
         DeferredHandler deferred; // …or, when set instead, answers through its Respond
+        // The handler only reads (a list): with no write waiting before it, it runs on a reader thread. It must
+        // touch nothing but the store's read side and its own arguments.
+        bool reader = false;
     };
 
     HttpServer(Proxy &proxy, Debugger *debugger, const Clock &clock, HttpConfig config, QObject *parent = nullptr);
@@ -193,6 +200,8 @@ private:
     };
     QList<Pending> m_pending; // submitted, waiting for the next batch
     bool m_batchScheduled = false;
+    // Last, so it goes first: its threads finish the lists they hold while the handlers they call still exist.
+    std::unique_ptr<ReaderPool> m_readers;
 };
 
 } // namespace Maskline

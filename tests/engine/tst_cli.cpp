@@ -140,6 +140,8 @@ private Q_SLOTS:
             << QStringList{u"--carrier-connections"_s, u"many"_s} << u"--carrier-connections"_s;
         QTest::newRow("in flight 0") << QStringList{u"--carrier-sends-in-flight"_s, u"0"_s}
                                      << u"--carrier-sends-in-flight"_s;
+        QTest::newRow("read threads -1") << QStringList{u"--read-threads"_s, u"-1"_s} << u"--read-threads"_s;
+        QTest::newRow("read threads 65") << QStringList{u"--read-threads"_s, u"65"_s} << u"--read-threads"_s;
     }
 
     void outOfRangeOptionsRefused()

@@ -774,6 +774,35 @@ private Q_SLOTS:
 
     // --- sessions and participants --------------------------------------------------------------------------------
 
+    // Lists are read and rendered on reader threads (HttpConfig::readThreads) on connections of their own: each must
+    // still see every write acknowledged before it was asked for, and nothing that was refused.
+    void listsSeeEveryAcknowledgedWrite()
+    {
+        const QString service = createService();
+        addNumber(service);
+        addNumber(service);
+        QStringList created;
+        for (int i = 0; i < 25; ++i) {
+            const Response made = call("POST", u"/v1/Services/%1/Sessions"_s.arg(service),
+                                       form({{u"UniqueName"_s, u"listed %1 %2"_s.arg(++m_counter).arg(i)}}));
+            QCOMPARE(made.status, 201);
+            created.append(made.str(u"sid"_s));
+            const Response refused = call("POST", u"/v1/Services/%1/Sessions"_s.arg(service),
+                                          form({{u"UniqueName"_s, u"listed %1 %2"_s.arg(m_counter).arg(i)}}));
+            QCOMPARE(refused.status, 400); // the same UniqueName twice
+            const Response list = call("GET", u"/v1/Services/%1/Sessions?PageSize=100"_s.arg(service));
+            QCOMPARE(list.status, 200);
+            QStringList listed;
+            for (const QJsonValue &row : list.json.value(u"sessions"_s).toArray()) {
+                listed.append(row[u"sid"_s].toString());
+            }
+            std::sort(listed.begin(), listed.end());
+            QStringList expected = created;
+            std::sort(expected.begin(), expected.end());
+            QCOMPARE(listed, expected);
+        }
+    }
+
     void sessionLifecycle()
     {
         const QString service = createService();

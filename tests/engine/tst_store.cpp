@@ -1,15 +1,20 @@
 // The store: migrations (fresh, upgrade, refuse newer, roll back on error), connection settings, the routing-key
 // constraint, RAII transactions, the single-engine lock, SIDs and time formatting.
 
+#include <algorithm>
+
 #include <QFile>
+#include <QMutex>
 #include <QSet>
 #include <QSqlError>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QThread>
 
 #include "core/clock.h"
 #include "core/sid.h"
 #include "store/database.h"
+#include "store/readerpool.h"
 #include "store/sqlquery.h"
 #include "store/storelock.h"
 #include "store/transaction.h"
@@ -197,6 +202,42 @@ private Q_SLOTS:
 
     // What SqlQuery gives back and binds, as Qt SQL did before statements ran through SQLite's API: types, NULLs,
     // a statement bound again mid-result, re-run, nested copies of one statement, a constraint failure.
+    // The REST lists' reader threads: every job posted runs, on the pool's threads (never the poster's), each on a
+    // connection of its own thread that reads what the writer committed; the destructor runs what is still queued.
+    void readerPoolRunsEveryJobOnItsThreads()
+    {
+        Database db(StoreConfig::fromLocation(freshPath()));
+        QVERIFY(db.migrate().ok());
+        execSql(db.connection(), u"CREATE TABLE numbers (n INTEGER)"_s);
+        execSql(db.connection(), u"INSERT INTO numbers (n) VALUES (1), (2), (3)"_s);
+        QMutex mutex;
+        QSet<QThread *> threads;
+        QSet<QString> connections;
+        QList<int> sums;
+        {
+            ReaderPool pool(db, 2);
+            QCOMPARE(pool.threads(), 2);
+            for (int i = 0; i < 200; ++i) {
+                pool.post([&] {
+                    const QSqlDatabase connection = db.connection();
+                    SqlQuery q(connection, u"SELECT SUM(n) FROM numbers"_s);
+                    q.exec();
+                    const int sum = q.next() ? q.value(0).toInt() : -1;
+                    const QMutexLocker locker(&mutex);
+                    threads.insert(QThread::currentThread());
+                    connections.insert(connection.connectionName());
+                    sums.append(sum);
+                });
+            }
+        } // jobs still queued run before the threads are joined
+        QCOMPARE(sums.size(), 200);
+        QVERIFY(std::all_of(sums.cbegin(), sums.cend(), [](int sum) { return sum == 6; }));
+        QVERIFY(!threads.contains(QThread::currentThread()));
+        QVERIFY(threads.size() >= 1 && threads.size() <= 2);
+        QCOMPARE(connections.size(), threads.size()); // one connection per reader thread
+        QVERIFY(!connections.contains(db.connection().connectionName()));
+    }
+
     void statementSemantics()
     {
         Database db(StoreConfig::fromLocation(freshPath()));
