@@ -1,6 +1,7 @@
 #include "simulatorcarrier.h"
 
 #include <QLoggingCategory>
+#include <QPointer>
 
 #include "core/clock.h"
 #include "core/redact.h"
@@ -8,6 +9,7 @@
 #include "store/database.h"
 #include "store/simulatortraffictable.h"
 #include "store/sqlquery.h"
+#include "store/writebatch.h"
 #include "twiml.h"
 
 Q_LOGGING_CATEGORY(lcSimulator, "maskline.carrier.simulator", QtInfoMsg)
@@ -30,8 +32,15 @@ SimulatorRecord SimulatorCarrier::store(SimulatorRecord r)
         r.sid = Sid::generate(r.kind == u"call"_s ? Sid::CALL : Sid::MESSAGE);
     }
     r.dateCreated = m_clock.now();
-    r.id = SimulatorTrafficTable::insert(m_db.connection(), r);
-    Q_EMIT trafficRecorded(r.sid);
+    const QSqlDatabase db = m_db.connection();
+    r.id = SimulatorTrafficTable::insert(db, r);
+    // Announced once committed: a send is recorded inside the outbox's delivery transaction, and whoever hears the
+    // signal reads the row on a connection of its own (the console's Simulator pane), which sees it only then.
+    WriteBatch::afterCommit(db, [self = QPointer<SimulatorCarrier>(this), sid = r.sid] {
+        if (self) {
+            Q_EMIT self->trafficRecorded(sid);
+        }
+    });
     return r;
 }
 
