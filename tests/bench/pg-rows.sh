@@ -17,12 +17,29 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 LPORT=$(free_port); P1=$(free_port); P2=$(free_port)
 LB="http://127.0.0.1:$LPORT"
 
-for port in "$P1" "$P2"; do
+node() { # port, carrier flags…
+  local port=$1
+  shift
   MASKLINE_ACCOUNT_SID=$SID MASKLINE_AUTH_TOKEN=$TOKEN MASKLINE_TWILIO_AUTH_TOKEN=$TWILIO_TOKEN \
-    "$SERVER" --db "$MASKLINE_TEST_DB" --listen "127.0.0.1:$port" --public-url "$LB" --rate-limit off \
-    --carrier twilio --twilio-api-url "http://127.0.0.1:$NPORT" --twilio-account-sid "$TWILIO_SID" \
+    "$SERVER" --db "$MASKLINE_TEST_DB" --listen "127.0.0.1:$port" --public-url "$LB" --rate-limit off "$@" \
     --log-level warning > "$work/node$port.out" 2> "$work/node$port.err" &
   pids+=($!)
+}
+ready() {
+  for _ in $(seq 200); do curl -sf "http://127.0.0.1:$1/readyz" >/dev/null 2>&1 && break; sleep 0.1; done
+  curl -sf "http://127.0.0.1:$1/readyz" >/dev/null || { cat "$work/node$1.err" >&2; exit 1; }
+}
+
+# The pool is built through one node with the simulator carrier (with --carrier twilio a pool number is looked up
+# in the carrier account, which the reference nginx does not answer); then both nodes serve the load with Twilio.
+node "$P1" --carrier simulator
+ready "$P1"
+eval "$(python3 "$HERE/setup.py" "http://127.0.0.1:$P1" "$SID" "$TOKEN" "$TWILIO_TOKEN" "$work" "${WEBHOOKS:-200000}" "$LB")"
+kill "${pids[0]}"
+wait "${pids[0]}" 2>/dev/null || true
+pids=()
+for port in "$P1" "$P2"; do
+  node "$port" --carrier twilio --twilio-api-url "http://127.0.0.1:$NPORT" --twilio-account-sid "$TWILIO_SID"
 done
 mkdir -p "$work/nginx/logs"
 cat > "$work/lb.conf" <<CONF
@@ -48,12 +65,10 @@ CONF
 nginx -p "$work/nginx" -c "$work/lb.conf" &
 pids+=($!)
 for port in "$P1" "$P2"; do
-  for _ in $(seq 200); do curl -sf "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break; sleep 0.1; done
-  curl -sf "http://127.0.0.1:$port/readyz" >/dev/null || { cat "$work/node$port.err" >&2; exit 1; }
+  ready "$port"
 done
 for _ in $(seq 50); do curl -sf "$LB/readyz" >/dev/null 2>&1 && break; sleep 0.1; done
 
-eval "$(python3 "$HERE/setup.py" "$LB" "$SID" "$TOKEN" "$TWILIO_TOKEN" "$work" "${WEBHOOKS:-200000}")"
 AUTH="Basic $(printf '%s:%s' "$SID" "$TOKEN" | base64 -w0)"
 
 load() {

@@ -1,12 +1,13 @@
 #!/usr/bin/env python3
 """Prepares a running maskline-server for tests/bench/run.sh and writes the wrk inputs.
 
-  setup.py URL SID TOKEN TWILIO_TOKEN WORKDIR WEBHOOKS
+  setup.py URL SID TOKEN TWILIO_TOKEN WORKDIR WEBHOOKS [SIGNED_URL]
 
 Creates a Service with a two-number pool, one session with two participants (the webhook scenario's conversation),
 150 more sessions (so a 100-row list page is full), and writes WEBHOOKS signed inbound-SMS webhook bodies, each
 with its own MessageSid and X-Twilio-Signature, one per line ("signature<TAB>body"), for webhook.lua to replay.
-Prints shell assignments (KS=… KC=…) for run.sh to eval.
+Prints shell assignments (KS=… KC=…) for run.sh to eval. The webhooks are signed for SIGNED_URL (default URL): the
+public URL of the nodes that will receive them, when the pool is built through another one.
 """
 import base64
 import hashlib
@@ -18,6 +19,7 @@ import urllib.parse
 import urllib.request
 
 url, sid, token, twilio_token, work, count = sys.argv[1:7]
+signed_url = sys.argv[7] if len(sys.argv) > 7 else url
 count = int(count)
 auth = "Basic " + base64.b64encode(f"{sid}:{token}".encode()).decode()
 
@@ -45,7 +47,7 @@ rider_proxy = next(p["proxy_identifier"] for p in parts if p["identifier"] == ri
 for i in range(150):
     call("POST", f"/v1/Services/{ks}/Sessions", {"UniqueName": f"s{i}", "Mode": "message-only"})
 
-hook = url + "/carrier/twilio/sms"
+hook = signed_url + "/carrier/twilio/sms"
 with open(os.path.join(work, "webhooks.txt"), "w") as out:
     for i in range(count):
         params = {"AccountSid": "AC" + "0" * 32, "MessageSid": "SM%032x" % (i + 1), "From": rider,
