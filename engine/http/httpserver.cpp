@@ -41,6 +41,13 @@ const QString UNMATCHED = QStringLiteral("unmatched");
 constexpr int MAX_READ_THREADS = 64;
 constexpr int PEER_FINISHED_WAIT_MS = 5000; // a half-closed client's lists, at most this long
 
+// The answer to a request whose handler threw: logged (redacted), 500 with Twilio's shape.
+HttpReply failed(const std::exception &e)
+{
+    qCCritical(lcHttp).noquote() << "request failed:" << redactText(QString::fromUtf8(e.what()));
+    return HttpReply::error(ApiError::make(80504, 500, QStringLiteral("Internal server error")));
+}
+
 bool isV1(const QString &path)
 {
     return path == u"/v1" || path.startsWith(u"/v1/");
@@ -409,8 +416,7 @@ void HttpServer::handle(HttpRequest request, Respond respond)
     try {
         dispatch(request, *label, once);
     } catch (const std::exception &e) {
-        qCCritical(lcHttp).noquote() << "request failed:" << redactText(QString::fromUtf8(e.what()));
-        once(HttpReply::error(ApiError::make(80504, 500, QStringLiteral("Internal server error"))));
+        once(failed(e));
     }
 }
 
@@ -508,8 +514,7 @@ void HttpServer::dispatch(HttpRequest &request, QString &routeLabel, const Respo
             try {
                 reply = handler(request);
             } catch (const std::exception &e) {
-                qCCritical(lcHttp).noquote() << "request failed:" << redactText(QString::fromUtf8(e.what()));
-                reply = HttpReply::error(ApiError::make(80504, 500, QStringLiteral("Internal server error")));
+                reply = failed(e);
             }
             QMetaObject::invokeMethod(
                 this, [respond, reply = std::move(reply)]() mutable { respond(std::move(reply)); },
