@@ -166,6 +166,7 @@ private:
     QByteArray m_method;
     HttpRequest m_request;     // the request being framed
     bool m_closeAfter = false; // the request being framed ends the connection (Connection: close, HTTP/1.0)
+    bool m_leadingCr = false;  // a CR read before a request line, not yet known to be followed by its LF
     qint64 m_remaining = 0;
     qint64 m_bodyBytes = 0;
     qint64 m_drained = 0;

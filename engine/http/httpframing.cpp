@@ -246,9 +246,21 @@ void HttpConnection::feed(const QByteArray &data)
     while (i < data.size() && m_state != State::Draining && m_state != State::Closing) {
         switch (m_state) {
         case State::Head: {
-            if (m_head.isEmpty() && (data.at(i) == '\r' || data.at(i) == '\n')) {
-                ++i; // empty lines before a request line are allowed (RFC 9112 §2.2); they belong to the next request
-                break;
+            if (m_head.isEmpty()) {
+                // Empty lines (CRLF or LF) before a request line are allowed (RFC 9112 §2.2); they belong to the next
+                // request. A CR not followed by LF is a bare CR, which no element may hold (§2.2): refused, as the
+                // request line it would start is.
+                const char c = data.at(i);
+                if (c == '\n' || (c == '\r' && !m_leadingCr)) {
+                    m_leadingCr = c == '\r';
+                    ++i;
+                    break;
+                }
+                if (m_leadingCr) {
+                    m_leadingCr = false;
+                    refuse(badRequest(QStringLiteral("Malformed request: a bare CR before the request line")));
+                    break;
+                }
             }
             const qsizetype before = m_head.size();
             m_head.append(data.constData() + i, data.size() - i);

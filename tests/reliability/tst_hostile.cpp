@@ -415,6 +415,11 @@ private Q_SLOTS:
         for (const auto &[name, line] : badLines) {
             add("request-line", name, line + "\r\n" + host + auth + "\r\n", 400, 20400);
         }
+        // RFC 9112 §2.2: empty lines before the request line are skipped, a bare CR is not an empty line (found by
+        // the differential fuzz target: the front skipped it and served the request behind it).
+        add("request-line", "empty lines before", "\r\n\n\r\nGET /healthz HTTP/1.1\r\n" + host + "\r\n", 200);
+        add("request-line", "bare CR before", "\rGET /healthz HTTP/1.1\r\n" + host + "\r\n", 400, 20400);
+        add("request-line", "CR CR LF before", "\r\r\nGET /healthz HTTP/1.1\r\n" + host + "\r\n", 400, 20400);
         add("request-line", "unknown method", "BREW /healthz HTTP/1.1\r\n" + host + "\r\n", 405, 20004);
         add("request-line", "lowercase method", "get /healthz HTTP/1.1\r\n" + host + "\r\n", 405, 20004);
         add("request-line", "TRACE", "TRACE /healthz HTTP/1.1\r\n" + host + "\r\n", 405, 20004);
