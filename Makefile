@@ -55,7 +55,7 @@ package: build
 # The whole suite under AddressSanitizer + UndefinedBehaviorSanitizer + LeakSanitizer, built into build-asan
 # (docs/reliability.md). Any finding aborts the test that hit it.
 ASAN_DIR ?= build-asan
-SANITIZER_ENV = ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:detect_stack_use_after_return=1:strict_string_checks=1 \
+SANITIZER_ENV = ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:detect_stack_use_after_return=1:strict_string_checks=1:suppressions=$(CURDIR)/tests/reliability/asan.supp \
   LSAN_OPTIONS=suppressions=$(CURDIR)/tests/reliability/lsan.supp:print_suppressions=0 \
   UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 test-asan: test-deps client-deps

@@ -29,6 +29,20 @@ namespace {
 
 constexpr int RATE = 10; // per second; bursts of 5 x RATE over 5 s
 
+#if defined(__SANITIZE_ADDRESS__)
+#define MASKLINE_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define MASKLINE_ASAN 1
+#endif
+#endif
+
+#ifdef MASKLINE_ASAN
+// From <sanitizer/allocator_interface.h> (clang ships it, GCC's runtime has the function without the header): the
+// bytes the program has allocated and not freed, without ASan's redzones, shadow and quarantine.
+extern "C" size_t __sanitizer_get_current_allocated_bytes();
+#endif
+
 // Resident memory of this process in kB (the server runs in it).
 qint64 rssKb()
 {
@@ -42,6 +56,19 @@ qint64 rssKb()
         }
     }
     return -1;
+}
+
+// The memory the 1,000 connections are judged by, in kB. Normally the resident set. Under AddressSanitizer the
+// resident set mostly measures the sanitizer: freed blocks are held back in its quarantine (256 MB by default) so that
+// a use after free is caught, which made the RSS of this test grow by ~190 MB with ~55 MB live; there the live heap
+// the program holds (what buffering bodies would grow) is measured instead, against the same bound.
+qint64 heldKb()
+{
+#ifdef MASKLINE_ASAN
+    return qint64(__sanitizer_get_current_allocated_bytes() / 1024);
+#else
+    return rssKb();
+#endif
 }
 
 // Runs the event loop until `done` or the deadline; false on the deadline.
@@ -252,28 +279,36 @@ void TestOverload::rateLimitAtFourTimes()
 void TestOverload::thousandSlowConnections()
 {
     constexpr int CONNECTIONS = 1000;
+    // Connections opened at once before the event loop runs again: the server runs on this thread, so it accepts only
+    // between steps, and more than its listen backlog (Qt's default, 50) at once overflow the kernel's accept queue
+    // (SYNs dropped, connections reset later: nothing this test is about).
+    constexpr int STEP = 25;
     constexpr int BODY = 64;
-    const qint64 before = rssKb();
+    const qint64 before = heldKb();
+    const qint64 rssBefore = rssKb();
     std::vector<std::unique_ptr<QTcpSocket>> sockets;
     sockets.reserve(CONNECTIONS);
     const QByteArray head =
         "POST /v1/Services HTTP/1.1\r\nHost: 127.0.0.1\r\n" + m_auth +
         "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: " + QByteArray::number(BODY) + "\r\n\r\n";
+    const auto allConnected = [&] {
+        return std::all_of(sockets.begin(), sockets.end(), [](const auto &s) {
+            return s->state() == QAbstractSocket::ConnectedState && s->bytesToWrite() == 0;
+        });
+    };
     for (int i = 0; i < CONNECTIONS; ++i) {
         auto socket = std::make_unique<QTcpSocket>();
         socket->connectToHost(QHostAddress::LocalHost, m_server->port());
         socket->write(head);
         sockets.push_back(std::move(socket));
+        if (sockets.size() % STEP == 0) {
+            QVERIFY(spinUntil(allConnected, 60000));
+        }
     }
-    QVERIFY(spinUntil(
-        [&] {
-            return std::all_of(sockets.begin(), sockets.end(), [](const auto &s) {
-                return s->state() == QAbstractSocket::ConnectedState && s->bytesToWrite() == 0;
-            });
-        },
-        60000));
+    QVERIFY(spinUntil(allConnected, 60000));
     // The bodies, one byte per connection per round, with a check between rounds that others are still served.
-    qint64 peak = rssKb();
+    qint64 peak = heldKb();
+    qint64 rssPeak = rssKb();
     for (int byte = 0; byte < BODY - 1; ++byte) {
         for (auto &s : sockets) {
             s->write("x", 1);
@@ -284,7 +319,8 @@ void TestOverload::thousandSlowConnections()
                                    [](const auto &s) { return s->bytesToWrite() == 0; });
             },
             30000);
-        peak = std::max(peak, rssKb());
+        peak = std::max(peak, heldKb());
+        rssPeak = std::max(rssPeak, rssKb());
         if (byte % 16 == 0) {
             QTcpSocket probe;
             probe.connectToHost(QHostAddress::LocalHost, m_server->port());
@@ -302,10 +338,24 @@ void TestOverload::thousandSlowConnections()
             QCOMPARE(probeReplies.constFirst().status, 200);
         }
     }
+    // Every client is still connected, its request still open: none was reset or answered early.
+    const auto open = std::count_if(sockets.begin(), sockets.end(), [](const auto &s) {
+        return s->state() == QAbstractSocket::ConnectedState && s->bytesAvailable() == 0;
+    });
+    QCOMPARE(open, std::ptrdiff_t(CONNECTIONS));
     const qint64 growthKb = peak - before;
-    qInfo().noquote() << u"slow connections: %1 connections sending %2-byte bodies byte by byte; RSS %3 kB before, "
-                         u"peak %4 kB (+%5 kB, %6 bytes per connection)"_s.arg(CONNECTIONS)
+#ifdef MASKLINE_ASAN
+    const QString measure =
+        u"live heap (AddressSanitizer build; RSS %1 kB before, peak %2 kB)"_s.arg(rssBefore).arg(rssPeak);
+#else
+    const QString measure = u"RSS"_s;
+    Q_UNUSED(rssBefore);
+    Q_UNUSED(rssPeak);
+#endif
+    qInfo().noquote() << u"slow connections: %1 connections sending %2-byte bodies byte by byte; %3 %4 kB before, "
+                         u"peak %5 kB (+%6 kB, %7 bytes per connection)"_s.arg(CONNECTIONS)
                              .arg(BODY)
+                             .arg(measure)
                              .arg(before)
                              .arg(peak)
                              .arg(growthKb)
