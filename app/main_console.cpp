@@ -17,6 +17,7 @@
 #include "mainwindow.h"
 #include "settingsdialog.h"
 #include "storereader.h"
+#include "tlsexit.h"
 #include "translations.h"
 
 using namespace Qt::Literals::StringLiterals;
@@ -67,6 +68,7 @@ std::optional<bool> backgroundWork(const QCommandLineParser &parser, const Maskl
 
 int main(int argc, char *argv[])
 {
+    Maskline::keepOpenSslStateUntilExit();
     // The flags are read before the window system starts, so --help, --version and a mistyped option work without
     // a display. The options QGuiApplication takes itself (-platform, -style, …) are accepted here and left to it.
     {

@@ -13,6 +13,7 @@
 #include "cli.h"
 #include "enginehost.h"
 #include "importer.h"
+#include "tlsexit.h"
 
 using namespace Qt::Literals::StringLiterals;
 
@@ -31,6 +32,7 @@ void onSignal(int signal)
 
 int main(int argc, char *argv[])
 {
+    Maskline::keepOpenSslStateUntilExit();
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(u"maskline-server"_s);
     QCoreApplication::setApplicationVersion(QStringLiteral(MASKLINE_VERSION));

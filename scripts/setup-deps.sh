@@ -24,6 +24,8 @@ BUILD_PACKAGES=(
   libqt6svg6
   # phone numbers
   libphonenumber-dev libicu-dev libprotobuf-dev libboost-dev
+  # the executables initialise OpenSSL before Qt does (app/tlsexit.h)
+  libssl-dev
 )
 
 # Only the tests need these.
