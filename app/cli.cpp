@@ -99,8 +99,9 @@ const QList<Option> &options()
          u"on"_s},
         {u"carrier-sends-in-flight"_s, u"MASKLINE_CARRIER_SENDS_IN_FLIGHT"_s, u"carrier/sends_in_flight"_s,
          u"How many carrier sends (Messages API requests) may be under way at once; more wait in the durable "
-         u"outbox, and wait for one of the --carrier-connections."_s,
-         u"n"_s, u"32"_s},
+         u"outbox, and wait for one of the --carrier-connections. Keep it under the carrier account's own limit on "
+         u"concurrent API requests (Twilio's is commonly 100; above it, sends are refused with 429 and retried)."_s,
+         u"n"_s, u"64"_s},
         {u"carrier-connections"_s, u"MASKLINE_CARRIER_CONNECTIONS"_s, u"carrier/connections"_s,
          u"How many keep-alive connections carry message sends to the carrier's API host (rounded up to a multiple "
          u"of 6)."_s,

@@ -40,7 +40,7 @@ struct CarrierConfig
     Kind kind = Kind::Simulator;
     TwilioConfig twilio;
     bool verifyWebhookSignatures = true; // --webhook-signature off: local testing only
-    int sendsInFlight = 32;              // --carrier-sends-in-flight
+    int sendsInFlight = 64;              // --carrier-sends-in-flight
 };
 
 struct EngineConfig

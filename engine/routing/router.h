@@ -54,7 +54,7 @@ struct RouterConfig
     int callAnswerBudgetMs = 14000;
     // Carrier sends under way at once (the outbox keeps the rest): enough to keep the carrier's keep-alive
     // connections busy, so sends keep pace with intake.
-    int sendsInFlight = 32;
+    int sendsInFlight = 64;
 };
 
 // Inbound traffic -> the session -> the partner (reference §6.1), the carrier status callbacks, and

@@ -78,7 +78,9 @@ Outbox::Outbox(Database &db, const Clock &clock, OutboxConfig config, QObject *p
     connect(&m_timer, &QTimer::timeout, this, [this]() { processDue(); });
     m_flushTimer.setSingleShot(true);
     m_flushTimer.setInterval(OUTCOME_COMMIT_DELAY_MS);
-    connect(&m_flushTimer, &QTimer::timeout, this, &Outbox::flushFinished);
+    // Recording outcomes frees their slots: the same pass claims what can start next, rather than a turn later.
+    // A stopped worker (draining) only records what finishes.
+    connect(&m_flushTimer, &QTimer::timeout, this, [this]() { m_running ? void(processDue()) : flushFinished(); });
     connect(&m_renewTimer, &QTimer::timeout, this, &Outbox::renewClaims);
 }
 

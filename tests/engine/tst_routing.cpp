@@ -984,6 +984,52 @@ private Q_SLOTS:
         QCOMPARE(f().outbox->items(u"slow"_s).first().state, u"done"_s);
     }
 
+    void recordedOutcomeStartsTheNextSendOnlyWhileRunning()
+    {
+        // One slot: the second item starts when the first one's outcome is recorded, without anyone calling
+        // processDue(). After stop() (a draining engine) an outcome is still recorded, but nothing new starts.
+        QList<Outbox::Complete> started;
+        Outbox::Handler paced;
+        paced.deliver = [&started](const OutboxItem &, Outbox::Complete complete) {
+            started.append(std::move(complete));
+        };
+        paced.maxInFlight = 1;
+        f().outbox->registerHandler(u"paced"_s, paced);
+        {
+            Transaction tx(f().db->connection());
+            for (int i = 0; i < 3; ++i) {
+                OutboxItem item;
+                item.kind = u"paced"_s;
+                item.url = u"about:paced"_s;
+                item.payload = u"{}"_s;
+                QVERIFY(Outbox::enqueue(f().db->connection(), item, f().clock->now()));
+            }
+            tx.commit();
+        }
+        const auto states = [&] {
+            QStringList out;
+            for (const OutboxItem &item : f().outbox->items(u"paced"_s)) {
+                out.append(item.state);
+            }
+            return out;
+        };
+        // Observed through the signal: reading the items would record pending outcomes itself.
+        QSignalSpy recorded(f().outbox.get(), &Outbox::attemptFinished);
+        f().outbox->start();
+        QTRY_COMPARE(started.size(), 1);
+        started.first()({Outbox::Verdict::Done});
+        QTRY_COMPARE(started.size(), 2);
+        QCOMPARE(recorded.count(), 1);
+        QCOMPARE(states(), (QStringList{u"done"_s, u"sending"_s, u"pending"_s}));
+
+        f().outbox->stop();
+        started.at(1)({Outbox::Verdict::Done});
+        QTRY_COMPARE(recorded.count(), 2);
+        QCOMPARE(started.size(), 2); // the pass that recorded it would have claimed the third: it did not
+        QCOMPARE(f().outbox->inFlight(), 0);
+        QCOMPARE(states(), (QStringList{u"done"_s, u"done"_s, u"pending"_s}));
+    }
+
     // --- MessageInteractions -----------------------------------------------------------------------------------------
 
     void messageInteractionGoesThroughTheOutbox()
