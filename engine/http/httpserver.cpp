@@ -39,6 +39,7 @@ namespace {
 
 const QString UNMATCHED = QStringLiteral("unmatched");
 constexpr int MAX_READ_THREADS = 64;
+constexpr int LISTEN_BACKLOG = 4096;
 constexpr int PEER_FINISHED_WAIT_MS = 5000; // a half-closed client's lists, at most this long
 
 // The answer to a request whose handler threw: logged (redacted), 500 with Twilio's shape.
@@ -261,6 +262,9 @@ bool HttpServer::listen()
         server->setSslConfiguration(ssl);
         m_tls = true;
     }
+    // Qt's default backlog is 50: a burst of new connections while a write batch runs (several ms) overflowed it,
+    // and each dropped SYN cost its client a one-second retransmission. The kernel caps it at net.core.somaxconn.
+    server->setListenBacklogSize(LISTEN_BACKLOG);
     if (!server->listen(m_config.address, m_config.port)) {
         m_errorString = server->errorString();
         delete server;
