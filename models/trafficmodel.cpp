@@ -134,14 +134,15 @@ void TrafficModel::advance()
         return;
     }
     const qint64 shift = std::min<qint64>((wantedFirst - m_firstMinute) / 60000, m_window);
+    // A row's minute is derived from row 0's, so row 0's moves with the removal: when the rows are announced removed,
+    // the rows left must already show the minutes they showed before (views and proxies check exactly that).
     beginRemoveRows({}, 0, int(shift) - 1);
     m_buckets.remove(0, shift);
+    m_firstMinute = wantedFirst;
     endRemoveRows();
     beginInsertRows({}, int(m_buckets.size()), int(m_buckets.size() + shift) - 1);
     m_buckets.resize(m_window);
     endInsertRows();
-    m_firstMinute = wantedFirst;
-    // Minute values of the remaining rows moved with them; nothing else changed.
 }
 
 void TrafficModel::backfill()

@@ -3,6 +3,7 @@
 
 #include <QAbstractItemModelTester>
 
+#include "core/clock.h"
 #include "debuggerlogmodel.h"
 #include "enginefixture.h"
 #include "simulator.h"
@@ -157,6 +158,39 @@ private Q_SLOTS:
                 model.index(last - 1, TrafficModel::MessagesColumn).data().toInt() == 1);
         record({{80901, {}}});
         QTRY_COMPARE(changed.count(), 2);
+    }
+
+    void trafficWindowSlidesConsistently()
+    {
+        // The window slides when the minute changes (the chart's 5 s timer, or traffic in a new minute). Views and
+        // proxies see it as rows removed at the top and rows added at the bottom, each consistent when signalled:
+        // the tester checks the row after the removed ones is the old row `shift`, minute included.
+        ManualClock clock(QDateTime(QDate(2026, 12, 2), QTime(17, 30, 10), Qt::UTC));
+        TrafficModel model(nullptr, &clock, 5);
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        const auto minuteAt = [&](int row) {
+            return model.index(row, TrafficModel::MinuteColumn).data().toLongLong();
+        };
+        const qint64 lastMinute = minuteAt(4);
+        QCOMPARE(lastMinute, QDateTime(QDate(2026, 12, 2), QTime(17, 30), Qt::UTC).toMSecsSinceEpoch());
+        DebuggerEvent warning;
+        warning.logLevel = u"warning"_s;
+        model.handleEventRecorded(warning);
+        QCOMPARE(model.index(4, TrafficModel::WarningsColumn).data().toInt(), 1);
+
+        clock.advance(120); // two minutes on: the warning's minute is now row 2
+        model.advance();
+        QCOMPARE(model.rowCount(), 5);
+        QCOMPARE(minuteAt(2), lastMinute);
+        QCOMPARE(model.index(2, TrafficModel::WarningsColumn).data().toInt(), 1);
+        QCOMPARE(model.index(4, TrafficModel::WarningsColumn).data().toInt(), 0);
+        QCOMPARE(model.total(TrafficModel::WarningsColumn), 1);
+
+        clock.advance(3600); // past the whole window: every row new, the warning gone
+        model.handleEventRecorded(warning);
+        QCOMPARE(minuteAt(4), lastMinute + 62 * 60000);
+        QCOMPARE(model.total(TrafficModel::WarningsColumn), 1);
+        QCOMPARE(model.index(4, TrafficModel::WarningsColumn).data().toInt(), 1);
     }
 
     void simulatorTraffic()
