@@ -51,15 +51,27 @@ private:
     QList<Change> m_changes;
 };
 
-// Runs a domain call, turning a storage failure into ApiError 80501 (or the given code for constraint races).
+// Runs a domain call, turning a storage failure into ApiError 80501; work the database undid for a concurrent
+// transaction is run again first, up to MAX_STORE_ATTEMPTS times in all.
+inline constexpr int MAX_STORE_ATTEMPTS = 3;
 template<typename Fn>
 auto guarded(Fn &&fn) -> decltype(fn())
 {
-    try {
-        return fn();
-    } catch (const StoreError &e) {
-        qCWarning(lcProxy).noquote() << "storage failure:" << redactText(e.message());
-        return ApiError::internal(e.message());
+    // Nodes sharing PostgreSQL can deadlock on the same rows (two creates inserting the same routing keys in
+    // opposite orders); the database then undoes one side's transaction, or savepoint, and says so. `fn` opens its
+    // own transaction, which its exception rolled back, so it runs again, as a client retrying would.
+    for (int attempt = 1;; ++attempt) {
+        try {
+            return fn();
+        } catch (const StoreError &e) {
+            if (e.isRetryable() && attempt < MAX_STORE_ATTEMPTS) {
+                qCInfo(lcProxy).noquote() << "the store undid this work for a concurrent transaction (attempt"
+                                          << attempt << "of" << MAX_STORE_ATTEMPTS << "); running it again";
+                continue;
+            }
+            qCWarning(lcProxy).noquote() << "storage failure:" << redactText(e.message());
+            return ApiError::internal(e.message());
+        }
     }
 }
 

@@ -32,7 +32,7 @@ bool isConstraint(const QSqlError &error)
 {
     // A PostgreSQL error's DETAIL quotes the row's values (numbers among them); the SQL has placeholders only.
     qCWarning(lcSql).noquote() << "statement failed:" << redactText(error.text()) << "in" << sql.simplified().left(200);
-    throw StoreError(error.text(), isConstraint(error));
+    throw StoreError(error.text(), isConstraint(error), StoreError::isRetryableCode(error.nativeErrorCode()));
 }
 
 [[noreturn]] void failNative(sqlite3 *db, int rc, const QString &sql)
@@ -199,11 +199,17 @@ private:
 
 } // namespace
 
-StoreError::StoreError(const QString &message, bool constraintViolation)
+StoreError::StoreError(const QString &message, bool constraintViolation, bool retryable)
     : std::runtime_error(message.toStdString())
     , m_message(message)
     , m_constraint(constraintViolation)
+    , m_retryable(retryable)
 {}
+
+bool StoreError::isRetryableCode(const QString &nativeErrorCode)
+{
+    return nativeErrorCode == QLatin1String("40P01") || nativeErrorCode == QLatin1String("40001");
+}
 
 SqlQuery::SqlQuery(const QSqlDatabase &db, const QString &sql)
     : m_sql(sql)

@@ -14,14 +14,20 @@ namespace Maskline {
 class StoreError : public std::runtime_error
 {
 public:
-    StoreError(const QString &message, bool constraintViolation);
+    StoreError(const QString &message, bool constraintViolation, bool retryable = false);
     QString message() const { return m_message; }
     // A UNIQUE/foreign-key constraint refused the write (e.g. the routing-key index under a race).
     bool isConstraintViolation() const { return m_constraint; }
+    // The database gave up this transaction for another's sake (PostgreSQL: a deadlock, a serialization failure):
+    // nothing of it was kept, and running the same work again is expected to succeed.
+    bool isRetryable() const { return m_retryable; }
+    // SQLSTATE 40P01 (deadlock_detected) and 40001 (serialization_failure).
+    static bool isRetryableCode(const QString &nativeErrorCode);
 
 private:
     QString m_message;
     bool m_constraint;
+    bool m_retryable;
 };
 
 struct NativeStatement;

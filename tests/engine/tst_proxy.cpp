@@ -12,6 +12,7 @@
 #include "debugger/debugger.h"
 #include "proxy/numberselector.h"
 #include "proxy/proxy.h"
+#include "proxy/proxy_p.h"
 #include "store/database.h"
 #include "store/numberstable.h"
 #include "store/participantstable.h"
@@ -1095,6 +1096,39 @@ private Q_SLOTS:
         QVERIFY(kinds.contains(Change::Kind::Session));
         QVERIFY(kinds.contains(Change::Kind::Participant));
         QVERIFY(kinds.contains(Change::Kind::PhoneNumber));
+    }
+
+    void workUndoneForAConcurrentTransactionRunsAgain()
+    {
+        // PostgreSQL's deadlock and serialization failures are the only retryable ones; a constraint race is not.
+        QVERIFY(StoreError::isRetryableCode(u"40P01"_s));
+        QVERIFY(StoreError::isRetryableCode(u"40001"_s));
+        QVERIFY(!StoreError::isRetryableCode(u"23505"_s));
+        QVERIFY(!StoreError::isRetryableCode(u"5"_s)); // SQLITE_BUSY: the busy timeout's business
+
+        int calls = 0;
+        const auto failingTimes = [&calls](int failures, bool retryable) {
+            return [&calls, failures, retryable]() -> Result<int> {
+                ++calls;
+                if (calls <= failures) {
+                    throw StoreError(u"ERROR: deadlock detected"_s, false, retryable);
+                }
+                return calls;
+            };
+        };
+        Result<int> r = guarded(failingTimes(2, true));
+        QVERIFY(r.ok());
+        QCOMPARE(*r, 3); // undone twice, kept the third time
+        calls = 0;
+        r = guarded(failingTimes(10, true));
+        QVERIFY(!r.ok());
+        QCOMPARE(r.error().code, 80501);
+        QCOMPARE(calls, MAX_STORE_ATTEMPTS); // bounded
+        calls = 0;
+        r = guarded(failingTimes(1, false));
+        QVERIFY(!r.ok());
+        QCOMPARE(r.error().code, 80501);
+        QCOMPARE(calls, 1); // anything else is not run again
     }
 };
 
