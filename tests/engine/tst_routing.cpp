@@ -132,6 +132,23 @@ private:
     TrafficFixture &f() { return *m_f; }
     SimulatorCarrier &simulator() { return *qobject_cast<SimulatorCarrier *>(f().carrier.get()); }
 
+    // Queues `count` bare items of `kind`, due now, in one committed transaction.
+    bool enqueueItems(const QString &kind, int count = 1)
+    {
+        Transaction tx(f().db->connection());
+        for (int i = 0; i < count; ++i) {
+            OutboxItem item;
+            item.kind = kind;
+            item.url = u"about:"_s + kind;
+            item.payload = u"{}"_s;
+            if (!Outbox::enqueue(f().db->connection(), item, f().clock->now())) {
+                return false;
+            }
+        }
+        tx.commit();
+        return true;
+    }
+
     QList<SimulatorRecord> outboundTraffic()
     {
         QList<SimulatorRecord> out;
@@ -943,15 +960,7 @@ private Q_SLOTS:
         };
         slow.claimMs = 60000;
         f().outbox->registerHandler(u"slow"_s, slow);
-        {
-            Transaction tx(f().db->connection());
-            OutboxItem item;
-            item.kind = u"slow"_s;
-            item.url = u"about:slow"_s;
-            item.payload = u"{}"_s;
-            QVERIFY(Outbox::enqueue(f().db->connection(), item, f().clock->now()));
-            tx.commit();
-        }
+        QVERIFY(enqueueItems(u"slow"_s));
         QCOMPARE(f().outbox->processDue(), 1);
         QVERIFY(first.has_value());
         const auto leaseEnd = [&] {
@@ -995,17 +1004,7 @@ private Q_SLOTS:
         };
         paced.maxInFlight = 1;
         f().outbox->registerHandler(u"paced"_s, paced);
-        {
-            Transaction tx(f().db->connection());
-            for (int i = 0; i < 3; ++i) {
-                OutboxItem item;
-                item.kind = u"paced"_s;
-                item.url = u"about:paced"_s;
-                item.payload = u"{}"_s;
-                QVERIFY(Outbox::enqueue(f().db->connection(), item, f().clock->now()));
-            }
-            tx.commit();
-        }
+        QVERIFY(enqueueItems(u"paced"_s, 3));
         const auto states = [&] {
             QStringList out;
             for (const OutboxItem &item : f().outbox->items(u"paced"_s)) {
