@@ -1,5 +1,6 @@
 #include "scheduler.h"
 
+#include <algorithm>
 #include <optional>
 
 #include <QLoggingCategory>
@@ -13,6 +14,7 @@
 #include "store/sessionstable.h"
 #include "store/sqlquery.h"
 #include "store/transaction.h"
+#include "store/writebatch.h"
 
 Q_LOGGING_CATEGORY(lcScheduler, "maskline.routing.scheduler", QtInfoMsg)
 
@@ -48,7 +50,9 @@ Scheduler::~Scheduler() = default;
 
 void Scheduler::start()
 {
-    runExpiry();
+    // The first expiry pass runs from the event loop, once the engine is listening: a store whose sessions expired
+    // while it was down is closed behind the traffic, not before the first request.
+    continueExpirySoon();
     runRetention();
     m_expiryTimer.start(std::max(100, m_config.expiryIntervalMs));
     m_retentionTimer.start(std::max(1000, m_config.retentionIntervalMs));
@@ -71,16 +75,21 @@ QStringList Scheduler::runExpiry()
     const QDateTime now = m_proxy.clock().now();
     Database &database = m_proxy.database();
     const bool shared = database.isPostgres();
-    const int batch = shared ? PG_EXPIRY_BATCH : BATCH;
+    const int batch = shared ? PG_EXPIRY_BATCH : std::min(BATCH, std::max(1, m_config.expiryClosesPerPass));
     try {
         for (;;) {
             const QSqlDatabase db = database.connection();
             // On PostgreSQL every node sweeps: the due sessions are claimed (row-locked, skipped by the others) in one
             // transaction with their closes, so each is closed by exactly one node and a node never waits for
-            // another's batch. On SQLite this engine is the only one.
+            // another's batch. On SQLite this engine is the only one, and a pass's closes share one commit (each in
+            // its own savepoint, so one that fails rolls back alone): a backlog costs one fsync per pass, not per
+            // session.
             std::optional<Transaction> claim;
+            std::optional<WriteBatch> group;
             if (shared) {
                 claim.emplace(db);
+            } else {
+                group.emplace(database);
             }
             const QList<Session> due = SessionsTable::dueForExpiry(db, now.toMSecsSinceEpoch(), batch, shared);
             int progress = 0;
@@ -98,8 +107,15 @@ QStringList Scheduler::runExpiry()
             if (claim) {
                 claim->commit();
             }
+            if (group) {
+                group->commit();
+            }
             closed += closedNow;
             if (due.size() < batch || progress == 0) {
+                break;
+            }
+            if (closed.size() >= m_config.expiryClosesPerPass) {
+                continueExpirySoon();
                 break;
             }
         }
@@ -111,6 +127,18 @@ QStringList Scheduler::runExpiry()
         Q_EMIT sessionsExpired(closed);
     }
     return closed;
+}
+
+void Scheduler::continueExpirySoon()
+{
+    if (m_expiryContinues) {
+        return;
+    }
+    m_expiryContinues = true;
+    QTimer::singleShot(0, this, [this]() {
+        m_expiryContinues = false;
+        runExpiry();
+    });
 }
 
 bool Scheduler::lockRetention(bool lock)

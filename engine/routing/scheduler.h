@@ -20,6 +20,9 @@ struct SchedulerConfig
     int retentionIntervalMs = 3600000; // how often the retention sweep runs
     int sessionRetentionDays = 90;     // closed sessions are deleted this long after date_ended (reference §4.4)
     int debuggerRetentionDays = 30;    // debugger events older than this are deleted; 0 keeps them
+    // At most this many sessions are closed per turn of the event loop; a longer backlog (sessions that expired
+    // while the engine was down) continues on the next turn, so listening, requests and SIGTERM are not held up.
+    int expiryClosesPerPass = 200;
 };
 
 // The engine's background sweeps, all driven by the injectable clock, so tests call runExpiry() / runRetention()
@@ -35,11 +38,12 @@ public:
 
     const SchedulerConfig &config() const { return m_config; }
 
-    void start(); // runs both sweeps once, then on their timers
+    void start(); // runs both sweeps once (expiry from the event loop, at once after), then on their timers
     void stop();
 
-    // Closes every active session whose deadline (expires_at: date_expiry, else last activity + ttl) has passed,
-    // with closed_reason "date_expiry" or "ttl". Returns the closed sessions' SIDs.
+    // Closes the active sessions whose deadline (expires_at: date_expiry, else last activity + ttl) has passed,
+    // with closed_reason "date_expiry" or "ttl": up to expiryClosesPerPass of them, the rest from the event loop
+    // at once after. Returns the SIDs this call closed.
     QStringList runExpiry();
     // Deletes sessions closed more than sessionRetentionDays ago (with participants and interactions), debugger
     // events older than debuggerRetentionDays, and finished outbox items as old as the sessions. Returns the deleted
@@ -57,6 +61,8 @@ private:
     // PostgreSQL: takes (true) or releases (false) the cluster-wide retention lock; false when another node holds it.
     // Always true on SQLite.
     bool lockRetention(bool lock);
+    // Queues one more expiry pass on the event loop (once, however often it is asked).
+    void continueExpirySoon();
 
     Proxy &m_proxy;
     Debugger *m_debugger;
@@ -64,6 +70,7 @@ private:
     SchedulerConfig m_config;
     QTimer m_expiryTimer;
     QTimer m_retentionTimer;
+    bool m_expiryContinues = false; // a pass for the rest of the backlog is queued
 };
 
 } // namespace Maskline

@@ -655,6 +655,31 @@ private Q_SLOTS:
         QCOMPARE(f().events(80904).first().sessionSid, p.session.sid);
     }
 
+    void aLongExpiryBacklogClosesOverSeveralTurnsOfTheEventLoop()
+    {
+        SchedulerConfig config;
+        config.expiryClosesPerPass = 2;
+        f().scheduler = std::make_unique<Scheduler>(*f().proxy, f().debugger.get(), f().outbox.get(), config);
+        SessionParams sp;
+        sp.ttl = 60;
+        const Service s = f().service();
+        f().number(s, POOL);
+        QList<Party> parties;
+        for (int i = 0; i < 3; ++i) {
+            parties.append(f().party(s, u"+1415555020%1"_s.arg(i), u"+1415555030%1"_s.arg(i), sp));
+        }
+        f().clock->advance(61);
+        QSignalSpy expired(f().scheduler.get(), &Scheduler::sessionsExpired);
+        QCOMPARE(f().scheduler->runExpiry().size(), 2); // the cap, not the backlog
+        QCOMPARE(expired.count(), 1);
+        // The third closes from the event loop, without another call or the interval timer (not started here).
+        QTRY_COMPARE(expired.count(), 2);
+        QCOMPARE(expired.at(1).at(0).toStringList().size(), 1);
+        for (const Party &p : std::as_const(parties)) {
+            QCOMPARE(f().session(p).status, SessionStatus::CLOSED);
+        }
+    }
+
     void dateExpiryClosesWithItsReason()
     {
         SessionParams sp;
