@@ -315,12 +315,29 @@ Migration numberGeography()
             }};
 }
 
+Migration fewerParticipantIndexes()
+{
+    return {11,
+            QStringLiteral("participants: two indexes the others cover, dropped"),
+            {
+                // Every participant insert wrote 7 B-tree leaves keyed by random values; on a large store no two
+                // creates of a group commit share them, so each cost a page per index in the WAL and again at the
+                // checkpoint. UNIQUE(session_sid, identifier) answers session_sid look-ups (and the cascade from
+                // sessions) as participants_session did, the row ids of a session's few participants sorted in
+                // memory; participants_identifier_any answers (service_sid, identifier) as participants_identifier
+                // did, a service being no narrower than an identifier in practice.
+                QStringLiteral("DROP INDEX IF EXISTS participants_session"),
+                QStringLiteral("DROP INDEX IF EXISTS participants_identifier"),
+            }};
+}
+
 } // namespace
 
 QList<Migration> all()
 {
-    return {initialSchema(), debuggerAndOutbox(), simulatorTraffic(), outboxOrder(), consoleIndexes(),
-            outboxByKind(),  apiKeys(),           carrierNumbers(),   nodes(),       numberGeography()};
+    return {initialSchema(),          debuggerAndOutbox(), simulatorTraffic(), outboxOrder(), consoleIndexes(),
+            outboxByKind(),           apiKeys(),           carrierNumbers(),   nodes(),       numberGeography(),
+            fewerParticipantIndexes()};
 }
 
 int latestVersion()

@@ -72,6 +72,46 @@ private Q_SLOTS:
         QVERIFY(!(perms & QFile::ReadOther));
     }
 
+    // The participant look-ups each create, close and route makes are answered by an index on the latest schema
+    // (none scans the table), with the indexes migration 11 dropped gone: a later index change that leaves one of
+    // them scanning fails here rather than on a customer's million-row store.
+    void participantLookUpsAreIndexedOnTheLatestSchema()
+    {
+        Database db(StoreConfig::fromLocation(freshPath()));
+        QVERIFY(db.migrate().ok());
+        const QSqlDatabase c = db.connection();
+        QCOMPARE(count(c, u"SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name IN "
+                          u"('participants_session', 'participants_identifier')"_s),
+                 0);
+        const QStringList lookUps = {
+            u"SELECT sid FROM participants WHERE session_sid = 'KC1' ORDER BY id"_s,
+            u"SELECT p.sid FROM participants p JOIN sessions s ON s.sid = p.session_sid WHERE p.service_sid = 'KS1' "
+            u"AND p.identifier = '+1' AND p.proxy_identifier = '+2' AND p.routable = 0 AND p.date_deleted IS NULL "
+            u"AND s.status IN ('open', 'in-progress') ORDER BY p.id DESC LIMIT 1"_s,
+            u"SELECT proxy_identifier_sid, MAX(date_created), MAX(routable) FROM participants WHERE "
+            u"service_sid = 'KS1' AND identifier = '+1' GROUP BY proxy_identifier_sid"_s,
+            u"SELECT sid FROM participants WHERE service_sid = 'KS1' AND identifier = '+1' AND "
+            u"proxy_identifier = '+2' ORDER BY id DESC LIMIT 1"_s,
+            u"SELECT 1 FROM participants WHERE service_sid = 'KS1' AND identifier = '+1' AND proxy_identifier = '+2' "
+            u"AND routable = 1"_s,
+            u"SELECT DISTINCT p.proxy_identifier_sid FROM participants p JOIN sessions s ON s.sid = p.session_sid "
+            u"WHERE p.session_sid = 'KC1' AND p.date_deleted IS NULL AND p.proxy_identifier_sid IS NOT NULL AND "
+            u"s.status IN ('open', 'in-progress')"_s,
+        };
+        for (const QString &sql : lookUps) {
+            SqlQuery plan(c, u"EXPLAIN QUERY PLAN "_s + sql);
+            plan.exec();
+            QStringList steps;
+            while (plan.next()) {
+                steps.append(plan.value(3).toString());
+            }
+            QVERIFY2(!steps.isEmpty(), qPrintable(sql));
+            for (const QString &step : std::as_const(steps)) {
+                QVERIFY2(!step.startsWith(u"SCAN "_s), qPrintable(sql + u" -> "_s + steps.join(u"; "_s)));
+            }
+        }
+    }
+
     void upgradeKeepsData()
     {
         const QString path = freshPath();
