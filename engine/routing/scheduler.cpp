@@ -50,10 +50,10 @@ Scheduler::~Scheduler() = default;
 
 void Scheduler::start()
 {
-    // The first expiry pass runs from the event loop, once the engine is listening: a store whose sessions expired
-    // while it was down is closed behind the traffic, not before the first request.
+    // The first passes run from the event loop, once the engine is listening: a store whose sessions expired (or
+    // passed their retention) while it was down is swept behind the traffic, not before the first request.
     continueExpirySoon();
-    runRetention();
+    continueRetentionSoon();
     m_expiryTimer.start(std::max(100, m_config.expiryIntervalMs));
     m_retentionTimer.start(std::max(1000, m_config.retentionIntervalMs));
 }
@@ -131,13 +131,23 @@ QStringList Scheduler::runExpiry()
 
 void Scheduler::continueExpirySoon()
 {
-    if (m_expiryContinues) {
+    runSoon(m_expiryContinues, &Scheduler::runExpiry);
+}
+
+void Scheduler::continueRetentionSoon()
+{
+    runSoon(m_retentionContinues, &Scheduler::runRetention);
+}
+
+void Scheduler::runSoon(bool &queued, QStringList (Scheduler::*sweep)())
+{
+    if (queued) {
         return;
     }
-    m_expiryContinues = true;
-    QTimer::singleShot(0, this, [this]() {
-        m_expiryContinues = false;
-        runExpiry();
+    queued = true;
+    QTimer::singleShot(0, this, [this, &queued, sweep]() {
+        queued = false;
+        (this->*sweep)();
     });
 }
 
@@ -160,30 +170,39 @@ QStringList Scheduler::runRetention()
 {
     const QDateTime now = m_proxy.clock().now();
     QStringList purged;
+    bool more = false;
     if (!lockRetention(true)) {
         return purged; // another node is sweeping right now; this node's next round comes in an hour
     }
     if (m_config.sessionRetentionDays > 0) {
         const QDateTime cutoff = now.addMSecs(-m_config.sessionRetentionDays * MS_PER_DAY);
+        const int limit = std::min(BATCH, std::max(1, m_config.retentionPurgesPerPass));
         for (;;) {
-            auto batch = m_proxy.purgeClosedSessions(cutoff, BATCH);
+            auto batch = m_proxy.purgeClosedSessions(cutoff, limit);
             if (!batch) {
                 qCWarning(lcScheduler).noquote() << "retention sweep failed:" << redactText(batch.error().message);
                 break;
             }
             purged += *batch;
-            if (batch->size() < BATCH) {
+            if (batch->size() < limit) {
+                break;
+            }
+            if (purged.size() >= m_config.retentionPurgesPerPass) {
+                more = true;
                 break;
             }
         }
-        if (m_outbox) {
+        if (m_outbox && !more) {
             m_outbox->purgeFinished(cutoff);
         }
     }
-    if (m_debugger && m_config.debuggerRetentionDays > 0) {
+    if (m_debugger && m_config.debuggerRetentionDays > 0 && !more) {
         m_debugger->purgeOlderThan(now.addMSecs(-m_config.debuggerRetentionDays * MS_PER_DAY));
     }
     lockRetention(false);
+    if (more) {
+        continueRetentionSoon(); // the rest of the backlog, and the outbox and debugger purges, on the next turn
+    }
     if (!purged.isEmpty()) {
         qCInfo(lcScheduler) << "deleted" << purged.size() << "session(s) closed more than"
                             << m_config.sessionRetentionDays << "days ago";

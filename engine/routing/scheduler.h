@@ -23,6 +23,9 @@ struct SchedulerConfig
     // At most this many sessions are closed per turn of the event loop; a longer backlog (sessions that expired
     // while the engine was down) continues on the next turn, so listening, requests and SIGTERM are not held up.
     int expiryClosesPerPass = 200;
+    // The same for the retention sweep: at most this many closed sessions deleted (with their participants and
+    // interactions) per turn; the outbox and debugger purges follow once the sessions' backlog is done.
+    int retentionPurgesPerPass = 500;
 };
 
 // The engine's background sweeps, all driven by the injectable clock, so tests call runExpiry() / runRetention()
@@ -46,8 +49,9 @@ public:
     // at once after. Returns the SIDs this call closed.
     QStringList runExpiry();
     // Deletes sessions closed more than sessionRetentionDays ago (with participants and interactions), debugger
-    // events older than debuggerRetentionDays, and finished outbox items as old as the sessions. Returns the deleted
-    // sessions' SIDs.
+    // events older than debuggerRetentionDays, and finished outbox items as old as the sessions: up to
+    // retentionPurgesPerPass sessions, the rest (then the outbox and debugger purges) from the event loop at once
+    // after. Returns the SIDs this call deleted.
     QStringList runRetention();
 
     // "date_expiry" when the session's absolute deadline has passed, else "ttl" (the inactivity deadline).
@@ -61,8 +65,10 @@ private:
     // PostgreSQL: takes (true) or releases (false) the cluster-wide retention lock; false when another node holds it.
     // Always true on SQLite.
     bool lockRetention(bool lock);
-    // Queues one more expiry pass on the event loop (once, however often it is asked).
+    // Queue one more expiry / retention pass on the event loop (once, however often they are asked).
     void continueExpirySoon();
+    void continueRetentionSoon();
+    void runSoon(bool &queued, QStringList (Scheduler::*sweep)());
 
     Proxy &m_proxy;
     Debugger *m_debugger;
@@ -70,7 +76,8 @@ private:
     SchedulerConfig m_config;
     QTimer m_expiryTimer;
     QTimer m_retentionTimer;
-    bool m_expiryContinues = false; // a pass for the rest of the backlog is queued
+    bool m_expiryContinues = false;    // a pass for the rest of the backlog is queued
+    bool m_retentionContinues = false; // the same for retention
 };
 
 } // namespace Maskline

@@ -747,6 +747,30 @@ private Q_SLOTS:
         QCOMPARE(f().scheduler->runRetention().size(), 1);
     }
 
+    void aLongRetentionBacklogIsDeletedOverSeveralTurnsOfTheEventLoop()
+    {
+        f().schedulerConfig.retentionPurgesPerPass = 1;
+        f().reopen();
+        const Service s = f().service();
+        f().number(s, POOL);
+        SessionParams close;
+        close.status = SessionStatus::CLOSED;
+        for (int i = 0; i < 3; ++i) {
+            const Party p = f().party(s, u"+1415555020%1"_s.arg(i), u"+1415555030%1"_s.arg(i));
+            QVERIFY(f().proxy->updateSession(f().account.sid, s.sid, p.session.sid, close).ok());
+        }
+        f().router->routeMessage(f().sms(STRANGER, POOL, u"hi"_s)); // 80905, purged after the sessions' backlog
+        f().clock->advance(91 * 24 * 3600);
+        QSignalSpy purged(f().scheduler.get(), &Scheduler::sessionsPurged);
+        QCOMPARE(f().scheduler->runRetention().size(), 1); // the cap, not the backlog
+        QCOMPARE(f().count(u"SELECT COUNT(*) FROM sessions"_s), 2);
+        QCOMPARE(f().events().size(), 1);
+        // The other two go from the event loop, one per turn, without another call; then the debugger's purge.
+        QTRY_COMPARE(purged.count(), 3);
+        QCOMPARE(f().count(u"SELECT COUNT(*) FROM sessions"_s), 0);
+        QTRY_VERIFY(f().events().isEmpty());
+    }
+
     void retentionPurgesOldDebuggerEvents()
     {
         standardParty();
