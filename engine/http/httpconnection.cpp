@@ -12,6 +12,7 @@
 #include "httpmessage.h"
 
 #if defined(Q_OS_UNIX)
+#include <cerrno>
 #include <sys/socket.h>
 #endif
 
@@ -67,15 +68,8 @@ void HttpListener::incomingConnection(qintptr handle)
 ReplyQueue::ReplyQueue(QTcpSocket *socket)
     : QObject(socket)
     , m_socket(socket)
+    , m_plain(qobject_cast<QSslSocket *>(socket) == nullptr)
 {}
-
-ReplyQueue *ReplyQueue::of(QTcpSocket *socket)
-{
-    if (auto *existing = socket->findChild<ReplyQueue *>(QString(), Qt::FindDirectChildrenOnly)) {
-        return existing;
-    }
-    return new ReplyQueue(socket);
-}
 
 quint64 ReplyQueue::reserve()
 {
@@ -94,16 +88,17 @@ void ReplyQueue::fill(quint64 id, QByteArray wire, bool close)
         }
     }
     bool wrote = false;
+    bool buffered = false;
     while (!m_closing && !m_slots.isEmpty() && m_slots.constFirst().ready) {
         const Slot slot = m_slots.takeFirst();
-        m_socket->write(slot.wire);
+        buffered = send(slot.wire);
         wrote = true;
         if (slot.close) {
             m_closing = true;
             m_slots.clear();
         }
     }
-    if (wrote) {
+    if (buffered) {
         // Into the kernel now, not on the next write notification: when the client has already half-closed, Qt
         // tears the socket down as soon as it reads the end of the stream, dropping whatever is still buffered here.
         m_socket->flush();
@@ -117,21 +112,59 @@ void ReplyQueue::fill(quint64 id, QByteArray wire, bool close)
     }
 }
 
+bool ReplyQueue::send(const QByteArray &wire)
+{
+    qsizetype sent = 0;
+#if defined(Q_OS_UNIX)
+    // Qt's own path copies the reply into its buffer and arms (then disarms) a write notification even when the
+    // kernel takes it all at once, which it nearly always does. Written directly only while Qt holds nothing
+    // unwritten, so the order on the wire stays the order of the replies; what the kernel does not take goes to Qt.
+    const qintptr fd = m_socket->socketDescriptor();
+    if (m_plain && fd >= 0 && m_socket->bytesToWrite() == 0 && m_socket->state() == QAbstractSocket::ConnectedState) {
+        while (sent < wire.size()) {
+            const ssize_t n = ::send(int(fd), wire.constData() + sent, size_t(wire.size() - sent), MSG_NOSIGNAL);
+            if (n > 0) {
+                sent += n;
+            } else if (n < 0 && errno == EINTR) {
+                continue;
+            } else {
+                break; // EAGAIN (the kernel's buffer is full), or an error Qt's own write will run into and report
+            }
+        }
+    }
+#endif
+    if (sent == wire.size()) {
+        return false;
+    }
+    m_socket->write(wire.constData() + sent, wire.size() - sent);
+    return true;
+}
+
 // --- HttpConnection: a connection's life ---------------------------------------------------------------------------
 
 HttpConnection::HttpConnection(QTcpSocket *socket, HttpListener *listener)
     : QObject(socket)
     , m_socket(socket)
     , m_listener(listener)
+    , m_replies(new ReplyQueue(socket))
     , m_timer(new QTimer(this))
 {
     connect(socket, &QTcpSocket::readyRead, this, &HttpConnection::handleReadyRead);
     m_timer->setSingleShot(true);
     connect(m_timer, &QTimer::timeout, this, [this] {
+        // The idle timer is not restarted on every read (that is a timer registration per request): it is armed
+        // once, and when it fires early for a connection that has been active since, it waits out the remainder.
+        const qint64 idleMs = m_listener->limits().idleTimeoutMs;
+        const qint64 quietMs = m_clock.elapsed() - m_activeAtMs;
+        if (m_state != State::Draining && quietMs < idleMs) {
+            m_timer->start(int(idleMs - quietMs));
+            return;
+        }
         qCDebug(lcHttpConnection) << "closing idle or draining connection";
         m_socket->abort();
         m_socket->deleteLater();
     });
+    m_clock.start();
     m_timer->start(m_listener->limits().idleTimeoutMs);
 }
 
@@ -145,7 +178,7 @@ void HttpConnection::handleReadyRead()
         m_socket->readAll(); // after "Connection: close" nothing more is a request
         return;
     }
-    m_timer->start(m_listener->limits().idleTimeoutMs);
+    m_activeAtMs = m_clock.elapsed();
     feed(m_socket->readAll());
 }
 
@@ -173,9 +206,8 @@ void HttpConnection::refuse(const ApiError &error)
     m_line.clear();
     m_request = HttpRequest();
     // After the replies of the requests before it (a deferred one may still be on its way), then half-close.
-    ReplyQueue *queue = ReplyQueue::of(m_socket);
-    queue->setCloseHandler([this] { halfCloseWhenFlushed(); });
-    queue->fill(queue->reserve(), HttpReply::error(error).toWire(true), true);
+    m_replies->setCloseHandler([this] { halfCloseWhenFlushed(); });
+    m_replies->fill(m_replies->reserve(), HttpReply::error(error).toWire(true), true);
     Q_EMIT m_listener->requestRefused(QString::fromLatin1(m_method), error.status);
     // Keep reading (and discarding) what the client still sends, so it gets to read the answer instead of a reset;
     // give up after a while.

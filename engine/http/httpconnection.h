@@ -3,6 +3,7 @@
 #include <functional>
 
 #include <QByteArray>
+#include <QElapsedTimer>
 #include <QList>
 #include <QObject>
 #include <QSslConfiguration>
@@ -97,9 +98,6 @@ class ReplyQueue final : public QObject
 public:
     explicit ReplyQueue(QTcpSocket *socket);
 
-    // The connection's queue, made on its first request.
-    static ReplyQueue *of(QTcpSocket *socket);
-
     quint64 reserve();
     // Nothing after a `close` reply is sent. By default the socket is then disconnected; the connection replaces that
     // with its own half-close-and-drain through setCloseHandler().
@@ -114,7 +112,12 @@ private:
         bool close;
         bool ready;
     };
+    // Into the kernel now: straight to the descriptor when nothing of Qt's is buffered ahead of it (a plain socket),
+    // else through the socket. Returns whether anything is left in Qt's buffer.
+    bool send(const QByteArray &wire);
+
     QTcpSocket *m_socket;
+    const bool m_plain; // no TLS layer between us and the descriptor
     QList<Slot> m_slots;
     quint64 m_next = 0;
     bool m_closing = false;
@@ -159,7 +162,10 @@ private:
 
     QTcpSocket *m_socket;
     HttpListener *m_listener;
-    QTimer *m_timer;
+    ReplyQueue *m_replies;
+    QTimer *m_timer;         // idle, then (once refusing) drain timeout
+    QElapsedTimer m_clock;   // since the connection came
+    qint64 m_activeAtMs = 0; // m_clock at the last bytes read
     State m_state = State::Head;
     QByteArray m_head;
     QByteArray m_line;

@@ -11,6 +11,7 @@
 
 #include <QPointer>
 #include <QTcpSocket>
+#include <QVarLengthArray>
 
 #include "core/apierror.h"
 #include "formdata.h"
@@ -261,9 +262,8 @@ void HttpConnection::finishRequest()
     if (close) {
         m_state = State::Closing;
     }
-    ReplyQueue *queue = ReplyQueue::of(m_socket);
-    const quint64 slot = queue->reserve();
-    QPointer<ReplyQueue> target(queue);
+    const quint64 slot = m_replies->reserve();
+    QPointer<ReplyQueue> target(m_replies);
     m_listener->handler()(std::move(request), [target, slot, close, head](HttpReply reply) {
         if (target) {
             target->fill(slot, reply.toWire(close, !head), close);
@@ -301,8 +301,16 @@ bool HttpConnection::startRequest(const QByteArray &head)
 
     // request-line = method SP request-target SP HTTP-version, single spaces (RFC 9112 §3).
     const QByteArrayView requestLine = lines.value(0);
-    const QList<QByteArray> parts = requestLine.toByteArray().split(' ');
-    m_method = parts.value(0).left(16);
+    QVarLengthArray<QByteArrayView, 4> parts;
+    for (qsizetype from = 0; parts.size() < 4;) {
+        const qsizetype space = requestLine.indexOf(' ', from);
+        parts.append(requestLine.sliced(from, (space < 0 ? requestLine.size() : space) - from));
+        if (space < 0) {
+            break;
+        }
+        from = space + 1;
+    }
+    m_method = parts.value(0).first(std::min<qsizetype>(parts.value(0).size(), 16)).toByteArray();
     if (parts.size() >= 2 && parts.at(1).size() > limits.maxTargetBytes) {
         refuse(targetTooLong(limits.maxTargetBytes));
         return false;
@@ -312,7 +320,7 @@ bool HttpConnection::startRequest(const QByteArray &head)
         refuse(badRequest(QStringLiteral("Malformed HTTP request line")));
         return false;
     }
-    const QByteArray &target = parts.at(1);
+    const QByteArrayView target = parts.at(1);
     if (std::any_of(target.begin(), target.end(), [](char c) { return uchar(c) <= 0x20 || uchar(c) >= 0x7f; })) {
         refuse(badRequest(QStringLiteral("Invalid character in the request-target")));
         return false;

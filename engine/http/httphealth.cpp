@@ -7,6 +7,7 @@
 #include <exception>
 
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QJsonObject>
 #include <QMap>
 
@@ -26,7 +27,10 @@ namespace Maskline {
 
 HttpReply HttpServer::healthz(const HttpRequest &)
 {
-    return HttpReply::json(200, QJsonObject{{QStringLiteral("status"), QStringLiteral("ok")}});
+    // Always the same answer: the same bytes each time (liveness probes call this every few seconds per node).
+    static const QByteArray body =
+        QJsonDocument(QJsonObject{{QStringLiteral("status"), QStringLiteral("ok")}}).toJson(QJsonDocument::Compact);
+    return HttpReply::json(200, body);
 }
 
 // Readiness: what a load balancer needs to know before it sends traffic here. Each check is cheap (no table scans):

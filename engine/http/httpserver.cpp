@@ -65,6 +65,9 @@ QString firstForwarded(const HttpRequest &request, QByteArrayView name)
 // An IPv4-mapped IPv6 peer (::ffff:10.0.0.1 on a dual-stack listener) compares as its IPv4 address.
 QHostAddress plainAddress(const QHostAddress &address)
 {
+    if (address.protocol() != QAbstractSocket::IPv6Protocol) {
+        return address;
+    }
     bool isV4 = false;
     const quint32 v4 = address.toIPv4Address(&isV4);
     return isV4 ? QHostAddress(v4) : address;
@@ -321,6 +324,9 @@ void HttpServer::stopAccepting()
 
 bool HttpServer::isTrustedProxy(const QHostAddress &peer) const
 {
+    if (m_config.trustedProxies.isEmpty()) {
+        return false;
+    }
     const QHostAddress address = plainAddress(peer);
     for (const auto &subnet : m_config.trustedProxies) {
         if (address.isInSubnet(subnet)) {
@@ -354,9 +360,14 @@ QString HttpServer::publicBase(const HttpRequest &request) const
         }
     }
     // Clients send the same Host on every request: the last one checked is remembered.
-    if (!host.isEmpty() && (host == m_lastValidHost || validHost.match(host).hasMatch())) {
+    if (!host.isEmpty() && host == m_lastValidHost && scheme == m_lastScheme) {
+        return m_lastBase;
+    }
+    if (!host.isEmpty() && validHost.match(host).hasMatch()) {
         m_lastValidHost = host;
-        return scheme + QStringLiteral("://") + host;
+        m_lastScheme = scheme;
+        m_lastBase = scheme + QStringLiteral("://") + host;
+        return m_lastBase;
     }
     return baseUrl();
 }

@@ -190,7 +190,9 @@ private:
     StoreGauges m_storeGauges; // counted at most once a minute, not per scrape
     HttpListener *m_tcpServer = nullptr;
     QString m_errorString;
-    mutable QString m_lastValidHost; // publicBase(): the last Host header found valid
+    mutable QString m_lastValidHost; // publicBase(): the last Host header found valid,
+    mutable QString m_lastScheme;    // and the scheme
+    mutable QString m_lastBase;      // and the base made of the two
     bool m_tls = false;
     int m_inFlight = 0; // handle() called, respond not yet
     struct Pending

@@ -96,18 +96,13 @@ QByteArray processSeries()
 
 } // namespace
 
-QString Metrics::counterKey(const QString &route, const QString &method, int status)
-{
-    return route + SEP + method + SEP + QString::number(status);
-}
-
 void Metrics::record(const QString &route, const QString &method, int status, double seconds)
 {
-    ++m_requests[counterKey(route, method, status)];
+    ++m_requests[RouteKey{route, method, status}];
     if (status == 403 && route.startsWith(u"/carrier/twilio/")) {
         ++m_signatureRejections; // the only 403 a Twilio webhook gets: X-Twilio-Signature did not verify
     }
-    m_durations[route + SEP + method].add(seconds);
+    m_durations[RouteKey{route, method, 0}].add(seconds);
 }
 
 void Metrics::Histogram::add(double seconds)
@@ -148,7 +143,7 @@ void Metrics::recordOutboxAttempt(const QString &kind, const QString &state, con
 
 quint64 Metrics::requestCount(const QString &route, const QString &method, int status) const
 {
-    return m_requests.value(counterKey(route, method, status));
+    return m_requests.value(RouteKey{route, method, status});
 }
 
 QByteArray Metrics::render(const Gauges &gauges) const
@@ -209,22 +204,20 @@ QByteArray Metrics::render(const Gauges &gauges) const
     }
     out += "# HELP maskline_http_requests_total HTTP requests answered, by route template, method and status.\n"
            "# TYPE maskline_http_requests_total counter\n";
-    QStringList keys = m_requests.keys();
-    keys.sort();
-    for (const QString &key : std::as_const(keys)) {
-        const QStringList parts = key.split(SEP);
-        out += "maskline_http_requests_total{route=\"" + label(parts.value(0)) + "\",method=\"" +
-               label(parts.value(1)) + "\",status=\"" + label(parts.value(2)) + "\"} " +
-               QByteArray::number(m_requests.value(key)) + '\n';
+    QList<RouteKey> keys = m_requests.keys();
+    std::sort(keys.begin(), keys.end());
+    for (const RouteKey &key : std::as_const(keys)) {
+        out += "maskline_http_requests_total{route=\"" + label(key.route) + "\",method=\"" + label(key.method) +
+               "\",status=\"" + QByteArray::number(key.status) + "\"} " + QByteArray::number(m_requests.value(key)) +
+               '\n';
     }
 
     out += "# HELP maskline_http_request_duration_seconds Time from a complete request to its answer.\n"
            "# TYPE maskline_http_request_duration_seconds histogram\n";
     keys = m_durations.keys();
-    keys.sort();
-    for (const QString &key : std::as_const(keys)) {
-        const QStringList parts = key.split(SEP);
-        const QByteArray labels = "route=\"" + label(parts.value(0)) + "\",method=\"" + label(parts.value(1)) + '"';
+    std::sort(keys.begin(), keys.end());
+    for (const RouteKey &key : std::as_const(keys)) {
+        const QByteArray labels = "route=\"" + label(key.route) + "\",method=\"" + label(key.method) + '"';
         out += m_durations.value(key).render("maskline_http_request_duration_seconds", labels);
     }
 

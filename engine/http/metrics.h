@@ -1,6 +1,7 @@
 #pragma once
 
 #include <array>
+#include <compare>
 
 #include <QByteArray>
 #include <QHash>
@@ -74,10 +75,31 @@ private:
         // The _bucket, _sum and _count lines of series `name` with `labels` (no braces).
         QByteArray render(const QByteArray &name, const QByteArray &labels) const;
     };
-    static QString counterKey(const QString &route, const QString &method, int status);
+    // Keys made of the strings the caller already holds (implicitly shared): recording a request allocates nothing.
+    struct RouteKey
+    {
+        QString route;
+        QString method;
+        int status = 0; // 0 for the duration histograms, which are per route and method only
+        friend bool operator==(const RouteKey &, const RouteKey &) = default;
+        friend auto operator<=>(const RouteKey &a, const RouteKey &b)
+        {
+            if (const int c = a.route.compare(b.route); c != 0) {
+                return c <=> 0;
+            }
+            if (const int c = a.method.compare(b.method); c != 0) {
+                return c <=> 0;
+            }
+            return a.status <=> b.status;
+        }
+        friend size_t qHash(const RouteKey &key, size_t seed = 0)
+        {
+            return qHashMulti(seed, key.route, key.method, key.status);
+        }
+    };
 
-    QHash<QString, quint64> m_requests;          // key: route \x1f method \x1f status
-    QHash<QString, Histogram> m_durations;       // key: route \x1f method
+    QHash<RouteKey, quint64> m_requests;
+    QHash<RouteKey, Histogram> m_durations;
     QHash<QString, quint64> m_outboxAttempts;    // key: kind \x1f state
     QHash<QString, quint64> m_outboxFailures;    // key: kind \x1f failure
     QHash<QString, Histogram> m_outboxDurations; // key: kind
