@@ -147,6 +147,7 @@ HttpConnection::HttpConnection(QTcpSocket *socket, HttpListener *listener)
     , m_socket(socket)
     , m_listener(listener)
     , m_replies(new ReplyQueue(socket))
+    , m_peer(socket->peerAddress())
     , m_timer(new QTimer(this))
 {
     connect(socket, &QTcpSocket::readyRead, this, &HttpConnection::handleReadyRead);

@@ -4,6 +4,7 @@
 
 #include <QByteArray>
 #include <QElapsedTimer>
+#include <QHostAddress>
 #include <QList>
 #include <QObject>
 #include <QSslConfiguration>
@@ -163,9 +164,10 @@ private:
     QTcpSocket *m_socket;
     HttpListener *m_listener;
     ReplyQueue *m_replies;
-    QTimer *m_timer;         // idle, then (once refusing) drain timeout
-    QElapsedTimer m_clock;   // since the connection came
-    qint64 m_activeAtMs = 0; // m_clock at the last bytes read
+    const QHostAddress m_peer; // read once: it does not change, and each request carries it
+    QTimer *m_timer;           // idle, then (once refusing) drain timeout
+    QElapsedTimer m_clock;     // since the connection came
+    qint64 m_activeAtMs = 0;   // m_clock at the last bytes read
     State m_state = State::Head;
     QByteArray m_head;
     QByteArray m_line;

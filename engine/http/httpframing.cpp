@@ -288,14 +288,14 @@ bool HttpConnection::startRequest(const QByteArray &head)
             return false;
         }
     }
-    QList<QByteArrayView> lines;
+    QVarLengthArray<QByteArrayView, 32> lines;
     for (qsizetype from = 0; from < head.size();) {
         const qsizetype nl = head.indexOf('\n', from);
         lines.append(withoutEol(QByteArrayView(head).sliced(from, nl - from + 1)));
         from = nl + 1;
     }
     // The last "line" is the empty one ending the head.
-    if (!lines.isEmpty() && lines.constLast().isEmpty()) {
+    if (!lines.isEmpty() && std::as_const(lines).back().isEmpty()) {
         lines.removeLast();
     }
 
@@ -383,9 +383,11 @@ bool HttpConnection::startRequest(const QByteArray &head)
             refuse(badRequest(QStringLiteral("Control character in a header value")));
             return false;
         }
-        const QByteArray name = rawName.toByteArray().toLower();
+        const auto is = [&rawName](QByteArrayView name) {
+            return rawName.compare(name, Qt::CaseInsensitive) == 0;
+        };
         fields.append({rawName.toByteArray(), value.toByteArray()});
-        if (name == "transfer-encoding") {
+        if (is("transfer-encoding")) {
             ++transferEncodings;
             chunked = value.compare("chunked", Qt::CaseInsensitive) == 0;
             if (!chunked) {
@@ -394,20 +396,20 @@ bool HttpConnection::startRequest(const QByteArray &head)
                 refuse(badRequest(QStringLiteral("Unsupported Transfer-Encoding: only chunked is accepted")));
                 return false;
             }
-        } else if (name == "content-length") {
+        } else if (is("content-length")) {
             ++contentLengths;
             if (!isDigits(value) || value.size() > MAX_LENGTH_DIGITS) {
                 refuse(badRequest(QStringLiteral("Invalid Content-Length")));
                 return false;
             }
             contentLength = value.toLongLong();
-        } else if (name == "host") {
+        } else if (is("host")) {
             ++hosts;
-        } else if (name == "authorization") {
+        } else if (is("authorization")) {
             ++authorizations;
-        } else if (name == "connection") {
+        } else if (is("connection")) {
             connection += ',' + value.toByteArray().toLower();
-        } else if (name == "expect") {
+        } else if (is("expect")) {
             expectContinue = value.compare("100-continue", Qt::CaseInsensitive) == 0;
         }
     }
@@ -449,7 +451,7 @@ bool HttpConnection::startRequest(const QByteArray &head)
     m_request.path = path.isEmpty() ? QStringLiteral("/") : QString::fromLatin1(path);
     m_request.query = question < 0 ? QString() : QString::fromLatin1(pq.sliced(question + 1));
     m_request.headers = std::move(fields);
-    m_request.peer = m_socket->peerAddress();
+    m_request.peer = m_peer;
     // HTTP/1.1 keeps the connection unless the client says close; HTTP/1.0 closes it unless the client says keep-alive
     // (RFC 9112 §9.3).
     m_closeAfter = http11 ? connection.contains("close") : !connection.contains("keep-alive");

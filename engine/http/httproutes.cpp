@@ -1,5 +1,7 @@
 #include <optional>
 
+#include <QVarLengthArray>
+
 #include "httpserver.h"
 
 // The route table and the matching of a request's path against it.
@@ -157,9 +159,31 @@ HttpServer::Match HttpServer::match(HttpMethod requested, const QString &encoded
     // HEAD is GET without the body (RFC 9110 9.3.2): it runs the GET route; the transport leaves the body out.
     const HttpMethod method = requested == HttpMethod::Head ? HttpMethod::Get : requested;
     Match result;
-    const QStringList parts = encodedPath.split(u'/');
+    // The path's segments as views of it: matching allocates nothing until a route fits.
+    QVarLengthArray<QStringView, 16> parts;
+    for (qsizetype from = 0;;) {
+        const qsizetype slash = encodedPath.indexOf(u'/', from);
+        parts.append(QStringView(encodedPath).sliced(from, (slash < 0 ? encodedPath.size() : slash) - from));
+        if (slash < 0) {
+            break;
+        }
+        from = slash + 1;
+    }
     // Each path segment is percent-decoded once, when a route first needs it as an argument.
-    QList<std::optional<QString>> decoded(parts.size());
+    QVarLengthArray<std::optional<QString>, 16> decoded(parts.size());
+    const auto decodedAt = [&](qsizetype s, QStringView encoded, bool whole) {
+        const auto decode = [](QStringView text) {
+            return text.contains(u'%') ? FormData::decodeComponent(text.toUtf8(), false) : text.toString();
+        };
+        if (!whole) {
+            return decode(encoded);
+        }
+        std::optional<QString> &once = decoded[s];
+        if (!once) {
+            once = decode(encoded);
+        }
+        return *once;
+    };
     for (qsizetype i = 0; i < m_routes.size(); ++i) {
         const CompiledRoute &compiled = m_compiled.at(i);
         if (compiled.segments.size() != parts.size()) {
@@ -174,6 +198,9 @@ HttpServer::Match HttpServer::match(HttpMethod requested, const QString &encoded
         if (!shapeFits) {
             continue;
         }
+        const Route &route = m_routes.at(i);
+        // The arguments are kept only for the route that answers: the others need only to know that they fit.
+        const bool candidate = route.method == method && !result.route;
         QStringList args;
         bool typesFit = true;
         for (qsizetype s = 0; s < parts.size() && shapeFits; ++s) {
@@ -181,7 +208,7 @@ HttpServer::Match HttpServer::match(HttpMethod requested, const QString &encoded
             if (!segment.isArg) {
                 continue;
             }
-            QStringView encoded(parts.at(s));
+            QStringView encoded = parts.at(s);
             if (!segment.suffix.isEmpty()) {
                 if (!encoded.endsWith(segment.suffix)) {
                     shapeFits = false;
@@ -189,16 +216,7 @@ HttpServer::Match HttpServer::match(HttpMethod requested, const QString &encoded
                 }
                 encoded.chop(segment.suffix.size());
             }
-            QString value;
-            if (segment.suffix.isEmpty()) {
-                std::optional<QString> &once = decoded[s];
-                if (!once) {
-                    once = FormData::decodeComponent(encoded.toUtf8(), false);
-                }
-                value = *once;
-            } else {
-                value = FormData::decodeComponent(encoded.toUtf8(), false);
-            }
+            const QString value = decodedAt(s, encoded, segment.suffix.isEmpty());
             if (value.isEmpty()) {
                 shapeFits = false;
                 continue;
@@ -206,18 +224,18 @@ HttpServer::Match HttpServer::match(HttpMethod requested, const QString &encoded
             if (!segment.sidPrefix.isEmpty() && !Sid::isValid(value, segment.sidPrefix)) {
                 typesFit = false;
             }
-            args.append(value);
+            if (candidate) {
+                args.append(value);
+            }
         }
         if (!shapeFits) {
             continue;
         }
         result.pathKnown = true;
-        const Route &route = m_routes.at(i);
-        const QString name = methodName(route.method);
-        if (!result.allowed.contains(name)) {
-            result.allowed.append(name);
+        if (!result.allowed.contains(route.method)) {
+            result.allowed.append(route.method);
             if (route.method == HttpMethod::Get) {
-                result.allowed.append(methodName(HttpMethod::Head));
+                result.allowed.append(HttpMethod::Head);
             }
         }
         if (route.method != method) {
@@ -229,10 +247,19 @@ HttpServer::Match HttpServer::match(HttpMethod requested, const QString &encoded
         if (typesFit && !result.route) {
             result.route = &route;
             result.label = compiled.label;
-            result.args = args;
+            result.args = std::move(args);
         }
     }
     return result;
+}
+
+QByteArray HttpServer::Match::allowHeader() const
+{
+    QByteArray header;
+    for (const HttpMethod m : allowed) {
+        header += (header.isEmpty() ? "" : ", ") + methodName(m).toLatin1();
+    }
+    return header;
 }
 
 } // namespace Maskline

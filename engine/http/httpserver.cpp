@@ -470,9 +470,8 @@ void HttpServer::dispatch(HttpRequest &request, QString &routeLabel, const Respo
     }
     if (!found.route) {
         if (found.pathKnown && found.label.isEmpty()) {
-            return respond(
-                HttpReply::error(ApiError::methodNotAllowed())
-                    .withHeader(QByteArrayLiteral("Allow"), found.allowed.join(QStringLiteral(", ")).toLatin1()));
+            return respond(HttpReply::error(ApiError::methodNotAllowed())
+                               .withHeader(QByteArrayLiteral("Allow"), found.allowHeader()));
         }
         constexpr qsizetype MAX_ECHO = 256; // the path is the client's: echo only a bounded part of it
         return respond(HttpReply::error(

@@ -7,6 +7,7 @@
 #include <QObject>
 #include <QString>
 #include <QStringList>
+#include <QVarLengthArray>
 
 #include "core/result.h"
 #include "httpmessage.h"
@@ -151,8 +152,9 @@ private:
         const Route *route = nullptr;
         QString label;
         QStringList args;
-        bool pathKnown = false; // some route has this path shape (so a method mismatch is 405)
-        QStringList allowed;    // methods of the routes with this path shape
+        bool pathKnown = false;                 // some route has this path shape (so a method mismatch is 405)
+        QVarLengthArray<HttpMethod, 8> allowed; // methods of the routes with this path shape, in table order
+        QByteArray allowHeader() const;         // `allowed` as the Allow header says it
     };
 
     // httproutes.cpp: the table, compiled into m_compiled once, and matching against it.

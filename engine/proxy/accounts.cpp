@@ -2,8 +2,6 @@
 
 #include <algorithm>
 
-#include <QCryptographicHash>
-
 #include "core/sid.h"
 #include "proxy_p.h"
 #include "store/accountstable.h"
@@ -13,13 +11,16 @@ using namespace Qt::Literals::StringLiterals;
 
 namespace Maskline {
 
-bool secretsEqual(const QString &a, const QString &b)
+bool secretsEqual(QStringView expected, QStringView presented)
 {
-    const QByteArray ha = QCryptographicHash::hash(a.toUtf8(), QCryptographicHash::Sha256);
-    const QByteArray hb = QCryptographicHash::hash(b.toUtf8(), QCryptographicHash::Sha256);
-    unsigned char diff = 0;
-    for (qsizetype i = 0; i < ha.size(); ++i) {
-        diff |= static_cast<unsigned char>(ha[i] ^ hb[i]);
+    // Constant time in the secret: every character presented is compared (against the expected one at its place, or
+    // its first past the end), and the work follows only the presented length, which the caller knows anyway.
+    const qsizetype n = expected.size();
+    unsigned diff = n == presented.size() ? 0u : 1u;
+    for (qsizetype i = 0; i < presented.size(); ++i) {
+        const qsizetype at = i < n ? i : 0;
+        const char16_t want = n > 0 ? expected[at].unicode() : char16_t(0xffff);
+        diff |= unsigned(presented[i].unicode() ^ want);
     }
     return diff == 0;
 }

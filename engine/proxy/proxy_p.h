@@ -75,8 +75,8 @@ auto guarded(Fn &&fn) -> decltype(fn())
     }
 }
 
-// Constant-time equality of two secrets (length is not leaked either: both are hashed first).
-bool secretsEqual(const QString &a, const QString &b);
+// Constant-time equality of a stored secret and a presented one (the time follows the presented length only).
+bool secretsEqual(QStringView expected, QStringView presented);
 
 namespace ProxyInternal {
 

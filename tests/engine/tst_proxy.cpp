@@ -146,6 +146,34 @@ private Q_SLOTS:
 
     // --- accounts -----------------------------------------------------------------------------------------------
 
+    void secretsCompareWholly_data()
+    {
+        QTest::addColumn<QString>("expected");
+        QTest::addColumn<QString>("presented");
+        QTest::addColumn<bool>("equal");
+        const QString token = u"0123456789abcdef0123456789abcdef"_s;
+        QTest::newRow("same") << token << token << true;
+        QTest::newRow("first differs") << token << (u'1' + token.mid(1)) << false;
+        QTest::newRow("middle differs") << token << (token.left(16) + u'X' + token.mid(17)) << false;
+        QTest::newRow("last differs") << token << (token.left(31) + u'0') << false;
+        QTest::newRow("a prefix") << token << token.left(31) << false;
+        QTest::newRow("one more") << token << (token + u'0') << false;
+        QTest::newRow("one more, same as the first") << u"a"_s << u"aa"_s << false;
+        QTest::newRow("twice") << token << (token + token) << false;
+        QTest::newRow("nothing presented") << token << QString() << false;
+        QTest::newRow("nothing expected") << QString() << token << false;
+        QTest::newRow("case") << token << token.toUpper() << false;
+        QTest::newRow("same low byte") << u"e"_s << u"\u0165"_s << false; // U+0065 and U+0165
+    }
+
+    void secretsCompareWholly()
+    {
+        QFETCH(QString, expected);
+        QFETCH(QString, presented);
+        QFETCH(bool, equal);
+        QCOMPARE(secretsEqual(expected, presented), equal);
+    }
+
     void accountsAuthenticate()
     {
         REQUIRE_OK(second, proxy().createAccount());
