@@ -410,26 +410,33 @@ HttpReply HttpServer::handle(HttpRequest request)
 
 void HttpServer::handle(HttpRequest request, Respond respond)
 {
-    auto timer = std::make_shared<QElapsedTimer>();
-    timer->start();
-    auto label = std::make_shared<QString>(UNMATCHED);
-    auto answered = std::make_shared<bool>(false);
-    const QString method = methodName(request.method);
+    // What the answer needs to know about the request, in one allocation shared by the copies of `once`.
+    struct Pending
+    {
+        QElapsedTimer timer;
+        QString label = UNMATCHED;
+        QString method;
+        bool answered = false;
+    };
+    auto pending = std::make_shared<Pending>();
+    pending->timer.start();
+    pending->method = methodName(request.method);
     QPointer<HttpServer> self(this);
     ++m_inFlight;
-    const Respond once = [self, respond = std::move(respond), timer, label, answered, method](HttpReply reply) {
-        if (*answered) {
+    const Respond once = [self, respond = std::move(respond), pending](HttpReply reply) {
+        if (pending->answered) {
             return;
         }
-        *answered = true;
+        pending->answered = true;
         if (self) {
             --self->m_inFlight;
-            self->m_metrics->record(*label, method, reply.status, double(timer->nsecsElapsed()) / 1e9);
+            self->m_metrics->record(pending->label, pending->method, reply.status,
+                                    double(pending->timer.nsecsElapsed()) / 1e9);
         }
         respond(std::move(reply));
     };
     try {
-        dispatch(request, *label, once);
+        dispatch(request, pending->label, once);
     } catch (const std::exception &e) {
         once(failed(e));
     }
