@@ -17,8 +17,8 @@ target_compile_definitions(maskline_common_cfg INTERFACE
 )
 
 target_compile_options(maskline_common_cfg INTERFACE
-  -Wall -Wextra -Wpedantic -Wshadow=local -Wnon-virtual-dtor -Wcast-align -Woverloaded-virtual
-  -Wformat=2 -Wimplicit-fallthrough
+  -Wall -Wextra -Wpedantic $<$<CXX_COMPILER_ID:GNU>:-Wshadow=local> -Wnon-virtual-dtor -Wcast-align
+  -Woverloaded-virtual -Wformat=2 -Wimplicit-fallthrough
 )
 if(MASKLINE_WERROR)
   target_compile_options(maskline_common_cfg INTERFACE -Werror)
