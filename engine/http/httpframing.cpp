@@ -256,7 +256,9 @@ void HttpConnection::feed(const QByteArray &data)
 
 void HttpConnection::finishRequest()
 {
-    HttpRequest request = std::exchange(m_request, HttpRequest());
+    // Moved out, not exchanged for a fresh one: the next request's head makes m_request anew (startRequest), and
+    // a default HttpRequest costs allocations (its two QHostAddresses).
+    HttpRequest request = std::move(m_request);
     const bool close = m_closeAfter;
     const bool head = request.method == HttpMethod::Head;
     if (close) {
