@@ -8,37 +8,13 @@
 #include <QTimer>
 
 #include "http/httpconnection.h"
+#include "rawreplies.h"
 
 using namespace Maskline;
+using Testing::RawReply;
+using Testing::takeReplies;
 
 namespace {
-
-struct Reply
-{
-    int status = 0;
-    QByteArray body;
-};
-
-// Takes every complete reply off the front of `in`.
-QList<Reply> takeReplies(QByteArray &in)
-{
-    QList<Reply> replies;
-    for (;;) {
-        const qsizetype end = in.indexOf("\r\n\r\n");
-        if (end < 0) {
-            break;
-        }
-        const QByteArray head = in.left(end);
-        const qsizetype at = head.toLower().indexOf("content-length:");
-        const qint64 length = at < 0 ? 0 : head.mid(at + 15, head.indexOf('\r', at) - at - 15).trimmed().toLongLong();
-        if (in.size() < end + 4 + length) {
-            break;
-        }
-        replies.append({head.mid(9, 3).toInt(), in.mid(end + 4, length)});
-        in.remove(0, end + 4 + length);
-    }
-    return replies;
-}
 
 QByteArray get(const QByteArray &target)
 {
@@ -99,7 +75,7 @@ private Q_SLOTS:
 
         client.setReadBufferSize(0); // now take everything
         QByteArray in;
-        QList<Reply> replies;
+        QList<RawReply> replies;
         QTRY_VERIFY_WITH_TIMEOUT((in += client.readAll(), replies += takeReplies(in), replies.size() == 4), 30000);
         QCOMPARE(replies.at(0).status, 200);
         QCOMPARE(replies.at(0).body.size(), BIG);
@@ -132,7 +108,7 @@ private Q_SLOTS:
         QByteArray in = client.readAll();
         QVERIFY(in.size() < BIG / 2); // most of the big reply is still on its way
         m_later(HttpReply::text(200, "text/plain", "later"));
-        QList<Reply> replies;
+        QList<RawReply> replies;
         QTRY_VERIFY_WITH_TIMEOUT((in += client.readAll(), replies += takeReplies(in), replies.size() == 2), 30000);
         QCOMPARE(replies.at(0).body.size(), BIG);
         QCOMPARE(replies.at(0).body.count('c'), BIG);
@@ -164,7 +140,7 @@ private Q_SLOTS:
         });
         pace.start();
         QByteArray in;
-        QList<Reply> replies;
+        QList<RawReply> replies;
         QTRY_VERIFY_WITH_TIMEOUT((in += client.readAll(), replies += takeReplies(in), replies.size() == REQUESTS),
                                  10000);
         QCOMPARE(client.state(), QAbstractSocket::ConnectedState);

@@ -32,6 +32,7 @@
 #include "http/httpserver.h"
 #include "http/ratelimiter.h"
 #include "proxy/proxy.h"
+#include "rawreplies.h"
 #include "store/database.h"
 
 using namespace Maskline;
@@ -99,39 +100,8 @@ bool spinUntil(const std::function<bool()> &done, int timeoutMs)
     return true;
 }
 
-// Splits complete replies off `in`: their status codes, and their heads and bodies.
-struct Reply
-{
-    int status = 0;
-    QByteArray head;
-    QByteArray body;
-};
-
-QList<Reply> takeReplies(QByteArray &in)
-{
-    QList<Reply> out;
-    for (;;) {
-        const qsizetype end = in.indexOf("\r\n\r\n");
-        if (end < 0) {
-            return out;
-        }
-        Reply r;
-        r.head = in.left(end);
-        r.status = in.mid(9, 3).toInt();
-        qint64 length = 0;
-        for (const QByteArray &line : r.head.split('\n')) {
-            if (line.toLower().startsWith("content-length:")) {
-                length = line.mid(15).trimmed().toLongLong();
-            }
-        }
-        if (in.size() < end + 4 + length) {
-            return out;
-        }
-        r.body = in.mid(end + 4, length);
-        in.remove(0, end + 4 + length);
-        out.append(r);
-    }
-}
+using Testing::RawReply;
+using Testing::takeReplies;
 
 } // namespace
 
@@ -193,7 +163,7 @@ QString TestOverload::createService(const QString &name)
     socket.connectToHost(QHostAddress::LocalHost, m_server->port());
     socket.write(request("POST", "/v1/Services", "UniqueName=" + name.toUtf8()));
     QByteArray in;
-    QList<Reply> replies;
+    QList<RawReply> replies;
     spinUntil(
         [&] {
             in += socket.readAll();
@@ -220,7 +190,7 @@ void TestOverload::rateLimitAtFourTimes()
     const QByteArray fetch = request("GET", "/v1/Services/" + busy.toLatin1() + "/Sessions");
     std::vector<std::unique_ptr<QTcpSocket>> sockets;
     std::vector<QByteArray> in(4);
-    QList<Reply> replies;
+    QList<RawReply> replies;
     QElapsedTimer timer;
     timer.start();
     for (int c = 0; c < 4; ++c) {
@@ -241,7 +211,7 @@ void TestOverload::rateLimitAtFourTimes()
     const qint64 elapsed = timer.elapsed();
     int ok = 0;
     int limited = 0;
-    for (const Reply &r : std::as_const(replies)) {
+    for (const RawReply &r : std::as_const(replies)) {
         if (r.status == 200) {
             ++ok;
         } else if (r.status == 429) {
@@ -267,7 +237,7 @@ void TestOverload::rateLimitAtFourTimes()
     other.connectToHost(QHostAddress::LocalHost, m_server->port());
     other.write(request("GET", "/v1/Services/" + calm.toLatin1() + "/Sessions"));
     QByteArray otherIn;
-    QList<Reply> otherReplies;
+    QList<RawReply> otherReplies;
     QVERIFY(spinUntil(
         [&] {
             otherIn += other.readAll();
@@ -338,7 +308,7 @@ void TestOverload::thousandSlowConnections()
             probe.connectToHost(QHostAddress::LocalHost, m_server->port());
             probe.write("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
             QByteArray probeIn;
-            QList<Reply> probeReplies;
+            QList<RawReply> probeReplies;
             QVERIFY2(spinUntil(
                          [&] {
                              probeIn += probe.readAll();
