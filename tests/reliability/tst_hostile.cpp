@@ -18,6 +18,7 @@
 #include "debugger/debugger.h"
 #include "http/httpserver.h"
 #include "proxy/proxy.h"
+#include "rawreplies.h"
 #include "store/database.h"
 
 #if defined(Q_OS_UNIX)
@@ -29,44 +30,8 @@ using namespace Qt::Literals::StringLiterals;
 
 namespace {
 
-struct Reply
-{
-    int status = 0; // 0: the connection closed without an answer
-    QByteArray head;
-    QByteArray body;
-    QByteArray rest; // bytes after the first reply
-
-    QByteArray header(const QByteArray &name) const
-    {
-        for (const QByteArray &line : head.split('\n')) {
-            const qsizetype colon = line.indexOf(':');
-            if (colon > 0 && line.left(colon).trimmed().compare(name, Qt::CaseInsensitive) == 0) {
-                return line.mid(colon + 1).trimmed();
-            }
-        }
-        return {};
-    }
-};
-
-// Splits the first complete reply off `in`; false while it is incomplete.
-bool takeReply(QByteArray &in, Reply &reply)
-{
-    const qsizetype end = in.indexOf("\r\n\r\n");
-    if (end < 0) {
-        return false;
-    }
-    Reply r;
-    r.head = in.left(end);
-    r.status = in.mid(9, 3).toInt();
-    const qint64 length = r.header("Content-Length").toLongLong();
-    if (in.size() < end + 4 + length) {
-        return false;
-    }
-    r.body = in.mid(end + 4, length);
-    in.remove(0, end + 4 + length);
-    reply = r;
-    return true;
-}
+using Reply = Testing::RawReply;
+using Testing::takeReply;
 
 // Runs the event loop (the server lives on this thread) until the socket has news or `ms` pass.
 void pump(QTcpSocket &socket, int ms)
