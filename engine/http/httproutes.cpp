@@ -34,6 +34,13 @@ QList<HttpServer::Route> HttpServer::routeTable()
         route.reader = true;
         return route;
     };
+    // …whose pages are also held rendered (RenderedPages), kept exact by the change notifications of its scope.
+    const auto renderedList = [&list](HttpMethod method, const char16_t *pattern,
+                                      HttpReply (RestApi::*fn)(const HttpRequest &)) {
+        Route route = list(method, pattern, fn);
+        route.rendered = true;
+        return route;
+    };
     const auto keys = [this](HttpMethod method, const char16_t *pattern,
                              HttpReply (KeysApi::*fn)(const HttpRequest &)) {
         return Route{method,
@@ -83,7 +90,7 @@ QList<HttpServer::Route> HttpServer::routeTable()
         api(M::Post,   u"/v1/Services/{ServiceSid:KS}/PhoneNumbers/{Sid:PN}",           &RestApi::updatePhoneNumber),
         pool(M::Delete, u"/v1/Services/{ServiceSid:KS}/PhoneNumbers/{Sid:PN}",          &NumberProvisioning::deletePhoneNumber),
 
-        list(M::Get,    u"/v1/Services/{ServiceSid:KS}/Sessions",                        &RestApi::listSessions),
+        renderedList(M::Get, u"/v1/Services/{ServiceSid:KS}/Sessions",                   &RestApi::listSessions),
         api(M::Post,   u"/v1/Services/{ServiceSid:KS}/Sessions",                        &RestApi::createSession),
         api(M::Get,    u"/v1/Services/{ServiceSid:KS}/Sessions/{Sid}",                  &RestApi::fetchSession),
         api(M::Post,   u"/v1/Services/{ServiceSid:KS}/Sessions/{Sid:KC}",               &RestApi::updateSession),

@@ -27,6 +27,7 @@
 #include "numberprovisioning.h"
 #include "proxy/proxy.h"
 #include "ratelimiter.h"
+#include "renderedpages.h"
 #include "restapi.h"
 #include "store/database.h"
 #include "store/readerpool.h"
@@ -527,23 +528,40 @@ void HttpServer::dispatch(HttpRequest &request, QString &routeLabel, const Respo
         found.route->deferred(request, respond);
         return;
     }
-    if (found.route->reader && request.committedView && m_readers) {
-        // Nothing is waiting to be written before it, so a read of the committed store (on another connection, at
-        // the same moment or later) answers it exactly; this thread goes on meanwhile.
-        m_readers->post([this, handler = found.route->handler, request, respond] {
-            HttpReply reply;
-            try {
-                reply = handler(request);
-            } catch (const std::exception &e) {
-                reply = failed(e);
-            }
-            QMetaObject::invokeMethod(
-                this, [respond, reply = std::move(reply)]() mutable { respond(std::move(reply)); },
-                Qt::QueuedConnection);
-        });
-        return;
+    if (!found.route->reader || !request.committedView) {
+        return respond(found.route->handler(request));
     }
-    respond(found.route->handler(request));
+    // Nothing is waiting to be written before it, so a read of the committed store (on another connection, at the
+    // same moment or later) answers it exactly, and so does a page rendered since its scope last changed.
+    RenderedPages *const pages = found.route->rendered ? m_api->renderedPages() : nullptr;
+    std::optional<RenderedPages::Ticket> ticket;
+    if (pages) {
+        ticket = pages->ticket(request);
+        if (std::optional<QByteArray> body = pages->find(*ticket)) {
+            return respond(HttpReply::json(200, *std::move(body)));
+        }
+    }
+    const auto answer = [this, respond, ticket = std::move(ticket)](HttpReply reply) {
+        RenderedPages *const held = ticket ? m_api->renderedPages() : nullptr;
+        if (held && reply.status == 200 && reply.headers.isEmpty()) {
+            held->insert(*ticket, reply.body); // unless its scope changed while it was read
+        }
+        respond(std::move(reply));
+    };
+    if (!m_readers) {
+        return answer(found.route->handler(request));
+    }
+    // This thread goes on meanwhile.
+    m_readers->post([this, handler = found.route->handler, request, answer] {
+        HttpReply reply;
+        try {
+            reply = handler(request);
+        } catch (const std::exception &e) {
+            reply = failed(e);
+        }
+        QMetaObject::invokeMethod(
+            this, [answer, reply = std::move(reply)]() mutable { answer(std::move(reply)); }, Qt::QueuedConnection);
+    });
 }
 
 } // namespace Maskline

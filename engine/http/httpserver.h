@@ -90,6 +90,9 @@ public:
         // The handler only reads (a list): with no write waiting before it, it runs on a reader thread. It must
         // touch nothing but the store's read side and its own arguments.
         bool reader = false;
+        // …and a page it answered may be held and answered again from RestApi's RenderedPages (a Service's
+        // Sessions): the route's first argument is the page's scope.
+        bool rendered = false;
     };
 
     HttpServer(Proxy &proxy, Debugger *debugger, const Clock &clock, HttpConfig config, QObject *parent = nullptr);

@@ -7,6 +7,7 @@
 #include "core/sid.h"
 #include "debugger/debugger.h"
 #include "proxy/proxy.h"
+#include "renderedpages.h"
 #include "renderedsessions.h"
 #include "restapi_p.h"
 
@@ -100,12 +101,16 @@ RestApi::~RestApi() = default;
 void RestApi::setRenderedSessionsCached(bool cached)
 {
     m_renderedSessions = cached ? std::make_unique<RenderedSessions>() : nullptr;
+    m_renderedPages = cached ? std::make_unique<RenderedPages>() : nullptr;
 }
 
 void RestApi::apply(const QList<Change> &changes)
 {
     if (m_renderedSessions) {
         m_renderedSessions->apply(changes);
+    }
+    if (m_renderedPages) {
+        m_renderedPages->apply(changes);
     }
 }
 

@@ -12,6 +12,7 @@ namespace Maskline {
 
 class Debugger;
 class Proxy;
+class RenderedPages;
 class RenderedSessions;
 class Router;
 
@@ -86,9 +87,11 @@ public:
     // MessageInteractions send through the engine's router (none: they are refused).
     void setRouter(Router *router) { m_router = router; }
 
-    // Whether a fetched Session is answered from its rendered copy (RenderedSessions): only for a store no other
-    // process writes. Off by default.
+    // Whether a fetched Session is answered from its rendered copy (RenderedSessions) and a page of a Service's
+    // Sessions from its rendered page (RenderedPages): only for a store no other process writes. Off by default.
     void setRenderedSessionsCached(bool cached);
+    // The rendered list pages, for the server to answer from and fill around its reader threads; null when off.
+    RenderedPages *renderedPages() { return m_renderedPages.get(); }
     // Every commit's changes, so what is held in memory stays exact.
     void apply(const QList<Change> &changes);
 
@@ -100,6 +103,7 @@ private:
     Debugger *m_debugger;
     Router *m_router = nullptr;
     std::unique_ptr<RenderedSessions> m_renderedSessions; // null: fetches always read the store
+    std::unique_ptr<RenderedPages> m_renderedPages;       // null: lists always read the store
     int m_learntBases = 0;
 };
 

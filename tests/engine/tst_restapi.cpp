@@ -27,6 +27,7 @@
 #include "http/httpserver.h"
 #include "http/metrics.h"
 #include "http/ratelimiter.h"
+#include "http/renderedpages.h"
 #include "http/renderedsessions.h"
 #include "http/restapi.h"
 #include "proxy/proxy.h"
@@ -967,6 +968,127 @@ private Q_SLOTS:
         QVERIFY(!copies.find(u"AC1"_s, u"KS1"_s, s.sid, u"http://x"_s));
         copies.apply({Change{Change::Kind::Account, Change::Op::Updated, u"AC1"_s, {}}});
         QCOMPARE(copies.size(), 0);
+    }
+
+    // A page of a Service's Sessions is answered from its rendered copy until a commit changes a Session of that
+    // Service (or the Service). As above, the store is changed behind the engine's back to tell the copy from a read.
+    void renderedPagesServeAndDrop()
+    {
+        if (m_db->isPostgres()) {
+            QSKIP("the rendered pages are off on a store other nodes may write");
+        }
+        const QString service = createService();
+        addNumber(service);
+        const QString list = u"/v1/Services/%1/Sessions"_s.arg(service);
+        Response r = call("POST", list, form({{u"Ttl"_s, u"600"_s}}));
+        QCOMPARE(r.status, 201);
+        const QString sid = r.str(u"sid"_s);
+        const auto ttls = [this](const QString &path, const Account *as = nullptr,
+                                 const QList<std::pair<QByteArray, QByteArray>> &headers = {}) {
+            const Response page = call("GET", path, {}, as, nullptr, headers);
+            QList<int> out;
+            for (const QJsonValue &v : page.json.value(u"sessions"_s).toArray()) {
+                out.append(v.toObject().value(u"ttl"_s).toInt());
+            }
+            return page.status == 200 ? out : QList<int>{-page.status};
+        };
+        const QString page = list + u"?PageSize=50"_s;
+        QCOMPARE(ttls(page), QList<int>{600});
+
+        const auto behind = [this, &service](const QString &session, int ttl) {
+            auto stored = m_proxy->fetchSession(m_a.sid, service, session);
+            QVERIFY(stored.ok());
+            Session changed = *stored;
+            changed.ttl = ttl;
+            SessionsTable::update(m_db->connection(), changed);
+        };
+        behind(sid, 700);
+        QCOMPARE(ttls(page), QList<int>{600}); // the held page
+        // Another query, base URL or account: never the page held for this one.
+        QCOMPARE(ttls(list + u"?PageSize=49"_s), QList<int>{700});
+        QCOMPARE(ttls(page, nullptr, {{"Host", "other.example:8080"}}), QList<int>{700});
+        QCOMPARE(ttls(page, &m_b), QList<int>{-404});
+
+        // A commit in another Service leaves the page alone…
+        const QString other = createService();
+        addNumber(other);
+        QCOMPARE(call("POST", u"/v1/Services/%1/Sessions"_s.arg(other), {}).status, 201);
+        QCOMPARE(ttls(page), QList<int>{600});
+        // …a new Session in this one drops it.
+        r = call("POST", list, form({{u"Ttl"_s, u"900"_s}}));
+        QCOMPARE(r.status, 201);
+        const QString second = r.str(u"sid"_s);
+        QList<int> both = ttls(page);
+        std::sort(both.begin(), both.end());
+        QCOMPARE(both, (QList<int>{700, 900}));
+
+        // So does a change the engine makes itself (expiry and routing close Sessions this way).
+        behind(second, 901);
+        QVERIFY(m_proxy->closeSession(sid, u"test"_s).ok());
+        both = ttls(page);
+        std::sort(both.begin(), both.end());
+        QCOMPARE(both, (QList<int>{700, 901}));
+        // And a change to the Service.
+        behind(second, 902);
+        QCOMPARE(call("POST", u"/v1/Services/"_s + service, form({{u"DefaultTtl"_s, u"60"_s}})).status, 200);
+        both = ttls(page);
+        std::sort(both.begin(), both.end());
+        QCOMPARE(both, (QList<int>{700, 902}));
+        // A Service going away takes its pages with it.
+        QCOMPARE(call("DELETE", u"/v1/Services/"_s + service).status, 204);
+        QCOMPARE(ttls(page), QList<int>{-404});
+    }
+
+    // A page read while its scope changed is not held: what it read may be older than what is committed now.
+    void renderedPagesKeepOnlyWhatIsCurrent()
+    {
+        RenderedPages pages;
+        HttpRequest r;
+        r.account.sid = u"AC1"_s;
+        r.baseUrl = u"http://x"_s;
+        r.path = u"/v1/Services/KS1/Sessions"_s;
+        r.query = u"PageSize=100"_s;
+        r.args = {u"KS1"_s};
+        const auto session = [](const QString &service) {
+            return Change{Change::Kind::Session, Change::Op::Updated, u"KC1"_s, service};
+        };
+
+        RenderedPages::Ticket ticket = pages.ticket(r);
+        pages.apply({session(u"KS1"_s)});
+        pages.insert(ticket, "read before the commit");
+        QVERIFY(!pages.find(pages.ticket(r)));
+
+        ticket = pages.ticket(r);
+        pages.apply({session(u"KS2"_s)}); // another Service's
+        pages.insert(ticket, "page");
+        QCOMPARE(pages.find(pages.ticket(r)), QByteArray("page"));
+        r.query = u"PageSize=10"_s;
+        QVERIFY(!pages.find(pages.ticket(r)));
+        r.query = u"PageSize=100"_s;
+
+        pages.apply({Change{Change::Kind::Participant, Change::Op::Added, u"KP1"_s, u"KC1"_s}});
+        QCOMPARE(pages.find(pages.ticket(r)), QByteArray("page"));
+        pages.apply({Change{Change::Kind::Service, Change::Op::Updated, u"KS1"_s, {}}});
+        QVERIFY(!pages.find(pages.ticket(r)));
+        QCOMPARE(pages.size(), 0);
+
+        pages.insert(pages.ticket(r), "page");
+        pages.apply({Change{Change::Kind::Account, Change::Op::Updated, u"AC9"_s, {}}});
+        QVERIFY(!pages.find(pages.ticket(r)));
+        pages.insert(pages.ticket(r), "page");
+        pages.apply({session(QString())}); // a Session change that does not say its Service
+        QVERIFY(!pages.find(pages.ticket(r)));
+
+        // Bounded by bytes: the newest page stays, the oldest went.
+        const QByteArray big(RenderedPages::MAX_BYTES / 8, 'x');
+        for (int i = 0; i < 20; ++i) {
+            r.query = u"Page=%1"_s.arg(i);
+            pages.insert(pages.ticket(r), big);
+        }
+        QVERIFY(pages.bytes() <= RenderedPages::MAX_BYTES);
+        QVERIFY(pages.find(pages.ticket(r)));
+        r.query = u"Page=0"_s;
+        QVERIFY(!pages.find(pages.ticket(r)));
     }
 
     void sessionRefused()
