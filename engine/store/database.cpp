@@ -116,6 +116,11 @@ void Database::configure(QSqlDatabase &db)
     // FULL: an acknowledged write survives power loss, not only a crash of the process.
     execSql(db, QStringLiteral("PRAGMA synchronous=FULL"));
     execSql(db, QStringLiteral("PRAGMA foreign_keys=ON"));
+    // SQLite's default page cache is 2 MB per connection. On a large store each session create touches pages of
+    // several indexes far apart (participants by identifier and by proxy number, sessions by service): with 2 MB
+    // most of them were read again with pread() on every change. The cache fills only as pages are used.
+    execSql(db, m_config.readOnly ? QStringLiteral("PRAGMA cache_size=-16384")
+                                  : QStringLiteral("PRAGMA cache_size=-65536"));
 }
 
 void Database::closeThreadConnection()
