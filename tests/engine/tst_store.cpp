@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include <QDateTime>
 #include <QFile>
 #include <QMutex>
 #include <QSet>
@@ -370,6 +371,25 @@ private Q_SLOTS:
         QVERIFY(!Sid::isValid(u"KS0123456789abcdef0123456789abcdef"_s, Sid::SESSION));
         QVERIFY(!Sid::isValid(u"KC0123456789abcdef0123456789abcdeg"_s, Sid::SESSION));
         QVERIFY(Sid::isValid(u"KC0123456789ABCDEF0123456789abcdef"_s, Sid::SESSION));
+    }
+
+    // A SID begins with its creation time, so a later one sorts after an earlier one (new rows go to the end of an
+    // index on sid); the rest is random.
+    void sidsSortByCreationTime()
+    {
+        const qint64 before = QDateTime::currentMSecsSinceEpoch();
+        const QString first = Sid::generate(Sid::SESSION);
+        const qint64 after = QDateTime::currentMSecsSinceEpoch();
+        QTRY_VERIFY(QDateTime::currentMSecsSinceEpoch() > after);
+        const QString second = Sid::generate(Sid::SESSION);
+        QVERIFY2(first < second, qPrintable(first + u" >= "_s + second));
+        const qint64 stamped = first.mid(2, 12).toLongLong(nullptr, 16);
+        QVERIFY(stamped >= before && stamped <= after);
+        QSet<QString> tails;
+        for (int i = 0; i < 100; ++i) {
+            tails.insert(Sid::generate(Sid::SESSION).mid(14));
+        }
+        QCOMPARE(tails.size(), 100);
     }
 
     void isoDates_data()
