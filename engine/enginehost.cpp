@@ -4,8 +4,14 @@
 
 #include <QDeadlineTimer>
 #include <QLoggingCategory>
+#include <QScopeGuard>
 #include <QThread>
 #include <QTimer>
+
+#ifdef Q_OS_LINUX
+#include <sys/resource.h>
+#include <unistd.h>
+#endif
 
 #include "carrier/simulatorcarrier.h"
 #include "carrier/twilionumbers.h"
@@ -174,6 +180,8 @@ void EngineHost::start()
         }
         if (m_config.store.isSqlite()) {
             startInUseCheck();
+        } else {
+            m_http->metrics().setInUseCheckRunning(false); // done before listening (prepareStore)
         }
         qCInfo(lcEngine).noquote() << "engine started on" << m_config.store.describe() << "with the"
                                    << m_carrier->name() << "carrier";
@@ -226,7 +234,14 @@ void EngineHost::startInUseCheck()
 {
     Database *db = m_db.get();
     const quint64 run = ++m_run;
+    m_http->metrics().setInUseCheckRunning(true);
     m_inUseCheck.reset(QThread::create([this, db, run] {
+#ifdef Q_OS_LINUX
+        // The check must not take a core from the traffic it runs beside: on a million sessions it reads for several
+        // seconds. Qt's thread priorities do nothing under Linux's default scheduler; a thread's nice value does.
+        // (Its reads are short transactions, so running slowly holds nothing up.)
+        setpriority(PRIO_PROCESS, id_t(gettid()), 19);
+#endif
         Result<QList<Proxy::InUseDrift>> drift = Proxy::measureInUseDrift(db->connection());
         db->closeThreadConnection();
         // Applied on the engine thread, by this start()'s proxy only: stop() waits for this thread first, and a
@@ -237,6 +252,7 @@ void EngineHost::startInUseCheck()
                 if (run != m_run || !m_proxy) {
                     return;
                 }
+                const auto done = qScopeGuard([this] { m_http->metrics().setInUseCheckRunning(false); });
                 if (!drift) {
                     qCWarning(lcEngine).noquote() << "in_use check failed:" << drift.error().message;
                     return;
@@ -247,7 +263,7 @@ void EngineHost::startInUseCheck()
             },
             Qt::QueuedConnection);
     }));
-    m_inUseCheck->start(QThread::LowPriority);
+    m_inUseCheck->start();
 }
 
 int EngineHost::longestTimeoutMs() const

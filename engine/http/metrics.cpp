@@ -221,6 +221,13 @@ QByteArray Metrics::render(const Gauges &gauges) const
         out += m_durations.value(key).render("maskline_http_request_duration_seconds", labels);
     }
 
+    if (m_inUseCheckRunning >= 0) {
+        out += "# HELP maskline_in_use_check_running 1 while the start-up check of every number's in_use against a "
+               "recount still runs beside the traffic, 0 once it is done.\n"
+               "# TYPE maskline_in_use_check_running gauge\n"
+               "maskline_in_use_check_running " +
+               QByteArray::number(m_inUseCheckRunning) + '\n';
+    }
     if (gauges.sessionsOpen >= 0) {
         out += "# HELP maskline_sessions_open Sessions that are open or in progress.\n"
                "# TYPE maskline_sessions_open gauge\n"

@@ -37,6 +37,10 @@ public:
     void recordOutboxAttempt(const QString &kind, const QString &state, const QString &failure = {},
                              double seconds = -1);
 
+    // The start-up check of each number's in_use against a recount (SQLite: it runs beside the traffic): rendered
+    // as maskline_in_use_check_running once the engine has said whether it runs.
+    void setInUseCheckRunning(bool running) { m_inUseCheckRunning = running ? 1 : 0; }
+
     struct OutboxKind
     {
         QString kind;
@@ -104,6 +108,7 @@ private:
     QHash<QString, quint64> m_outboxFailures;    // key: kind \x1f failure
     QHash<QString, Histogram> m_outboxDurations; // key: kind
     quint64 m_signatureRejections = 0;
+    int m_inUseCheckRunning = -1; // unknown: not rendered
 };
 
 } // namespace Maskline

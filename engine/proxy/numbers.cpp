@@ -1,5 +1,7 @@
 // The Proxy domain: a Service's pool of phone numbers (reference §3.2), and the check of in_use at start-up.
 
+#include <algorithm>
+
 #include "core/phonenumbers.h"
 #include "core/sid.h"
 #include "debugger/debugger.h"
@@ -302,13 +304,12 @@ Result<Page<PhoneNumber>> Proxy::listPhoneNumbers(const QString &accountSid, con
 
 namespace {
 
-// Every number whose stored in_use differs from a recount, both read on db's current snapshot.
-QList<Proxy::InUseDrift> driftOn(const QSqlDatabase &db)
+// Every number whose stored in_use differs from its recount, both read on one snapshot.
+QList<Proxy::InUseDrift> driftBetween(const QHash<QString, qint64> &counted,
+                                      const QList<std::pair<QString, qint64>> &stored)
 {
-    const QHash<QString, qint64> counted = NumbersTable::activeSessionsPerNumber(db);
     QList<Proxy::InUseDrift> drift;
     // Numbers counted as used; every counted number not among them is stored as 0.
-    const QList<std::pair<QString, qint64>> stored = NumbersTable::inUseNotZero(db);
     QSet<QString> seen;
     for (const auto &[sid, inUse] : stored) {
         seen.insert(sid);
@@ -322,6 +323,11 @@ QList<Proxy::InUseDrift> driftOn(const QSqlDatabase &db)
         }
     }
     return drift;
+}
+
+QList<Proxy::InUseDrift> driftOn(const QSqlDatabase &db)
+{
+    return driftBetween(NumbersTable::activeSessionsPerNumber(db), NumbersTable::inUseNotZero(db));
 }
 
 } // namespace
@@ -346,11 +352,23 @@ Result<int> Proxy::recountInUse()
     });
 }
 
-Result<QList<Proxy::InUseDrift>> Proxy::measureInUseDrift(const QSqlDatabase &db)
+Result<QList<Proxy::InUseDrift>> Proxy::measureInUseDrift(const QSqlDatabase &db, int numbersPerSnapshot)
 {
     try {
-        Transaction snapshot(db); // rolled back: it only reads
-        return driftOn(db);
+        QList<InUseDrift> drift;
+        QString after;
+        for (;;) {
+            const QStringList sids = NumbersTable::sidsAfter(db, after, std::max(1, numbersPerSnapshot));
+            if (sids.isEmpty()) {
+                return drift;
+            }
+            {
+                Transaction snapshot(db); // rolled back: it only reads
+                drift.append(driftBetween(NumbersTable::activeSessionsPerNumber(db, sids.first(), sids.last()),
+                                          NumbersTable::inUseNotZero(db, sids.first(), sids.last())));
+            }
+            after = sids.last();
+        }
     } catch (const StoreError &e) {
         return ApiError::make(80501, 503, u"Cannot check in_use against a recount: "_s + e.message());
     }

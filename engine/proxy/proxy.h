@@ -147,17 +147,20 @@ public:
     // warning; it returns how many were corrected. The engine runs it at start-up.
     Result<int> recountInUse();
     // The same check in two halves, so it need not hold up the start: measureInUseDrift reads, on `db` (a
-    // connection of any thread) and in one read transaction, every number whose stored in_use differs from a
-    // recount of that same snapshot; correctInUseDrift then moves each by the difference (in_use += counted -
-    // stored), which stays right whatever was committed after the snapshot, since every commit moves a number's
-    // in_use and its recount alike. Returns how many were corrected.
+    // connection of any thread), every number whose stored in_use differs from a recount of the same snapshot;
+    // correctInUseDrift then moves each by the difference (in_use += counted - stored), which stays right whatever
+    // was committed after the snapshot, since every commit moves a number's in_use and its recount alike. Returns
+    // how many were corrected. The measure reads `numbersPerSnapshot` numbers (in SID order) per read transaction:
+    // on a large store the whole recount takes seconds, and one snapshot held that long would keep SQLite's WAL
+    // from being checkpointed while traffic goes on. A pool number counts only its own snapshot, so the difference
+    // is still exact; a number outside the pool is not checked (there is nothing to correct).
     struct InUseDrift
     {
         QString numberSid;
         qint64 stored = 0;
         qint64 counted = 0;
     };
-    static Result<QList<InUseDrift>> measureInUseDrift(const QSqlDatabase &db);
+    static Result<QList<InUseDrift>> measureInUseDrift(const QSqlDatabase &db, int numbersPerSnapshot = 16);
     Result<int> correctInUseDrift(const QList<InUseDrift> &drift);
     // Retention (reference §4.4): deletes at most `limit` sessions closed before `endedBefore`, with their
     // participants and interactions; returns the deleted sessions' SIDs.

@@ -246,6 +246,48 @@ QList<std::pair<QString, qint64>> inUseNotZero(const QSqlDatabase &db)
     return numbers;
 }
 
+QHash<QString, qint64> activeSessionsPerNumber(const QSqlDatabase &db, const QString &first, const QString &last)
+{
+    SqlQuery q(db, u"SELECT p.proxy_identifier_sid, COUNT(DISTINCT p.session_sid) FROM sessions s JOIN "
+                   u"participants p ON p.session_sid = s.sid WHERE s.status IN "_s +
+                       Rows::ACTIVE_SESSION_STATUSES +
+                       u" AND p.date_deleted IS NULL AND p.proxy_identifier_sid >= :first "
+                       u"AND p.proxy_identifier_sid <= :last GROUP BY p.proxy_identifier_sid"_s);
+    q.bind(u":first"_s, first).bind(u":last"_s, last).exec();
+    QHash<QString, qint64> counted;
+    while (q.next()) {
+        counted.insert(q.value(0).toString(), q.value(1).toLongLong());
+    }
+    return counted;
+}
+
+QList<std::pair<QString, qint64>> inUseNotZero(const QSqlDatabase &db, const QString &first, const QString &last)
+{
+    SqlQuery q(db, u"SELECT sid, in_use FROM phone_numbers WHERE sid >= :first AND sid <= :last AND in_use <> 0"_s);
+    q.bind(u":first"_s, first).bind(u":last"_s, last).exec();
+    QList<std::pair<QString, qint64>> numbers;
+    while (q.next()) {
+        numbers.append({q.value(0).toString(), q.value(1).toLongLong()});
+    }
+    return numbers;
+}
+
+QStringList sidsAfter(const QSqlDatabase &db, const QString &after, int limit)
+{
+    // (An empty QString would bind as NULL, and nothing is greater than NULL.)
+    SqlQuery q(db, after.isEmpty() ? u"SELECT sid FROM phone_numbers ORDER BY sid LIMIT :n"_s
+                                   : u"SELECT sid FROM phone_numbers WHERE sid > :after ORDER BY sid LIMIT :n"_s);
+    if (!after.isEmpty()) {
+        q.bind(u":after"_s, after);
+    }
+    q.bind(u":n"_s, limit).exec();
+    QStringList sids;
+    while (q.next()) {
+        sids.append(q.value(0).toString());
+    }
+    return sids;
+}
+
 // --- front ---
 
 std::optional<PoolUse> poolUse(const QSqlDatabase &db)

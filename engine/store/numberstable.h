@@ -86,6 +86,11 @@ void setInUse(const QSqlDatabase &db, const QString &sid, qint64 inUse);
 QHash<QString, qint64> activeSessionsPerNumber(const QSqlDatabase &db);
 // SID and stored in_use of every number whose in_use is not 0, in the store's order.
 QList<std::pair<QString, qint64>> inUseNotZero(const QSqlDatabase &db);
+// The same two over the number SIDs from `first` to `last` (inclusive, in SID order), for a check in small steps.
+QHash<QString, qint64> activeSessionsPerNumber(const QSqlDatabase &db, const QString &first, const QString &last);
+QList<std::pair<QString, qint64>> inUseNotZero(const QSqlDatabase &db, const QString &first, const QString &last);
+// Up to `limit` SIDs of numbers (of any pool) after `after`, in SID order.
+QStringList sidsAfter(const QSqlDatabase &db, const QString &after, int limit);
 
 // --- front ---
 

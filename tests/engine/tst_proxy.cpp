@@ -546,6 +546,42 @@ private Q_SLOTS:
         QVERIFY(none->isEmpty());
     }
 
+    // The measure reads a few numbers per read transaction: every number is still checked, each exactly once.
+    void driftIsMeasuredAcrossSnapshots()
+    {
+        const Service s = makeService();
+        QList<PhoneNumber> numbers;
+        for (int i = 0; i < 5; ++i) {
+            numbers.append(addNumber(s, u"+1415555001%1"_s.arg(i)));
+        }
+        for (int i = 0; i < 7; ++i) {
+            makeSession(s, {u"+1415555020%1"_s.arg(i)});
+        }
+        qint64 counted = 0;
+        for (const PhoneNumber &n : std::as_const(numbers)) {
+            counted += inUse(s, n);
+        }
+        QCOMPARE(counted, 7);
+        execSql(m_db->connection(), u"UPDATE phone_numbers SET in_use = in_use + 3"_s);
+        for (const int perSnapshot : {1, 2, 16}) {
+            REQUIRE_OK(drift, Proxy::measureInUseDrift(m_db->connection(), perSnapshot));
+            QSet<QString> seen;
+            for (const Proxy::InUseDrift &d : std::as_const(*drift)) {
+                QCOMPARE(d.stored, d.counted + 3);
+                seen.insert(d.numberSid);
+            }
+            QCOMPARE(drift->size(), numbers.size());
+            QCOMPARE(seen.size(), numbers.size());
+        }
+        REQUIRE_OK(drift, Proxy::measureInUseDrift(m_db->connection(), 2));
+        REQUIRE_OK(corrected, proxy().correctInUseDrift(*drift));
+        QCOMPARE(*corrected, 5);
+        REQUIRE_OK(none, Proxy::measureInUseDrift(m_db->connection(), 2));
+        QVERIFY(none->isEmpty());
+        REQUIRE_OK(again, proxy().recountInUse());
+        QCOMPARE(*again, 0);
+    }
+
     // --- sessions -----------------------------------------------------------------------------------------------
 
     void sessionDefaults()

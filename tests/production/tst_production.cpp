@@ -467,6 +467,9 @@ private Q_SLOTS:
               "maskline_webhook_signature_rejections_total 0", "le=\"15\"}", "maskline_sessions_open 0"}) {
             QVERIFY2(body.contains(series), series);
         }
+        // The start-up in_use check runs beside the traffic and says when it is done (the bench waits on it).
+        QVERIFY(body.contains("# TYPE maskline_in_use_check_running gauge\nmaskline_in_use_check_running "));
+        QTRY_VERIFY(get(url + u"/metrics"_s).second.contains("\nmaskline_in_use_check_running 0\n"));
         QCOMPARE(stop(engine), 0);
 
         const QString promtool = QStandardPaths::findExecutable(u"promtool"_s);
