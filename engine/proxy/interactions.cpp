@@ -145,4 +145,30 @@ Result<Interaction> Proxy::updateInteractionLeg(const QString &interactionSid, b
     });
 }
 
+Result<Interaction> Proxy::advanceInteractionLeg(const QString &interactionSid, bool outbound,
+                                                 const InteractionLeg &leg, const QString &data,
+                                                 const AfterLegChange &then)
+{
+    return guarded([&]() -> Result<Interaction> {
+        ProxyTxn txn(*this);
+        const auto before = InteractionsTable::bySidForUpdate(txn.db(), interactionSid);
+        if (!before) {
+            return notFound(u"/Interactions/"_s + interactionSid);
+        }
+        InteractionsTable::advanceLeg(txn.db(), interactionSid, outbound, leg, data, m_clock.nowMs());
+        const auto after = InteractionsTable::bySid(txn.db(), interactionSid);
+        if (!after) {
+            return notFound(u"/Interactions/"_s + interactionSid);
+        }
+        txn.changed(Change::Kind::Interaction, Change::Op::Updated, interactionSid, before->sessionSid);
+        if (then) {
+            if (auto st = then(txn.db(), *before, *after); !st) {
+                return st.error();
+            }
+        }
+        txn.commit();
+        return *after;
+    });
+}
+
 } // namespace Maskline

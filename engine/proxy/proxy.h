@@ -170,6 +170,13 @@ public:
     // interaction (the callbacks queue the status callback of a status change there).
     Result<Interaction> updateInteractionLeg(const QString &interactionSid, bool outbound, const InteractionLeg &leg,
                                              const QString &data = {}, const InTransaction &alsoInTransaction = {});
+    // Traffic's step of a leg (routing's LegAdvancer): the same fields, but a status only replaces one of the same or
+    // a lower rank (InteractionsTable::advanceLeg, compared in the UPDATE). The row is read locked before the change
+    // and once after it; `then` runs in the transaction with both, and an error from it rolls the change back.
+    using AfterLegChange =
+        std::function<Status(const QSqlDatabase &db, const Interaction &before, const Interaction &after)>;
+    Result<Interaction> advanceInteractionLeg(const QString &interactionSid, bool outbound, const InteractionLeg &leg,
+                                              const QString &data, const AfterLegChange &then);
 
 Q_SIGNALS:
     // Emitted after each commit, on the engine thread, with everything that transaction changed.

@@ -40,6 +40,19 @@ std::optional<Interaction> bySid(const QSqlDatabase &db, const QString &sid)
     return Rows::interaction(q);
 }
 
+std::optional<Interaction> bySidForUpdate(const QSqlDatabase &db, const QString &sid)
+{
+    if (db.driverName() != QLatin1String("QPSQL")) {
+        return bySid(db, sid); // SQLite: the write transaction already excludes every other writer
+    }
+    SqlQuery q(db, u"SELECT "_s + Rows::INTERACTION_COLUMNS + u" FROM interactions WHERE sid = :sid FOR UPDATE"_s);
+    q.bind(u":sid"_s, sid).exec();
+    if (!q.next()) {
+        return std::nullopt;
+    }
+    return Rows::interaction(q);
+}
+
 std::optional<Interaction> byInboundResource(const QSqlDatabase &db, const QString &resourceSid,
                                              const QString &serviceSid)
 {

@@ -14,6 +14,9 @@ namespace Maskline {
 namespace InteractionsTable {
 
 std::optional<Interaction> bySid(const QSqlDatabase &db, const QString &sid);
+// The same, locking the row until the transaction ends (PostgreSQL; on SQLite the write transaction is exclusive):
+// what a transaction that changes the row reads it with, so what it read is what it changes.
+std::optional<Interaction> bySidForUpdate(const QSqlDatabase &db, const QString &sid);
 // The first interaction whose inbound / outbound leg is this carrier resource (MessageSid or CallSid), optionally
 // only within one Service.
 std::optional<Interaction> byInboundResource(const QSqlDatabase &db, const QString &resourceSid,
