@@ -103,8 +103,8 @@ const QList<Option> &options()
          u"concurrent API requests (Twilio's is commonly 100; above it, sends are refused with 429 and retried)."_s,
          u"n"_s, u"64"_s},
         {u"carrier-connections"_s, u"MASKLINE_CARRIER_CONNECTIONS"_s, u"carrier/connections"_s,
-         u"How many keep-alive connections carry message sends to the carrier's API host (rounded up to a multiple "
-         u"of 6)."_s,
+         u"How many keep-alive connections carry message sends to the carrier's API host, one send at a time "
+         u"each."_s,
          u"n"_s, u"32"_s},
         {u"intercept-timeout-ms"_s, u"MASKLINE_INTERCEPT_TIMEOUT_MS"_s, u"callbacks/intercept_timeout_ms"_s,
          u"How long traffic waits for a Service's intercept callback before it is let through anyway."_s, u"ms"_s,

@@ -3,11 +3,10 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLoggingCategory>
-#include <QNetworkReply>
 #include <QNetworkRequest>
-#include <QPointer>
 #include <QUrl>
 
+#include "apiclient.h"
 #include "twiml.h"
 
 Q_LOGGING_CATEGORY(lcTwilio, "maskline.carrier.twilio", QtInfoMsg)
@@ -57,11 +56,17 @@ TwilioCarrier::TwilioCarrier(TwilioConfig config, QObject *parent)
     , m_config(std::move(config))
 {
     m_config.apiUrl = trimmedBase(m_config.apiUrl);
-    constexpr int PER_MANAGER = 6; // Qt's limit of HTTP/1.1 connections to one host per QNetworkAccessManager
-    const int managers = std::max(1, (m_config.connections + PER_MANAGER - 1) / PER_MANAGER);
-    for (int i = 1; i < managers; ++i) {
-        m_senders.push_back(std::make_unique<QNetworkAccessManager>());
-    }
+    ApiClient::Config sender;
+    sender.origin = QUrl(m_config.apiUrl);
+    sender.connections = std::max(1, m_config.connections);
+    sender.timeoutMs = m_config.requestTimeoutMs;
+    sender.maxBodyBytes = MAX_RESPONSE_BYTES;
+    m_sender = std::make_unique<ApiClient>(sender);
+    m_sendHeaders = {
+        {"Authorization", "Basic " + (m_config.accountSid + u':' + m_config.authToken).toUtf8().toBase64()},
+        {"Accept", "application/json"},
+        {"Content-Type", "application/x-www-form-urlencoded"},
+    };
 }
 
 TwilioCarrier::~TwilioCarrier() = default;
@@ -100,34 +105,24 @@ QNetworkRequest TwilioCarrier::apiRequest(const QUrl &url) const
 
 void TwilioCarrier::sendMessage(const OutboundMessage &message, SendDone done)
 {
-    QNetworkRequest request = apiRequest(QUrl(messagesEndpoint()));
-    request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/x-www-form-urlencoded"));
-
-    QNetworkAccessManager *sender = &m_network;
-    if (!m_senders.empty()) {
-        const size_t n = m_nextSender++ % (m_senders.size() + 1);
-        sender = n == 0 ? &m_network : m_senders[n - 1].get();
-    }
-    QNetworkReply *reply = sender->post(request, messageForm(message));
+    ApiClient::Request request;
+    request.url = QUrl(messagesEndpoint());
+    request.headers = m_sendHeaders;
+    request.body = messageForm(message);
     const QString accountSid = m_config.accountSid;
     const QString apiUrl = m_config.apiUrl;
-    connect(reply, &QNetworkReply::finished, this, [reply, done = std::move(done), accountSid, apiUrl]() {
-        reply->deleteLater();
+    m_sender->send(std::move(request), [done = std::move(done), accountSid, apiUrl](const ApiClient::Response &answer) {
         SendOutcome outcome;
-        const QVariant statusAttr = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute);
-        const QByteArray body = reply->isOpen() ? reply->read(MAX_RESPONSE_BYTES) : QByteArray();
-        if (!statusAttr.isValid()) {
+        if (answer.status == 0) {
             outcome.kind = SendOutcome::Kind::Retry;
-            outcome.error = reply->error() == QNetworkReply::OperationCanceledError
-                                ? u"no answer from %1 within the time limit"_s.arg(apiUrl)
-                                : u"cannot reach %1: %2"_s.arg(apiUrl, reply->errorString());
+            outcome.error = answer.error;
             done(outcome);
             return;
         }
-        const int status = statusAttr.toInt();
+        const int status = answer.status;
         outcome.httpStatus = status;
         if (status >= 200 && status < 300) {
-            const QJsonObject json = QJsonDocument::fromJson(body).object();
+            const QJsonObject json = QJsonDocument::fromJson(answer.body).object();
             outcome.kind = SendOutcome::Kind::Accepted;
             outcome.resourceSid = json.value(u"sid"_s).toString();
             outcome.resourceStatus = json.value(u"status"_s).toString(u"queued"_s);
@@ -139,10 +134,10 @@ void TwilioCarrier::sendMessage(const OutboundMessage &message, SendDone done)
             }
         } else if (status >= 500 || status == 429 || status == 408) {
             outcome.kind = SendOutcome::Kind::Retry;
-            outcome.error = describeRefusal(status, body);
+            outcome.error = describeRefusal(status, answer.body);
         } else {
             outcome.kind = SendOutcome::Kind::Rejected;
-            outcome.error = describeRefusal(status, body);
+            outcome.error = describeRefusal(status, answer.body);
         }
         done(outcome);
     });

@@ -1,7 +1,6 @@
 #pragma once
 
 #include <memory>
-#include <vector>
 
 #include <QNetworkAccessManager>
 #include <QNetworkRequest>
@@ -24,6 +23,8 @@ struct TwilioConfig
 // Twilio Programmable Messaging and Voice. Messages: POST {api}/2010-04-01/Accounts/{sid}/Messages.json with HTTP
 // Basic and a form body (From, To, Body, MediaUrl repeated, StatusCallback). Calls: TwiML <Dial> from the inbound
 // call (the child leg is reported through the status callback). Webhooks are signed with the auth token.
+class ApiClient;
+
 class TwilioCarrier final : public Carrier
 {
     Q_OBJECT
@@ -54,11 +55,9 @@ public:
 private:
     TwilioConfig m_config;
     QNetworkAccessManager m_network; // the numbers API, and the first of the senders
-    // Message sends: Qt opens at most 6 connections to a host per manager, and a send waits for one of them (while
-    // the engine thread serves intake, each connection carries one send per event-loop turn): one manager per 6
-    // connections of TwilioConfig::connections, taken in turn.
-    std::vector<std::unique_ptr<QNetworkAccessManager>> m_senders;
-    size_t m_nextSender = 0;
+    // Message sends, over TwilioConfig::connections keep-alive connections on this thread (apiclient.h).
+    std::unique_ptr<ApiClient> m_sender;
+    QList<std::pair<QByteArray, QByteArray>> m_sendHeaders;
 };
 
 } // namespace Maskline

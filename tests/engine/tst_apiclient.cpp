@@ -1,0 +1,279 @@
+// The carrier API's keep-alive client (carrier/apiclient.h) against a scripted server on loopback: connections kept
+// and reused, the connection limit, answers framed by length, by chunks and by close, the one resend after an idle
+// close, and every way a request ends without an answer.
+
+#include <functional>
+#include <memory>
+#include <optional>
+
+#include <QTcpServer>
+#include <QTcpSocket>
+#include <QTest>
+#include <QTimer>
+
+#include "carrier/apiclient.h"
+#include "rawhttprequest.h"
+
+using namespace Maskline;
+using namespace Maskline::Testing;
+using namespace Qt::Literals::StringLiterals;
+
+namespace {
+
+// Answers each complete request through `answer(socket, request, indexOnItsConnection)`.
+class ScriptedServer final
+{
+public:
+    using Answer = std::function<void(QTcpSocket *, const RawHttpRequest &, int nthOnConnection)>;
+    Answer answer;
+    QList<RawHttpRequest> requests;
+    int accepted = 0;
+
+    ScriptedServer()
+    {
+        if (!m_server.listen(QHostAddress::LocalHost, 0)) {
+            qFatal("cannot listen");
+        }
+        QObject::connect(&m_server, &QTcpServer::newConnection, &m_server, [this] {
+            while (QTcpSocket *socket = m_server.nextPendingConnection()) {
+                ++accepted;
+                auto buffer = std::make_shared<QByteArray>();
+                auto served = std::make_shared<int>(0);
+                QObject::connect(socket, &QTcpSocket::readyRead, socket, [this, socket, buffer, served] {
+                    buffer->append(socket->readAll());
+                    while (auto request = RawHttpRequest::take(*buffer)) {
+                        requests.append(*request);
+                        answer(socket, *request, (*served)++);
+                    }
+                });
+                QObject::connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
+            }
+        });
+    }
+
+    QUrl url() const { return QUrl(u"http://127.0.0.1:%1"_s.arg(m_server.serverPort())); }
+
+    static void reply(QTcpSocket *socket, const QByteArray &body, int status = 200, const QByteArray &extra = {})
+    {
+        socket->write("HTTP/1.1 " + QByteArray::number(status) +
+                      " X\r\nContent-Length: " + QByteArray::number(body.size()) + "\r\n" + extra + "\r\n" + body);
+    }
+
+private:
+    QTcpServer m_server;
+};
+
+} // namespace
+
+class TestApiClient : public QObject
+{
+    Q_OBJECT
+
+    std::unique_ptr<ScriptedServer> m_server;
+
+    std::unique_ptr<ApiClient> client(int connections = 4, int timeoutMs = 5000, qint64 maxBody = 256 * 1024)
+    {
+        ApiClient::Config c;
+        c.origin = m_server->url();
+        c.connections = connections;
+        c.timeoutMs = timeoutMs;
+        c.maxBodyBytes = maxBody;
+        return std::make_unique<ApiClient>(c);
+    }
+
+    static ApiClient::Request post(const QUrl &base, const QByteArray &body)
+    {
+        ApiClient::Request r;
+        r.url = base.resolved(QUrl(u"/2010-04-01/Accounts/AC1/Messages.json?x=1"_s));
+        r.headers = {{"Accept", "application/json"}};
+        r.body = body;
+        return r;
+    }
+
+    // Sends and waits for the one answer.
+    static ApiClient::Response sendAndWait(ApiClient &c, ApiClient::Request request)
+    {
+        std::optional<ApiClient::Response> got;
+        c.send(std::move(request), [&](const ApiClient::Response &r) { got = r; });
+        [&] {
+            QTRY_VERIFY_WITH_TIMEOUT(got.has_value(), 10000);
+        }();
+        return got.value_or(ApiClient::Response{});
+    }
+
+private Q_SLOTS:
+    void init()
+    {
+        m_server = std::make_unique<ScriptedServer>();
+        m_server->answer = [](QTcpSocket *s, const RawHttpRequest &r, int) {
+            ScriptedServer::reply(s, "ok:" + r.body);
+        };
+    }
+
+    void requestIsWellFormed()
+    {
+        auto c = client();
+        const ApiClient::Response r = sendAndWait(*c, post(m_server->url(), "From=%2B1&To=%2B2"));
+        QCOMPARE(r.status, 200);
+        QCOMPARE(r.body, QByteArray("ok:From=%2B1&To=%2B2"));
+        QCOMPARE(m_server->requests.size(), 1);
+        const RawHttpRequest &sent = m_server->requests.first();
+        QCOMPARE(sent.method, QByteArray("POST"));
+        QCOMPARE(sent.target, QByteArray("/2010-04-01/Accounts/AC1/Messages.json?x=1"));
+        QCOMPARE(sent.header("host"), "127.0.0.1:" + QByteArray::number(m_server->url().port()));
+        QCOMPARE(sent.header("accept"), QByteArray("application/json"));
+        QCOMPARE(sent.header("content-length"), QByteArray("17"));
+        QVERIFY(sent.header("user-agent").startsWith("maskline/"));
+    }
+
+    void answersNeverComeFromInsideSend()
+    {
+        auto c = client();
+        bool answered = false;
+        c->send(post(m_server->url(), "a"), [&](const ApiClient::Response &) { answered = true; });
+        QVERIFY(!answered);
+        QTRY_VERIFY(answered);
+    }
+
+    void keptConnectionCarriesTheNextRequests()
+    {
+        auto c = client();
+        for (int i = 0; i < 5; ++i) {
+            const QByteArray body = "n=" + QByteArray::number(i);
+            QCOMPARE(sendAndWait(*c, post(m_server->url(), body)).body, "ok:" + body);
+        }
+        QCOMPARE(m_server->accepted, 1);
+        QCOMPARE(c->openConnections(), 1);
+    }
+
+    void connectionsStayWithinTheLimit()
+    {
+        auto c = client(2);
+        QMap<QByteArray, QByteArray> answers;
+        for (int i = 0; i < 7; ++i) {
+            const QByteArray body = "n=" + QByteArray::number(i);
+            c->send(post(m_server->url(), body),
+                    [&answers, body](const ApiClient::Response &r) { answers[body] = r.body; });
+        }
+        QVERIFY(c->waiting() > 0);
+        QTRY_COMPARE(answers.size(), 7);
+        for (auto it = answers.cbegin(); it != answers.cend(); ++it) {
+            QCOMPARE(it.value(), "ok:" + it.key());
+        }
+        QCOMPARE(m_server->accepted, 2);
+    }
+
+    void chunkedAnswerArrivingInPieces()
+    {
+        m_server->answer = [](QTcpSocket *s, const RawHttpRequest &, int) {
+            s->write("HTTP/1.1 201 Created\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhel");
+            s->flush();
+            QTimer::singleShot(20, s, [s] { s->write("lo\r\n6\r\n world\r\n0\r\n\r\n"); });
+        };
+        auto c = client();
+        const ApiClient::Response r = sendAndWait(*c, post(m_server->url(), "x"));
+        QCOMPARE(r.status, 201);
+        QCOMPARE(r.body, QByteArray("hello world"));
+        QCOMPARE(sendAndWait(*c, post(m_server->url(), "y")).status, 201); // and the connection is kept
+        QCOMPARE(m_server->accepted, 1);
+    }
+
+    void answerEndedByClose()
+    {
+        m_server->answer = [](QTcpSocket *s, const RawHttpRequest &, int) {
+            s->write("HTTP/1.1 200 OK\r\nConnection: close\r\n\r\nuntil the end");
+            s->disconnectFromHost();
+        };
+        auto c = client();
+        const ApiClient::Response r = sendAndWait(*c, post(m_server->url(), "x"));
+        QCOMPARE(r.status, 200);
+        QCOMPARE(r.body, QByteArray("until the end"));
+        QCOMPARE(sendAndWait(*c, post(m_server->url(), "y")).status, 200);
+        QCOMPARE(m_server->accepted, 2); // a closed connection is not reused
+    }
+
+    void requestOnAConnectionClosedWhileIdleIsSentAgain()
+    {
+        // The server answers the first request of a connection and drops the connection on reading the second.
+        m_server->answer = [](QTcpSocket *s, const RawHttpRequest &r, int nth) {
+            if (nth == 0) {
+                ScriptedServer::reply(s, "ok:" + r.body);
+            } else {
+                s->abort();
+            }
+        };
+        auto c = client(1);
+        QCOMPARE(sendAndWait(*c, post(m_server->url(), "first")).status, 200);
+        const ApiClient::Response r = sendAndWait(*c, post(m_server->url(), "second"));
+        QCOMPARE(r.status, 200);
+        QCOMPARE(r.body, QByteArray("ok:second"));
+        QCOMPARE(m_server->requests.size(), 3); // the second, dropped, and the second again
+        QCOMPARE(m_server->accepted, 2);
+    }
+
+    void newConnectionClosedWithoutAnswerIsAnError()
+    {
+        m_server->answer = [](QTcpSocket *s, const RawHttpRequest &, int) {
+            s->abort();
+        };
+        auto c = client(1);
+        const ApiClient::Response r = sendAndWait(*c, post(m_server->url(), "x"));
+        QCOMPARE(r.status, 0);
+        QVERIFY2(r.error.contains(u"closed before an answer"_s), qPrintable(r.error));
+        QCOMPARE(m_server->requests.size(), 1); // not sent twice: a fresh connection was not closed while idle
+    }
+
+    void noAnswerWithinTheTimeLimit()
+    {
+        m_server->answer = [](QTcpSocket *s, const RawHttpRequest &r, int) {
+            if (r.body == "answer me") {
+                ScriptedServer::reply(s, "late");
+            }
+        };
+        auto c = client(1, 200);
+        const ApiClient::Response r = sendAndWait(*c, post(m_server->url(), "x"));
+        QCOMPARE(r.status, 0);
+        QVERIFY(r.timedOut);
+        QVERIFY2(r.error.contains(u"time limit"_s), qPrintable(r.error));
+        QCOMPARE(sendAndWait(*c, post(m_server->url(), "answer me")).body, QByteArray("late")); // on a new connection
+        QCOMPARE(m_server->accepted, 2);
+    }
+
+    void unreadableAnswers_data()
+    {
+        QTest::addColumn<QByteArray>("wire");
+        QTest::addColumn<QString>("error");
+        QTest::newRow("not HTTP") << QByteArray("SMTP ready\r\n\r\n") << u"unreadable answer"_s;
+        QTest::newRow("bad length") << QByteArray("HTTP/1.1 200 OK\r\nContent-Length: x\r\n\r\n")
+                                    << u"unreadable answer"_s;
+        QTest::newRow("too long") << QByteArray("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n") + QByteArray(100, 'a')
+                                  << u"longer than 10 bytes"_s;
+    }
+
+    void unreadableAnswers()
+    {
+        QFETCH(QByteArray, wire);
+        QFETCH(QString, error);
+        m_server->answer = [wire](QTcpSocket *s, const RawHttpRequest &, int) {
+            s->write(wire);
+        };
+        auto c = client(1, 5000, 10);
+        const ApiClient::Response r = sendAndWait(*c, post(m_server->url(), "x"));
+        QCOMPARE(r.status, 0);
+        QVERIFY2(r.error.contains(error), qPrintable(r.error));
+        QCOMPARE(c->openConnections(), 0); // a connection in an unknown state is not kept
+    }
+
+    void unreachableOrigin()
+    {
+        ApiClient::Config config;
+        config.origin = QUrl(u"http://127.0.0.1:1"_s);
+        ApiClient c(config);
+        const ApiClient::Response r = sendAndWait(c, post(config.origin, "x"));
+        QCOMPARE(r.status, 0);
+        QVERIFY2(r.error.startsWith(u"cannot reach http://127.0.0.1:1"_s), qPrintable(r.error));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestApiClient)
+#include "tst_apiclient.moc"
