@@ -6,8 +6,16 @@
 #include <memory>
 #include <optional>
 
+#include <QFile>
+#include <QProcess>
+#include <QScopeGuard>
+#include <QSslConfiguration>
+#include <QSslKey>
+#include <QSslServer>
+#include <QStandardPaths>
 #include <QTcpServer>
 #include <QTcpSocket>
+#include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
 
@@ -262,6 +270,70 @@ private Q_SLOTS:
         QCOMPARE(r.status, 0);
         QVERIFY2(r.error.contains(error), qPrintable(r.error));
         QCOMPARE(c->openConnections(), 0); // a connection in an unknown state is not kept
+    }
+
+    // https: the certificate is checked against the default configuration's CAs (what QNetworkAccessManager used),
+    // so one made here is refused until it is trusted.
+    void httpsChecksTheCertificate()
+    {
+        if (QStandardPaths::findExecutable(u"openssl"_s).isEmpty()) {
+            QSKIP("openssl not found (scripts/setup-deps.sh test installs it)");
+        }
+        QTemporaryDir dir;
+        QProcess openssl;
+        openssl.start(u"openssl"_s, {u"req"_s, u"-x509"_s, u"-newkey"_s, u"rsa:2048"_s, u"-nodes"_s, u"-days"_s, u"2"_s,
+                                     u"-subj"_s, u"/CN=127.0.0.1"_s, u"-addext"_s, u"subjectAltName=IP:127.0.0.1"_s,
+                                     u"-keyout"_s, dir.filePath(u"key.pem"_s), u"-out"_s, dir.filePath(u"cert.pem"_s)});
+        QVERIFY(openssl.waitForFinished(30000));
+        QCOMPARE(openssl.exitCode(), 0);
+        QFile certFile(dir.filePath(u"cert.pem"_s)), keyFile(dir.filePath(u"key.pem"_s));
+        QVERIFY(certFile.open(QIODevice::ReadOnly) && keyFile.open(QIODevice::ReadOnly));
+        const QSslCertificate cert(certFile.readAll(), QSsl::Pem);
+        const QSslKey key(keyFile.readAll(), QSsl::Rsa, QSsl::Pem);
+
+        QSslServer server;
+        QSslConfiguration serverTls = QSslConfiguration::defaultConfiguration();
+        serverTls.setLocalCertificate(cert);
+        serverTls.setPrivateKey(key);
+        serverTls.setPeerVerifyMode(QSslSocket::VerifyNone);
+        server.setSslConfiguration(serverTls);
+        QVERIFY(server.listen(QHostAddress::LocalHost, 0));
+        int served = 0;
+        connect(&server, &QTcpServer::pendingConnectionAvailable, &server, [&] {
+            while (QTcpSocket *socket = server.nextPendingConnection()) {
+                auto buffer = std::make_shared<QByteArray>();
+                connect(socket, &QTcpSocket::readyRead, socket, [socket, buffer, &served] {
+                    buffer->append(socket->readAll());
+                    while (auto request = RawHttpRequest::take(*buffer)) {
+                        ++served;
+                        ScriptedServer::reply(socket, "secure:" + request->body);
+                    }
+                });
+                connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
+            }
+        });
+        const QUrl origin(u"https://127.0.0.1:%1"_s.arg(server.serverPort()));
+        ApiClient::Config config;
+        config.origin = origin;
+
+        {
+            ApiClient untrusting(config);
+            const ApiClient::Response r = sendAndWait(untrusting, post(origin, "x"));
+            QCOMPARE(r.status, 0);
+            QVERIFY2(r.error.startsWith(u"cannot reach https://127.0.0.1"_s), qPrintable(r.error));
+            QCOMPARE(served, 0);
+        }
+
+        const QSslConfiguration before = QSslConfiguration::defaultConfiguration();
+        QSslConfiguration trusting = before;
+        trusting.addCaCertificate(cert);
+        QSslConfiguration::setDefaultConfiguration(trusting);
+        const auto restore = qScopeGuard([&] { QSslConfiguration::setDefaultConfiguration(before); });
+        ApiClient client(config);
+        QCOMPARE(sendAndWait(client, post(origin, "a")).body, QByteArray("secure:a"));
+        QCOMPARE(sendAndWait(client, post(origin, "b")).body, QByteArray("secure:b"));
+        QCOMPARE(client.openConnections(), 1);
+        QCOMPARE(served, 2);
     }
 
     void unreachableOrigin()
