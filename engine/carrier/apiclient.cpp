@@ -54,6 +54,7 @@ public:
     void start(Pending pending)
     {
         m_current = std::move(pending);
+        ++m_started;
         m_parser.emplace();
         m_parser->header_limit(MAX_HEADER_BYTES);
         m_parser->body_limit(std::uint64_t(std::max<qint64>(0, m_client.m_config.maxBodyBytes)));
@@ -175,9 +176,10 @@ private:
         }
         m_in.append(m_socket->readAll());
         if (!m_in.isEmpty()) {
+            const quint64 request = m_started;
             readAnswer(); // what came with the close
-            if (!m_current) {
-                return;
+            if (!m_current || m_started != request) {
+                return; // answered, and perhaps the next request has this connection already
             }
         }
         if (m_parser->got_some() && !m_parser->is_done()) {
@@ -247,6 +249,7 @@ private:
     bool m_ready = false;           // connected (and encrypted)
     int m_served = 0;               // answers on the current TCP connection
     std::optional<Pending> m_current;
+    quint64 m_started = 0; // requests started here, to tell the current one from the next
     std::optional<http::response_parser<http::string_body>> m_parser;
     QByteArray m_in;
     bool m_gotBytes = false;

@@ -200,6 +200,26 @@ private Q_SLOTS:
         QCOMPARE(m_server->accepted, 2); // a closed connection is not reused
     }
 
+    void closeRightAfterAnAnswer()
+    {
+        // A keep-alive answer, and the server closes at once anyway: the waiting request goes on a new connection.
+        m_server->answer = [](QTcpSocket *s, const RawHttpRequest &r, int) {
+            ScriptedServer::reply(s, "ok:" + r.body);
+            s->disconnectFromHost();
+        };
+        auto c = client(1);
+        QMap<QByteArray, int> status;
+        for (const QByteArray &body : {QByteArray("a"), QByteArray("b"), QByteArray("c")}) {
+            c->send(post(m_server->url(), body),
+                    [&status, body](const ApiClient::Response &r) { status[body] = r.status; });
+        }
+        QTRY_COMPARE(status.size(), 3);
+        QCOMPARE(status.value("a"), 200);
+        QCOMPARE(status.value("b"), 200);
+        QCOMPARE(status.value("c"), 200);
+        QCOMPARE(m_server->accepted, 3);
+    }
+
     void requestOnAConnectionClosedWhileIdleIsSentAgain()
     {
         // The server answers the first request of a connection and drops the connection on reading the second.
