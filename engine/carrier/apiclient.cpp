@@ -157,14 +157,18 @@ private:
 
     void unreadable(const boost::beast::error_code &ec)
     {
-        const bool tooLong = ec == http::error::body_limit;
-        dropSocket();
         Response response;
-        response.error = tooLong
-                             ? u"the answer of %1 is longer than %2 bytes"_s.arg(originText(m_client.m_config.origin))
-                                   .arg(m_client.m_config.maxBodyBytes)
-                             : u"unreadable answer from %1: %2"_s.arg(originText(m_client.m_config.origin),
-                                                                      QString::fromStdString(ec.message()));
+        if (ec == http::error::body_limit && m_parser->is_header_done()) {
+            // Only the start of a long answer is read (its status decides); the rest is left with the connection.
+            const auto &message = m_parser->get();
+            response.status = int(message.result_int());
+            response.body = QByteArray(message.body().data(), qsizetype(message.body().size()));
+            response.truncated = true;
+        } else {
+            response.error = u"unreadable answer from %1: %2"_s.arg(originText(m_client.m_config.origin),
+                                                                    QString::fromStdString(ec.message()));
+        }
+        dropSocket();
         finish(std::move(response));
     }
 

@@ -39,7 +39,8 @@ public:
         int status = 0; // 0: no answer; `error` says why
         bool timedOut = false;
         QString error;
-        QByteArray body; // at most maxBodyBytes; a longer answer is an error
+        QByteArray body;        // at most maxBodyBytes…
+        bool truncated = false; // …of a longer answer: its start, or nothing when its length said so first
     };
     using Done = std::function<void(const Response &)>;
 
