@@ -22,7 +22,7 @@ BUILD_PACKAGES=(
   qt6-l10n-tools qt6-tools-dev
   # the console's SVG window icon renders only with the SVG image plugin
   libqt6svg6
-  # phone numbers
+  # phone numbers; Boost is also Beast's HTTP parser for carrier sends (engine/carrier/apiclient.cpp)
   libphonenumber-dev libicu-dev libprotobuf-dev libboost-dev
   # the executables initialise OpenSSL before Qt does (app/tlsexit.h)
   libssl-dev
