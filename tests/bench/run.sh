@@ -11,6 +11,7 @@
 #             against webhooks acknowledged
 #   create    session create with two participants (automatic number selection, identifiers never seen before)
 #   fetch     GET one session;  list: GET a 100-row page of sessions;  healthz: the HTTP front alone
+# SIDE_BY_SIDE=other/maskline-server: only the webhook load, this build against that one (see below).
 set -euo pipefail
 BUILD_DIR=${1:-build}
 DURATION=${DURATION:-8}
@@ -94,6 +95,34 @@ load() {
     /Non-2xx or 3xx/ { bad = $5 }
     END { printf "%s %.2f %.2f %d %d\n", rps, p50, p99, done, bad + 0 }' "$work/wrk.out"
 }
+
+# Side by side: SIDE_BY_SIDE=other/maskline-server runs only the webhook load, ROUNDS (default 3) interleaved rounds
+# of this build (B) and that one (A), each on a fresh copy of one store, and prints per run the webhooks acknowledged,
+# the server's CPU per webhook over the load (its forward included, from /proc) and how many were forwarded.
+if [ -n "${SIDE_BY_SIDE:-}" ]; then
+  kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true
+  cp "$work/bench.db" "$work/seed.db"
+  this_build=$SERVER
+  echo "side by side: A=$SIDE_BY_SIDE B=$this_build, wrk -t2 -c32 -d${DURATION}s, webhook load"
+  for _ in $(seq "${ROUNDS:-3}"); do
+    for which in A B; do
+      if [ "$which" = A ]; then SERVER=$SIDE_BY_SIDE; else SERVER=$this_build; fi
+      rm -f "$work/bench.db"*; cp "$work/seed.db" "$work/bench.db"; sync
+      start_server --carrier twilio --twilio-api-url "http://127.0.0.1:$NPORT" --twilio-account-sid "$TWILIO_SID"
+      : > "$work/carrier.log"
+      t0=$(awk '{ print $14 + $15 }' "/proc/$SERVER_PID/stat")
+      read -r r a b done bad < <(BENCH_WEBHOOKS="$work/webhooks.txt" load -s "$HERE/webhook.lua" "$URL/carrier/twilio/sms")
+      t1=$(awk '{ print $14 + $15 }' "/proc/$SERVER_PID/stat")
+      sent=$(wc -l < "$work/carrier.log")
+      awk -v w="$which" -v r="$r" -v a="$a" -v b="$b" -v n="$done" -v bad="$bad" -v s="$sent" -v t0="$t0" -v t1="$t1" \
+        -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%s  %8.0f webhooks/s  p50 %6.2f ms  p99 %6.2f ms  %4.0f us CPU/webhook  forwarded %d of %d  non-2xx %d\n",
+          w, r, a, b, (n > 0 ? (t1 - t0) * 1e6 / hz / n : 0), s, n - bad, bad }'
+      kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true
+    done
+  done
+  SERVER_PID=
+  exit 0
+fi
 
 echo "bench: wrk -t2 -c32 -d${DURATION}s --latency on 127.0.0.1, $(nproc) cores, $(git -C "$HERE" rev-parse --short HEAD 2>/dev/null || echo '?')"
 # The reference and the two rows that only measure the front (healthz, fetch) take a few milliseconds of CPU per
