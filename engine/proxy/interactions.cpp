@@ -110,16 +110,16 @@ Result<Interaction> Proxy::recordInteraction(const Interaction &interaction, con
         }
         s.dateUpdated = now;
         SessionsTable::recordActivity(txn.db(), s);
-        auto stored = InteractionsTable::bySid(txn.db(), i.sid);
+        const Interaction stored = InteractionsTable::asWritten(i);
         if (alsoInTransaction) {
-            if (auto st = alsoInTransaction(txn.db(), *stored); !st) {
+            if (auto st = alsoInTransaction(txn.db(), stored); !st) {
                 return st.error(); // the transaction rolls back: no interaction without its follow-up work
             }
         }
         txn.changed(Change::Kind::Interaction, Change::Op::Added, i.sid, s.sid);
         txn.changed(Change::Kind::Session, Change::Op::Updated, s.sid, s.serviceSid);
         txn.commit();
-        return *stored;
+        return stored;
     });
 }
 

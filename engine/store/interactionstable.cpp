@@ -105,6 +105,18 @@ void write(const QSqlDatabase &db, const Interaction &i, bool replace)
         .exec();
 }
 
+Interaction asWritten(const Interaction &i)
+{
+    Interaction stored = i;
+    stored.id = 0;
+    if (stored.type.isEmpty()) {
+        stored.type = u"unknown"_s;
+    }
+    stored.dateCreated = Rows::toTime(Rows::fromTime(i.dateCreated));
+    stored.dateUpdated = Rows::toTime(Rows::fromTime(i.dateUpdated));
+    return stored;
+}
+
 void remove(const QSqlDatabase &db, const QString &sid)
 {
     SqlQuery(db, u"DELETE FROM interactions WHERE sid = :sid"_s).bind(u":sid"_s, sid).exec();

@@ -29,6 +29,9 @@ std::optional<Interaction> byOutboundResource(const QSqlDatabase &db, const QStr
 // every column of `i`, its SID, account, Service and Session included; INSERT, or with `replace` an UPDATE of the
 // row with i.sid.
 void write(const QSqlDatabase &db, const Interaction &i, bool replace = false);
+// `i` as bySid reads it back once `write` stored it (the type defaulted, times at the store's millisecond), so the
+// writer need not read the row it just wrote. Only `id`, the row number nothing above the store uses, stays 0.
+Interaction asWritten(const Interaction &i);
 void remove(const QSqlDatabase &db, const QString &sid);
 // The session's interactions, or with `participantSid` only the MessageInteractions addressed to that participant.
 Page<Interaction> page(const QSqlDatabase &db, const QString &sessionSid, const PageRequest &request, int maxPageSize,

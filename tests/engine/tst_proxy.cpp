@@ -748,6 +748,52 @@ private Q_SLOTS:
         EXPECT_CODE(proxy().fetchInteraction(m_account, s.sid, session.sid, stored->sid), 20404, 404);
     }
 
+    // recordInteraction answers with the interaction as it is stored without reading it back: every field it
+    // answers must be what a read of the row gives.
+    void recordedInteractionIsWhatTheStoreHolds()
+    {
+        const Service s = makeService();
+        addNumber(s, u"+14155550001"_s);
+        const Session session = makeSession(s, {u"+14155550100"_s, u"+14155550200"_s});
+        const QList<Participant> parts = participantsOf(s, session);
+        m_clock->set(m_clock->now().addMSecs(1234));
+        Interaction plain; // no type, no data, legs partly set
+        plain.sessionSid = session.sid;
+        plain.inbound = {parts[1].sid, u"CA0123456789abcdef0123456789abcdef"_s, {}, u"Call"_s, {}};
+        Interaction message;
+        message.sessionSid = session.sid;
+        message.type = u"message"_s;
+        message.data = u"{\"body\":\"caf\u00e9\"}"_s;
+        message.participantSid = parts[0].sid;
+        message.outbound = {parts[0].sid, u"SM0123456789abcdef0123456789abcdef"_s, u"queued"_s, u"Message"_s,
+                            u"https://api.example/Messages/SM0123456789abcdef0123456789abcdef.json"_s};
+        for (const Interaction &given : {plain, message}) {
+            REQUIRE_OK(answered, proxy().recordInteraction(given));
+            REQUIRE_OK(read, proxy().fetchInteraction(m_account, s.sid, session.sid, answered->sid));
+            QCOMPARE(answered->sid, read->sid);
+            QCOMPARE(answered->accountSid, read->accountSid);
+            QCOMPARE(answered->serviceSid, read->serviceSid);
+            QCOMPARE(answered->sessionSid, read->sessionSid);
+            QCOMPARE(answered->participantSid, read->participantSid);
+            QCOMPARE(answered->type, read->type);
+            QCOMPARE(answered->data, read->data);
+            for (const auto &[a, b] :
+                 {std::pair{answered->inbound, read->inbound}, std::pair{answered->outbound, read->outbound}}) {
+                QCOMPARE(a.participantSid, b.participantSid);
+                QCOMPARE(a.resourceSid, b.resourceSid);
+                QCOMPARE(a.resourceStatus, b.resourceStatus);
+                QCOMPARE(a.resourceType, b.resourceType);
+                QCOMPARE(a.resourceUrl, b.resourceUrl);
+            }
+            QCOMPARE(answered->dateCreated, read->dateCreated);
+            QCOMPARE(answered->dateUpdated, read->dateUpdated);
+            QCOMPARE(answered->dateCreated.timeSpec(), read->dateCreated.timeSpec());
+            if (given.type.isEmpty()) {
+                QCOMPARE(answered->type, u"unknown"_s);
+            }
+        }
+    }
+
     // Reference §4.3: ttl counts inactivity from creation or the last interaction, whichever is later. Changing Ttl
     // moves the deadline from there (an update is not activity); DateExpiry overrides it; clearing it falls back.
     void ttlCountsFromLastActivityNotFromUpdates()
